@@ -1,0 +1,73 @@
+"""The ``gaip-xl`` command, written as ``run(argv, stdout, stderr) -> int`` so tests call it without subprocesses.
+
+Each command is a module of this package with ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``main(args, out) -> int``; ``COMMANDS`` lists them in the order ``--help`` shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+from typing import TextIO
+
+from ..errors import GaipError
+from .output import Output
+
+COMMANDS = ("validate", "schema", "rules")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors through our streams, in Chinese, with exit code 2."""
+
+    def __init__(self, *args, out: Output | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._out = out
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gaip-xl", description="政府信息公开工作年度报告：模板、校验、转换与汇总")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in COMMANDS:
+        module = import_module(f".{name.replace('-', '_')}", __name__)
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(handler=module.main)
+    return parser
+
+
+def run(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out = Output(stdout or sys.stdout, stderr or sys.stderr)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        out.error(f"[E_USAGE] 命令用法不对：{exc}\n{parser.format_usage()}")
+        return EXIT_UNREADABLE
+    except SystemExit as exc:  # --help
+        out.flush()
+        return int(exc.code or 0)
+    if not getattr(args, "handler", None):
+        out.write(parser.format_help())
+        return EXIT_UNREADABLE
+    try:
+        return int(args.handler(args, out))
+    except GaipError as exc:
+        out.error(f"错误 {exc}")
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        out.error("[E_INTERRUPTED] 已中断")
+        return 130
+
+
+def main() -> None:
+    sys.exit(run())

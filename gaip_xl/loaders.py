@@ -1,0 +1,27 @@
+"""Reading a report from whatever file a user names: JSON here; workbooks register themselves from ``excel``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import FileMissing, UnsupportedFile
+from .report import Report
+
+Loader = Callable[[Path], Report]
+LOADERS: dict[str, Loader] = {".json": Report.load}
+
+
+def register(suffix: str, loader: Loader) -> None:
+    LOADERS[suffix.lower()] = loader
+
+
+def load_report(path: str | Path) -> Report:
+    path = Path(path)
+    if not path.is_file():
+        raise FileMissing(str(path))
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise UnsupportedFile(str(path), detail=f"扩展名“{path.suffix or '（无）'}”，应为 "
+                                               f"{'、'.join(sorted(LOADERS))} 之一")
+    return loader(path)

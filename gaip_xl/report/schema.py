@@ -1,0 +1,110 @@
+"""The JSON Schema (draft 2020-12) of a report, one per edition, generated from the format model.
+
+Every property carries its Chinese label as ``title`` so the schema documents itself. The generated schemas are also
+shipped as files in ``gaip_xl/schemas/`` (a test keeps them equal to what this module generates) for systems that
+want the schema without Python.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from ..format import EDITIONS, INFO_FIELDS, LEVELS, FieldKind, ValueType
+from ..format.model import AMOUNT_DECIMALS, Table
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_FIGURE_TYPES: dict[ValueType, dict[str, Any]] = {
+    ValueType.COUNT: {"type": ["integer", "null"], "minimum": 0},
+    ValueType.CHANGE: {"type": ["integer", "null"]},
+    ValueType.AMOUNT: {"type": ["number", "null"], "minimum": 0},
+}
+
+_FIELD_TYPES: dict[FieldKind, dict[str, Any]] = {
+    FieldKind.TEXT: {"type": ["string", "null"]},
+    FieldKind.LEVEL: {"enum": [*LEVELS, None]},
+    FieldKind.YEAR: {"type": "integer", "minimum": 2008, "maximum": 2100},
+    FieldKind.DATE: {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
+    FieldKind.REGION_CODE: {"type": ["string", "null"], "pattern": r"^\d{6}$"},
+}
+
+
+def _figure(table: Table, row_code: str, col_code: str) -> dict[str, Any]:
+    column = table.column(col_code)
+    schema = {"title": column.label, **_FIGURE_TYPES[column.type]}
+    if column.type is ValueType.AMOUNT:
+        schema["description"] = f"最多{AMOUNT_DECIMALS}位小数"
+    return schema
+
+
+def _table(table: Table) -> dict[str, Any]:
+    rows = {
+        row.code: {
+            "title": " ".join(row.path),
+            "type": "object",
+            "properties": {c.code: _figure(table, row.code, c.code) for c in table.columns},
+            "required": [c.code for c in table.columns],
+            "additionalProperties": False,
+        }
+        for row in table.rows
+    }
+    return {
+        "title": table.title,
+        "type": "object",
+        "properties": rows,
+        "required": list(rows),
+        "additionalProperties": False,
+    }
+
+
+def _field(code: str) -> dict[str, Any]:
+    info = next(f for f in INFO_FIELDS if f.code == code)
+    schema = {"title": info.label, "description": info.prompt, **_FIELD_TYPES[info.kind]}
+    if info.required:  # a required fact may not be left null or empty
+        if "enum" in schema:
+            schema["enum"] = [v for v in schema["enum"] if v is not None]
+        elif schema.get("type") == ["string", "null"]:
+            schema.update(type="string", minLength=1)
+    return schema
+
+
+@cache
+def schema_for(edition_code: str) -> dict[str, Any]:
+    edition = EDITIONS[edition_code]
+    agency_fields = [f.code.split(".", 1)[1] for f in INFO_FIELDS if f.code.startswith("agency.")]
+    required_agency = [f.code.split(".", 1)[1] for f in INFO_FIELDS if f.code.startswith("agency.") and f.required]
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"urn:gaip-xl:report:{edition.code}",
+        "title": f"政府信息公开工作年度报告（{edition.notice}《{edition.title}》）",
+        "type": "object",
+        "required": ["edition", "year", "agency", "tables"],
+        "properties": {
+            "edition": {"title": "格式版本", "const": edition.code},
+            "year": _field("year"),
+            "agency": {
+                "title": "报告机关",
+                "type": "object",
+                "properties": {name: _field(f"agency.{name}") for name in agency_fields},
+                "required": required_agency,
+                "additionalProperties": False,
+            },
+            "published_on": _field("published_on"),
+            "text": {
+                "title": "文字部分",
+                "type": "object",
+                "properties": {p.code: {"title": p.label, "type": ["string", "null"]} for p in edition.text_parts},
+                "additionalProperties": False,
+            },
+            "tables": {
+                "title": "统计表",
+                "type": "object",
+                "properties": {t.code: _table(t) for t in edition.tables},
+                "required": [t.code for t in edition.tables],
+                "additionalProperties": False,
+            },
+            "validation": {"title": "校验结果（由 gaip-xl 写入，读取时忽略）", "type": "object"},
+        },
+        "additionalProperties": False,
+    }

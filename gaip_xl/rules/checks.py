@@ -1,0 +1,177 @@
+"""The checks behind the rules of ``catalog.py``, one small generator per rule id.
+
+As in python-jsonschema, a check is a function that yields findings; ``CHECKS`` maps rule id to check, and the
+engine runs them. Identity rules (R1–R8) share one evaluator over the identities of ``identities.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..format import LEVELS_THAT_MAKE_RULES, edition_for_year
+from .catalog import BLANK_NOTE, SPECS
+from .context import Context
+from .findings import CellRef, Finding
+from .identities import Identity, cross_year_identities, identities
+from .values import Problem
+
+Check = Callable[[Context], Iterator[Finding]]
+CHECKS: dict[str, Check] = {}
+
+OVERVIEW_LIMIT = 1000
+MAX_LISTED_CELLS = 10
+
+
+def check(rule_id: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        assert rule_id in SPECS, rule_id
+        CHECKS[rule_id] = fn
+        return fn
+    return register
+
+
+def finding(rule_id: str, cells: tuple[CellRef, ...] = (), expected: Any = None, actual: Any = None,
+            difference: Any = None, **params: Any) -> Finding:
+    """A finding of ``rule_id``; its message is the rule's template filled with ``params`` and the three values."""
+    spec = SPECS[rule_id]
+    shown = {k: _number_text(v) if isinstance(v, (int, float)) else v
+             for k, v in (("expected", expected), ("actual", actual), ("difference", difference))}
+    return Finding(spec.id, spec.severity, spec.message.format(**shown, **params), cells, expected, actual,
+                   difference, spec.title)
+
+
+def _number_text(value: float) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{round(value, 6):f}".rstrip("0")
+    return str(value)
+
+
+# ---------------------------------------------------------------------- identities (R1–R8)
+def evaluate(ctx: Context, identity: Identity) -> Finding | None:
+    """The finding of one identity, or None when it holds (or a term is not a number: V1 already says so)."""
+    current, previous = ctx.current.numbers, ctx.previous.numbers if ctx.previous else {}
+    values = [(previous if t.previous else current)[t.code] for t in identity.terms]
+    if None in values:
+        return None
+    n = len(identity.lhs)
+    expected, actual = sum(values[:n]), sum(values[n:])  # type: ignore[arg-type]
+    if expected == actual or abs(actual - expected) < 1e-9:
+        return None
+    difference = actual - expected
+    target_value = ctx.sheet(identity.target).number(identity.target.code)
+    blanks = sum(ctx.sheet(t).blank(t.code) for t in identity.terms)
+    edition = ctx.sheet(identity.target).report.edition
+    row, column = identity.target.code.split(".")[1:]
+    table = edition.table(identity.target.code.split(".")[0])
+    return finding(
+        identity.rule, ctx.cells(identity), expected, actual, difference,
+        column=table.column(column).label, row=" ".join(table.row(row).path[-2:]),
+        caption=table.title, actual_target=_number_text(target_value),  # type: ignore[arg-type]
+        should=_number_text(target_value - difference),  # type: ignore[operator]
+        blank_note=BLANK_NOTE.format(count=blanks) if blanks else "",
+    )
+
+
+def _identity_check(rule_id: str) -> Check:
+    def run(ctx: Context) -> Iterator[Finding]:
+        if rule_id in ("R1", "R2", "R3", "R4"):
+            candidates = identities(ctx.edition.code)
+        elif ctx.previous is None:
+            return
+        else:
+            candidates = cross_year_identities(ctx.edition.code, ctx.previous.report.edition.code)
+        for identity in candidates:
+            if identity.rule == rule_id and (found := evaluate(ctx, identity)):
+                yield found
+    return run
+
+
+for _rule in ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"):
+    check(_rule)(_identity_check(_rule))
+
+
+# ---------------------------------------------------------------------- figure values (V1–V4, B1)
+_PROBLEM_RULES = {Problem.TEXT: "V1", Problem.NOT_WHOLE: "V2", Problem.NEGATIVE: "V3", Problem.DECIMALS: "V4"}
+
+
+def _value_check(rule_id: str) -> Check:
+    def run(ctx: Context) -> Iterator[Finding]:
+        for code, parsed in ctx.current.parsed.items():
+            if parsed.problem is None or _PROBLEM_RULES[parsed.problem] != rule_id:
+                continue
+            cell = CellRef.figure(ctx.edition, code)
+            value = ctx.report.figures.get(code)
+            hint = f"（是否应为 {parsed.suggestion}？）" if parsed.suggestion is not None else "；空白请留空，0请填0"
+            yield finding(rule_id, (cell,), actual=value, label=cell.label, value=value, hint=hint)
+    return run
+
+
+for _rule in ("V1", "V2", "V3", "V4"):
+    check(_rule)(_value_check(_rule))
+
+
+@check("B1")
+def blank_cells(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.edition.tables:
+        blank = [CellRef.figure(ctx.edition, c.code) for c in table.cells() if ctx.current.blank(c.code)]
+        if not blank:
+            continue
+        listed = "、".join(c.address for c in blank[:MAX_LISTED_CELLS])
+        more = f"等{len(blank)}处" if len(blank) > MAX_LISTED_CELLS else ""
+        name = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
+        yield finding("B1", tuple(blank), table=name, count=len(blank),
+                      listed=f"'{blank[0].sheet}'!{listed}{more}")
+
+
+# ---------------------------------------------------------------------- sense checks (S1–S4)
+@check("S1")
+def rules_by_level(ctx: Context) -> Iterator[Finding]:
+    level = ctx.report.agency.level
+    if not level or level in LEVELS_THAT_MAKE_RULES:
+        return
+    table = ctx.edition.table("s2_item1")
+    cells = [c for c in table.cells() if c.row.code == "rules" and (ctx.current.number(c.code) or 0) > 0]
+    if cells:
+        value = "、".join(f"{c.column.label}{_number_text(ctx.current.number(c.code))}" for c in cells)  # type: ignore
+        yield finding("S1", tuple(CellRef.figure(ctx.edition, c.code) for c in cells), level=level, value=value,
+                      normative=table.row("normative").label)
+
+
+@check("S2")
+def overview_length(ctx: Context) -> Iterator[Finding]:
+    text = ctx.report.text.get("overview")
+    if ctx.edition.code != "2021" or not isinstance(text, str):
+        return
+    length = len("".join(text.split()))
+    if length > OVERVIEW_LIMIT:
+        yield finding("S2", (CellRef.field(ctx.edition, "text.overview", "一、总体情况"),), actual=length,
+                      expected=OVERVIEW_LIMIT, length=length, limit=OVERVIEW_LIMIT)
+
+
+@check("S3")
+def publication_date(ctx: Context) -> Iterator[Finding]:
+    year, published = ctx.report.year, ctx.report.published_on
+    if year is None or not isinstance(published, str):
+        return
+    try:
+        date = dt.date.fromisoformat(published)
+    except ValueError:
+        return  # J1 reports a malformed date
+    deadline = dt.date(year + 1, 1, 31)
+    if date > deadline:
+        yield finding("S3", (CellRef.field(ctx.edition, "published_on", "发布日期"),), expected=deadline.isoformat(),
+                      actual=published, date=published, deadline=deadline.isoformat())
+
+
+@check("S4")
+def edition_matches_year(ctx: Context) -> Iterator[Finding]:
+    year = ctx.report.year
+    if year is None:
+        return
+    expected = edition_for_year(year)
+    if expected.code != ctx.edition.code:
+        yield finding("S4", (CellRef.field(ctx.edition, "meta.edition", "格式版本"),), expected=expected.code,
+                      actual=ctx.edition.code, year=year, notice=expected.notice,
+                      edition=ctx.edition.code)

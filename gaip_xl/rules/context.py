@@ -1,0 +1,71 @@
+"""What every check reads: the report's figures parsed once, blanks and non-numbers told apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..format import EDITIONS, Edition, ValueType
+from ..report import Report
+from .findings import CellRef
+from .identities import Identity, Term
+from .values import Parsed, parse
+
+
+@cache
+def _cell_types_of(edition_code: str) -> tuple[tuple[str, ValueType], ...]:
+    return tuple((c.code, c.type) for c in EDITIONS[edition_code].cells)
+
+
+def _cell_types(edition: Edition) -> tuple[tuple[str, ValueType], ...]:
+    return _cell_types_of(edition.code)
+
+
+@dataclass
+class Sheet:
+    """One report's figures as the arithmetic sees them."""
+
+    report: Report
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+    numbers: dict[str, int | float | None] = field(default_factory=dict)  # blank → 0, not a number → None
+
+    @classmethod
+    def of(cls, report: Report) -> Sheet:
+        get = report.figures.get
+        parsed = {code: parse(get(code), kind) for code, kind in _cell_types(report.edition)}
+        numbers = {code: (0 if p.problem is None else None) if p.number is None else p.number
+                   for code, p in parsed.items()}
+        return cls(report, parsed, numbers)
+
+    def number(self, code: str) -> int | float | None:
+        """Blank counts as 0; text that is not a number gives None."""
+        return self.numbers[code]
+
+    def blank(self, code: str) -> bool:
+        p = self.parsed[code]
+        return p.number is None and p.problem is None
+
+
+@dataclass
+class Context:
+    current: Sheet
+    previous: Sheet | None = None
+
+    @property
+    def report(self) -> Report:
+        return self.current.report
+
+    @property
+    def edition(self) -> Edition:
+        return self.report.edition
+
+    def sheet(self, term: Term) -> Sheet:
+        assert self.previous is not None or not term.previous
+        return self.previous if term.previous else self.current  # type: ignore[return-value]
+
+    def cell(self, term: Term) -> CellRef:
+        sheet = self.sheet(term)
+        return CellRef.figure(sheet.report.edition, term.code, "previous" if term.previous else "current")
+
+    def cells(self, identity: Identity) -> tuple[CellRef, ...]:
+        return tuple(self.cell(t) for t in identity.terms)

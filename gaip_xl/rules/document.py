@@ -1,0 +1,107 @@
+"""J1: the document against its JSON Schema, with every error told in Chinese.
+
+Errors inside a figure are left to the value rules (V1–V4) and missing figures to B1, which say it better; what is
+left (basic facts, unknown or misplaced keys, the wrong edition's rows) becomes J1 findings. As python-jsonschema
+does, each error keeps both paths: the JSON Pointer of the instance and the schema keyword that failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from ..format import Edition, layout_for
+from ..report import Report, schema_for
+from .checks import check, finding
+from .context import Context
+from .findings import CellRef, Finding
+
+
+@cache
+def _validator(edition_code: str) -> Draft202012Validator:
+    return Draft202012Validator(schema_for(edition_code))
+
+
+@cache
+def _validator_without_tables(edition_code: str) -> Draft202012Validator:
+    schema = dict(schema_for(edition_code))
+    schema["properties"] = {**schema["properties"], "tables": {}}
+    schema["required"] = [k for k in schema["required"] if k != "tables"]
+    return Draft202012Validator(schema)
+
+
+def _title(error: ValidationError) -> str:
+    return error.schema.get("title") or "/".join(str(p) for p in error.absolute_path) or "文档"
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+_TYPE_NAMES = {"integer": "整数", "number": "数字", "string": "文字", "object": "对象", "null": "空", "array": "列表"}
+
+_HINTS = {r"^\d{4}-\d{2}-\d{2}$": "，应为 YYYY-MM-DD 形式的日期", r"^\d{6}$": "，应为6位数字"}
+
+
+def _required(e: ValidationError) -> str:
+    names = [n for n in e.validator_value if isinstance(e.instance, dict) and n not in e.instance]
+    titles = [e.schema.get("properties", {}).get(n, {}).get("title", n) for n in names]
+    return f"「{_title(e)}」缺少必填项：{'、'.join(titles)}"
+
+
+_MESSAGES: dict[str, Callable[[ValidationError], str]] = {
+    "required": _required,
+    "type": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”类型不对，应为"
+                      f"{'或'.join(_TYPE_NAMES.get(t, t) for t in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value))}",
+    "enum": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”不在可选范围内（"
+                      f"{'、'.join(str(v) for v in e.validator_value if v is not None)}）",
+    "const": lambda e: f"「{_title(e)}」应为“{e.validator_value}”，实为“{_shown(e.instance)}”",
+    "pattern": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”格式不对{_HINTS.get(e.validator_value, '')}",
+    "minLength": lambda e: f"「{_title(e)}」不能为空",
+    "minimum": lambda e: f"「{_title(e)}」的值{e.instance}小于{e.validator_value}",
+    "maximum": lambda e: f"「{_title(e)}」的值{e.instance}大于{e.validator_value}",
+    "additionalProperties": lambda e: f"「{_title(e)}」中有本格式没有的项目："
+                                      f"{'、'.join(sorted(set(e.instance) - set(e.schema.get('properties', {}))))}",
+}
+
+
+def chinese_message(error: ValidationError) -> str:
+    explain = _MESSAGES.get(str(error.validator))
+    return explain(error) if explain else f"「{_title(error)}」不符合格式要求（{error.validator}）"
+
+
+def _left_to_other_rules(error: ValidationError) -> bool:
+    path = list(error.absolute_path)
+    if path[:1] != ["tables"]:
+        return False
+    return error.validator == "required" or len(path) >= 4  # missing → B1; a figure's value → V1–V4
+
+
+def _cell(edition: Edition, error: ValidationError) -> tuple[CellRef, ...]:
+    path = [str(p) for p in error.absolute_path]
+    code = ".".join(path)
+    pos = layout_for(edition.code).fields.get(code)
+    pointer = "/" + "/".join(path)
+    return (CellRef(code, pointer, pos.sheet if pos else "", pos.a1 if pos else "", _title(error)),)
+
+
+def schema_errors(report: Report) -> Iterator[ValidationError]:
+    """The document's schema errors. A report built in code (not loaded from JSON) has tables shaped by the model
+    itself, so only the rest of it needs the schema: this keeps bulk reading fast."""
+    document = report.extra.get("document")
+    if document is not None:
+        yield from _validator(report.edition.code).iter_errors(document)
+    else:
+        facts = {k: v for k, v in report.to_dict(tables=False).items()}
+        yield from _validator_without_tables(report.edition.code).iter_errors(facts)
+
+
+@check("J1")
+def document_shape(ctx: Context) -> Iterator[Finding]:
+    for error in sorted(schema_errors(ctx.report), key=lambda e: list(map(str, e.absolute_path))):
+        if not _left_to_other_rules(error):
+            yield finding("J1", _cell(ctx.edition, error), actual=None, message=chinese_message(error))

@@ -1,0 +1,52 @@
+"""Runs the declared rules over a report (and last year's, when given)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..report import Report
+from . import document  # noqa: F401  (registers J1)
+from .catalog import CATALOG, SPECS
+from .checks import CHECKS, finding
+from .context import Context, Sheet
+from .findings import CellRef, Finding, ValidationReport
+
+CROSS_YEAR_RULES = ("R5", "R6", "R7", "R8")
+
+
+def _cross_year_setup(report: Report, previous: Report) -> tuple[list[Finding], bool]:
+    """Findings about the pairing itself, and whether the cross-year rules can run."""
+    found: list[Finding] = []
+    expected_year = report.year - 1 if report.year is not None else None
+    usable = previous.year is not None and previous.year == expected_year
+    if not usable:
+        found.append(finding("X1", (CellRef.field(report.edition, "year", "报告年度"),), expected=expected_year,
+                             actual=previous.year, previous_year=previous.year, expected_year=expected_year))
+    name, previous_name = report.agency.name, previous.agency.name
+    if name and previous_name and name.strip() != previous_name.strip():
+        found.append(finding("X2", (CellRef.field(report.edition, "agency.name", "机关名称"),), expected=name,
+                             actual=previous_name, name=name, previous_name=previous_name))
+    return found, usable
+
+
+def run_rules(report: Report, previous: Report | None = None, rules: Iterable[str] | None = None) -> Iterator[Finding]:
+    selected = [spec.id for spec in CATALOG] if rules is None else [r for r in rules if r in SPECS]
+    ctx = Context(Sheet.of(report))
+    if previous is not None:
+        pairing, usable = _cross_year_setup(report, previous)
+        yield from pairing
+        if usable:
+            ctx.previous = Sheet.of(previous)
+    for rule_id in selected:
+        if rule_id in CROSS_YEAR_RULES and ctx.previous is None:
+            continue
+        check = CHECKS.get(rule_id)
+        if check is not None:
+            yield from check(ctx)
+
+
+def validate(report: Report, previous: Report | None = None, rules: Iterable[str] | None = None) -> ValidationReport:
+    """Every finding of ``report``: errors first, then warnings, each in rule order."""
+    order = {spec.id: i for i, spec in enumerate(CATALOG)}
+    findings = sorted(run_rules(report, previous, rules), key=lambda f: (f.severity.value != "error", order[f.rule]))
+    return ValidationReport(findings)

@@ -1,0 +1,114 @@
+"""What the rules yield: findings that name every cell involved, and the report that gathers them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+from ..format import Edition, layout_for
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def chinese(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One cell a finding relates: its codes, its JSON path and where it stands in the template."""
+
+    code: str  # "s3.new.natural", or a field code such as "published_on"
+    json_path: str  # JSON Pointer into the report document
+    sheet: str
+    address: str  # A1 address in the template
+    label: str  # what a clerk calls it
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    report: str = "current"  # "previous" for last year's report in the cross-year rules
+
+    @classmethod
+    def figure(cls, edition: Edition, code: str, report: str = "current") -> CellRef:
+        cell = edition.cell(code)
+        pos = layout_for(edition.code).figures[code]
+        label = cell.label if report == "current" else f"上年报告{cell.label}"
+        return cls(code, cell.json_path, pos.sheet, pos.a1, label, cell.table.code, cell.row.code,
+                   cell.column.code, report)
+
+    @classmethod
+    def field(cls, edition: Edition, code: str, label: str) -> CellRef:
+        pos = layout_for(edition.code).fields.get(code)
+        json_path = "/" + code.replace(".", "/")
+        return cls(code, json_path, pos.sheet if pos else "", pos.a1 if pos else "", label)
+
+    @property
+    def where(self) -> str:
+        return f"'{self.sheet}'!{self.address}" if self.sheet else self.json_path
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    cells: tuple[CellRef, ...] = ()
+    expected: Any = None
+    actual: Any = None
+    difference: Any = None
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["cells"] = [asdict(c) for c in self.cells]
+        return data
+
+
+@dataclass
+class ValidationReport:
+    """Every finding of one report, frictionless-style: ``valid``, ``stats``, ``findings`` and ``flatten()``."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return {
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "by_rule": dict(Counter(f.rule for f in self.findings)),
+        }
+
+    def flatten(self) -> list[dict[str, Any]]:
+        """One row per (finding, cell): what a summary sheet or a CSV lists."""
+        rows = []
+        for f in self.findings:
+            for cell in f.cells or (None,):
+                rows.append({
+                    "rule": f.rule, "severity": f.severity.value, "message": f.message,
+                    "sheet": cell.sheet if cell else "", "cell": cell.address if cell else "",
+                    "code": cell.code if cell else "", "json_path": cell.json_path if cell else "",
+                    "report": cell.report if cell else "current",
+                    "expected": f.expected, "actual": f.actual, "difference": f.difference,
+                })
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, **self.stats, "findings": [f.to_dict() for f in self.findings]}
