@@ -254,3 +254,28 @@ def layout_for(edition_code: str) -> Layout:
     layout.sheets = (SHEET_INFO, SHEET_FOR_SECTION["二"], SHEET_FOR_SECTION["三"], SHEET_FOR_SECTION["四"],
                      SHEET_TEXT, SHEET_META)
     return layout
+
+
+# ---------------------------------------------------------------------------- the check UDF's arguments
+UDF_CHECK = "GAIP_CHECK"  # the add-in's UDF that lists every finding; the template's check summary calls it
+UDF_SHEETS = (SHEET_INFO, SHEET_FOR_SECTION["二"], SHEET_FOR_SECTION["三"], SHEET_FOR_SECTION["四"], SHEET_TEXT)
+
+
+def sheet_extent(layout: Layout, sheet: str) -> tuple[int, int]:
+    """The last row and column that hold a label, a figure or a fact on ``sheet``."""
+    rows = [p.row for p in (*layout.figures.values(), *layout.fields.values()) if p.sheet == sheet]
+    cols = [p.col for p in (*layout.figures.values(), *layout.fields.values()) if p.sheet == sheet]
+    rows += [label.last_row for label in layout.labels if label.pos.sheet == sheet]
+    cols += [label.last_col for label in layout.labels if label.pos.sheet == sheet]
+    return max(rows), max(cols)
+
+
+def udf_ranges(layout: Layout) -> tuple[str, ...]:
+    """The ranges the template passes to ``GAIP_CHECK`` after the edition: one block per sheet of UDF_SHEETS, each
+    anchored at A1, so the UDF finds every value at its layout position (row - 1, col - 1) in the 2-D list it gets,
+    and Excel recalculates the UDF whenever any of them changes."""
+    ranges = []
+    for sheet in UDF_SHEETS:
+        last_row, last_col = sheet_extent(layout, sheet)
+        ranges.append(f"'{sheet}'!$A$1:${column_letter(last_col)}${last_row}")
+    return tuple(ranges)

@@ -8,11 +8,11 @@ needs from these objects, so a label or a code is written exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 
-class ValueType(str, Enum):
+class ValueType(StrEnum):
     """What a figure cell may hold."""
 
     COUNT = "count"  # a non-negative whole number
@@ -55,7 +55,7 @@ class Row:
         return (*self.groups, self.label)
 
 
-class Orientation(str, Enum):
+class Orientation(StrEnum):
     """How a table is laid out on paper: rows down the side, or (section 四) one wide row of groups."""
 
     TALL = "tall"

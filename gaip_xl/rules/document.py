@@ -47,6 +47,10 @@ _TYPE_NAMES = {"integer": "整数", "number": "数字", "string": "文字", "obj
 _HINTS = {r"^\d{4}-\d{2}-\d{2}$": "，应为 YYYY-MM-DD 形式的日期", r"^\d{6}$": "，应为6位数字"}
 
 
+def _types(expected: str | list[str]) -> str:
+    return "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+
+
 def _required(e: ValidationError) -> str:
     names = [n for n in e.validator_value if isinstance(e.instance, dict) and n not in e.instance]
     titles = [e.schema.get("properties", {}).get(n, {}).get("title", n) for n in names]
@@ -55,8 +59,7 @@ def _required(e: ValidationError) -> str:
 
 _MESSAGES: dict[str, Callable[[ValidationError], str]] = {
     "required": _required,
-    "type": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”类型不对，应为"
-                      f"{'或'.join(_TYPE_NAMES.get(t, t) for t in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value))}",
+    "type": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”类型不对，应为{_types(e.validator_value)}",
     "enum": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”不在可选范围内（"
                       f"{'、'.join(str(v) for v in e.validator_value if v is not None)}）",
     "const": lambda e: f"「{_title(e)}」应为“{e.validator_value}”，实为“{_shown(e.instance)}”",

@@ -1,0 +1,123 @@
+"""A report to and from a flat map of cell values keyed by code: the one bridge between a spreadsheet and the model.
+
+Whoever reads a workbook (the converter through python-calamine, the add-in through xlwings, the UDFs from range
+arguments) gathers ``{code: value}`` for every figure, fact and text code, by defined name or layout position, and
+calls ``report_from_values``. Whoever fills a workbook calls ``values_from_report`` and writes each value to the cell
+of its code. Codes: figure codes ("s3.new.natural"), fact codes ("agency.name", "year", "published_on"), text codes
+("text.overview").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from ..format import EDITIONS, INFO_FIELDS, Edition, FieldKind
+from .model import Agency, Report
+
+# Excel stores dates as serial numbers counted from 1899-12-30 (the 1900 leap-year bug included).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def text_codes(edition: Edition) -> tuple[str, ...]:
+    return tuple(f"text.{p.code}" for p in edition.text_parts)
+
+
+def value_codes(edition: Edition) -> tuple[str, ...]:
+    """Every code a filled template holds a value for, figures first."""
+    return (*(c.code for c in edition.cells), *(f.code for f in INFO_FIELDS), *text_codes(edition))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a region code typed as a number
+    text = str(value).strip()
+    return text or None
+
+
+def _year(value: Any) -> int | None | Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None if value in (None, "") else value  # anything else is left for the schema to reject
+
+
+def _date(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
+        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text  # kept as typed: the schema's date pattern names it
+
+
+def _figure(value: Any) -> Any:
+    """Spreadsheet values as the rules expect them: blank → None, 3.0 → 3, text kept as text."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return value
+
+
+_FACT_READERS = {FieldKind.YEAR: _year, FieldKind.DATE: _date}
+
+
+def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Report:
+    ed = EDITIONS[edition] if isinstance(edition, str) else edition
+    facts = {f.code: _FACT_READERS.get(f.kind, _text)(values.get(f.code)) for f in INFO_FIELDS}
+    figures = {}
+    for cell in ed.cells:
+        value = _figure(values.get(cell.code))
+        if value is not None:
+            figures[cell.code] = value
+    year = facts["year"]
+    report = Report(
+        edition=ed,
+        year=year if isinstance(year, int) else None,
+        agency=Agency(facts["agency.name"], facts["agency.level"], facts["agency.region_code"],
+                      facts["agency.contact"]),
+        published_on=facts["published_on"],
+        text={p.code: _multiline(values.get(f"text.{p.code}")) for p in ed.text_parts},
+        figures=figures,
+    )
+    if year is not None and not isinstance(year, int):
+        report.extra["document"] = {**report.to_dict(), "year": year}  # let J1 name the bad year
+    return report
+
+
+def _multiline(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).replace("\r\n", "\n").strip()
+    return text or None
+
+
+def values_from_report(report: Report) -> dict[str, Any]:
+    """Every value a template should show for ``report``, keyed by code (blanks as None)."""
+    values: dict[str, Any] = {c.code: report.figures.get(c.code) for c in report.edition.cells}
+    values.update({
+        "agency.name": report.agency.name,
+        "agency.level": report.agency.level,
+        "agency.region_code": report.agency.region_code,
+        "agency.contact": report.agency.contact,
+        "year": report.year,
+        "published_on": report.published_on,
+    })
+    values.update({f"text.{p.code}": report.text.get(p.code) for p in report.edition.text_parts})
+    return values
