@@ -12,6 +12,7 @@ from .context import Context, Sheet
 from .findings import CellRef, Finding, ValidationReport
 
 CROSS_YEAR_RULES = ("R5", "R6", "R7", "R8")
+PAIRING_RULES = ("X1", "X2")  # about the pairing of two reports; found before any check runs
 
 
 def _cross_year_setup(report: Report, previous: Report) -> tuple[list[Finding], bool]:
