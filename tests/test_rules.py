@@ -315,3 +315,42 @@ def test_a_finding_carries_cells_with_codes_json_paths_and_addresses():
     assert (cell.sheet, cell.address) == ("三、依申请公开", "J29")
     d = f.to_dict()
     assert d["severity"] == "error" and d["cells"][-1]["address"] == "J29"
+
+
+# ------------------------------------------------------------------ prose
+PROSE = ("共收到政府信息公开申请{new}件，上年结转{carried_in}件，办结{total}件，结转下年度{out}件。"
+         "行政复议{review}件，行政诉讼{suits}起。")
+
+
+def _prose(r, **changes):
+    f = r.figures
+    figures = {"new": f["s3.new.total"], "carried_in": f["s3.carried_in.total"], "total": f["s3.total.total"],
+               "out": f["s3.carried_out.total"], "review": f["s4.review.total"],
+               "suits": f["s4.direct_suit.total"] + f["s4.suit_after_review.total"]}
+    return PROSE.format(**{**figures, **changes})
+
+
+def test_r9_prose_that_quotes_the_tables_right_passes():
+    r = report("2021")
+    r.text["overview"] = _prose(r)
+    assert validate(r).findings == []
+
+
+@pytest.mark.parametrize("name, cells", [
+    ("new", ["s3.new.total"]), ("carried_in", ["s3.carried_in.total"]), ("total", ["s3.total.total"]),
+    ("out", ["s3.carried_out.total"]), ("review", ["s4.review.total"]),
+    ("suits", ["s4.direct_suit.total", "s4.suit_after_review.total"]),
+])
+def test_r9_each_quoted_figure_is_compared_with_its_cells(name, cells):
+    r = report("2019")
+    r.text["problems"] = _prose(r, **{name: 9999})
+    r9 = only(validate(r), "R9")
+    assert r9.severity is Severity.WARNING and r9.actual == 9999
+    assert [c.code for c in r9.cells] == ["text.problems", *cells]
+    assert r9.cells[0].sheet == "文字部分"
+
+
+def test_r9_ignores_sentences_without_a_plain_count():
+    r = report("2021")
+    r.text["overview"] = "形成了受理、回复、公开的快速反馈机制；行政复议、行政诉讼情况见第四部分。"
+    assert validate(r).findings == []

@@ -146,7 +146,8 @@ def overview_length(ctx: Context) -> Iterator[Finding]:
         return
     length = len("".join(text.split()))
     if length > OVERVIEW_LIMIT:
-        yield finding("S2", (CellRef.field(ctx.edition, "text.overview", "一、总体情况"),), actual=length,
+        label = next(p.label for p in ctx.edition.text_parts if p.code == "overview")
+        yield finding("S2", (CellRef.field(ctx.edition, "text.overview", label),), actual=length,
                       expected=OVERVIEW_LIMIT, length=length, limit=OVERVIEW_LIMIT)
 
 
