@@ -7,6 +7,7 @@ does, each error keeps both paths: the JSON Pointer of the instance and the sche
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -22,7 +23,20 @@ from .findings import CellRef, Finding
 
 @cache
 def _validator(edition_code: str) -> Draft202012Validator:
-    return Draft202012Validator(schema_for(edition_code))
+    """The schema with its figures left open: a figure's value is judged by V1–V4 and a missing one by B1, so the
+    check here only needs the shape of the tables (unknown or misplaced keys). Derived from the schema, and about ten
+    times faster than walking every figure."""
+    schema = copy.deepcopy(schema_for(edition_code))
+    for table in schema["properties"]["tables"]["properties"].values():
+        for row in table["properties"].values():
+            # Only the keys: propertyNames checks them without descending into every figure.
+            columns = list(row.pop("properties"))
+            row.pop("required", None)
+            row.pop("additionalProperties", None)
+            row["propertyNames"] = {"title": f"{row['title']}的栏目", "enum": columns}
+        table.pop("required", None)
+    schema["properties"]["tables"].pop("required", None)
+    return Draft202012Validator(schema)
 
 
 @cache
@@ -81,7 +95,7 @@ def _left_to_other_rules(error: ValidationError) -> bool:
     path = list(error.absolute_path)
     if path[:1] != ["tables"]:
         return False
-    return error.validator == "required" or len(path) >= 4  # missing → B1; a figure's value → V1–V4
+    return error.validator == "required"  # a missing table, row or figure is blank: B1 says so
 
 
 def _cell(edition: Edition, error: ValidationError) -> tuple[CellRef, ...]:
