@@ -102,3 +102,24 @@ def test_figure_type_errors_are_left_to_the_value_rules():
     doc["tables"]["s4"]["review"]["other"] = "一件"
     result = validate(Report.from_json(doc))
     assert [f.rule for f in result.findings] == ["V1"]
+
+
+def test_save_writes_utf8_atomically(tmp_path):
+    report = load_case("pingtan-2021")
+    target = tmp_path / "out" / "平潭.json"
+    report.save(target)
+    assert target.read_bytes().decode("utf-8") == report.to_json()
+    assert [p.name for p in target.parent.iterdir()] == ["平潭.json"]  # no temporary left behind
+
+
+def test_a_failed_save_leaves_no_file(tmp_path, monkeypatch):
+    report = load_case("pingtan-2021")
+    target = tmp_path / "r.json"
+
+    def explode(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr("pathlib.Path.write_bytes", explode)
+    with pytest.raises(GaipError) as info:
+        report.save(target)
+    assert info.value.code == "E_OUTPUT"
+    assert list(tmp_path.iterdir()) == []

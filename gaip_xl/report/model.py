@@ -117,6 +117,12 @@ class Report:
         """The canonical JSON text: UTF-8, Chinese unescaped, keys in format order."""
         return json.dumps({**self.to_dict(), **extra}, ensure_ascii=False, indent=2) + "\n"
 
+    def save(self, path: str | Path, **extra: Any) -> None:
+        """Writes the canonical JSON (UTF-8, Chinese unescaped) atomically."""
+        from ..atomic import write_text
+
+        write_text(path, self.to_json(**extra))
+
     def document(self) -> Mapping[str, Any]:
         """The document to check against the JSON Schema: as loaded if it was loaded, else as written."""
         return self.extra.get("document") or self.to_dict()
