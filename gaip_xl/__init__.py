@@ -3,10 +3,28 @@
 The public API: the format model (``gaip_xl.format``), ``Report`` and its JSON, the rule engine (``validate``).
 """
 
+from pathlib import Path
+
 from .loaders import load_report
 from .report import Report, schema_for
 from .rules import ValidationReport, validate
 
 __version__ = "0.1.0"
 
-__all__ = ["Report", "ValidationReport", "__version__", "load_report", "schema_for", "validate"]
+
+def read_workbook(path: str | Path) -> Report:
+    """The report in a filled template (see ``gaip_xl.excel``); imported on first use (keeps the import light)."""
+    from .excel import read_workbook as read
+
+    return read(path)
+
+
+def write_workbook(report: Report, path: str | Path) -> None:
+    """Fills a fresh template of the report's edition and saves it atomically as .xlsx (see ``gaip_xl.excel``)."""
+    from .excel import write_workbook as write
+
+    write(report, path)
+
+
+__all__ = ["Report", "ValidationReport", "__version__", "load_report", "read_workbook", "schema_for", "validate",
+           "write_workbook"]

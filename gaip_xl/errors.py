@@ -68,3 +68,108 @@ class OutputFailed(GaipError):
     code = "E_OUTPUT"
     title = "无法写出结果"
     template = "无法写出结果文件：{detail}"
+
+
+# ---------------------------------------------------------------------------- workbooks (gaip_xl.excel)
+class NotXlsx(GaipError):
+    code = "E_NOT_XLSX"
+    title = "不是xlsx工作簿"
+    template = "不是 Excel 工作簿（.xlsx）：{detail}"
+
+
+class LegacyXls(GaipError):
+    code = "E_LEGACY_XLS"
+    title = "旧版xls文件"
+    template = "这是旧版 Excel 97-2003 工作簿（.xls），请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再提交"
+
+
+class Encrypted(GaipError):
+    code = "E_ENCRYPTED"
+    title = "工作簿有打开密码"
+    template = "工作簿设置了打开密码（已加密），无法读取：请在 Excel 或 WPS 中取消“用密码进行加密”后重新保存再提交"
+
+
+class ZipBomb(GaipError):
+    code = "E_ZIP_BOMB"
+    title = "压缩内容异常"
+    template = "工作簿的压缩内容异常（疑似压缩炸弹或已损坏），拒绝读取：{detail}"
+
+
+class XmlAttack(GaipError):
+    code = "E_XML_ATTACK"
+    title = "XML内容不安全"
+    template = "工作簿内部文件“{part}”含有不允许的 XML 声明（DOCTYPE/ENTITY），拒绝读取"
+
+
+class TooLarge(GaipError):
+    code = "E_TOO_LARGE"
+    title = "工作簿过大"
+    template = "工作簿过大，超出年报模板的合理范围，拒绝读取：{detail}"
+
+
+class NotTemplate(GaipError):
+    code = "E_NOT_TEMPLATE"
+    title = "不是年报模板"
+    template = "不是 gaip-xl 生成的政府信息公开年报模板：{detail}。请下载官方模板（gaip-xl template）填写"
+
+
+class TemplateVersion(GaipError):
+    code = "E_TEMPLATE_VERSION"
+    title = "模板版本不支持"
+    template = "模板版本为“{found}”，本程序只能读取版本 {supported} 的模板：请用最新模板重新填写，或升级 gaip-xl"
+
+
+class MissingSheet(GaipError):
+    code = "E_MISSING_SHEET"
+    title = "缺少工作表"
+    template = "缺少工作表“{sheet}”（可能被删除或改名），请使用原模板填写"
+
+
+class MissingName(GaipError):
+    code = "E_MISSING_NAME"
+    title = "缺少定义名称"
+    template = "模板的定义名称“{name}”缺失或已失效（{detail}），无法确定“{code}”所在单元格，请使用原模板填写"
+
+
+class Tampered(GaipError):
+    code = "E_TAMPERED"
+    title = "模板结构被改动"
+    template = "模板结构被改动（可能插入或删除了行列、移动了表格或改写了标题），为免读错数据已停止读取：{detail}"
+
+
+class NoCachedValue(GaipError):
+    code = "E_NO_CACHED_VALUE"
+    title = "公式没有计算结果"
+    template = ("单元格 {cells} 是公式但文件中没有保存计算结果（文件不是由 Excel/WPS 保存的？）："
+                "请在 Excel 或 WPS 中打开、确认数字显示正确后保存，再提交")
+
+
+class UnwritableValue(GaipError):
+    code = "E_UNWRITABLE_VALUE"
+    title = "数据无法写入工作簿"
+    template = "“{code}”的值无法写入 Excel 单元格：{detail}"
+
+
+# ---------------------------------------------------------------------------- the Excel add-in (gaip_xl.addin)
+class SheetProtected(GaipError):
+    code = "E_PROTECTED"
+    title = "无法取消工作表保护"
+    template = "无法取消或恢复工作表保护（密码不是模板密码？）：{detail}"
+
+
+class EditionMismatch(GaipError):
+    code = "E_EDITION_MISMATCH"
+    title = "格式版本不一致"
+    template = "年报为{found}年版格式，当前模板为{expected}年版格式：请打开{found}年版模板（gaip-xl template）再导入"
+
+
+class UnsavedWorkbook(GaipError):
+    code = "E_UNSAVED"
+    title = "工作簿尚未保存"
+    template = "工作簿尚未保存到磁盘，不知道把 JSON 写在哪里：请先保存工作簿"
+
+
+class NeedsExcel(GaipError):
+    code = "E_NEEDS_EXCEL"
+    title = "需要Excel"
+    template = "安装加载项需要 Windows 或 macOS 上的 Microsoft Excel，本机（{platform}）没有 Excel：{detail}"

@@ -16,6 +16,16 @@ def register(suffix: str, loader: Loader) -> None:
     LOADERS[suffix.lower()] = loader
 
 
+def _load_workbook(path: Path) -> Report:
+    from .excel import read_workbook  # lazily: JSON users never load the workbook reader
+
+    return read_workbook(path)
+
+
+for _suffix in (".xlsx", ".xlsm", ".xls"):  # .xls only to say clearly that the legacy format cannot be read
+    register(_suffix, _load_workbook)
+
+
 def load_report(path: str | Path) -> Report:
     path = Path(path)
     if not path.is_file():

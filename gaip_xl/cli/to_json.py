@@ -1,0 +1,38 @@
+"""gaip-xl to-json: a filled template → the report's JSON, with its findings embedded; exit 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..excel import read_source
+from ..loaders import load_report
+from ..rules import validate
+from .output import Output
+from .validate import summary_line
+
+NAME = "to-json"
+HELP = "把填好的模板工作簿（.xlsx/.xlsm）转换为年报 JSON，并附上校验结果"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("workbook", metavar="WORKBOOK", help="填好的模板工作簿（.xlsx 或 .xlsm）")
+    parser.add_argument("-o", "--output", metavar="REPORT.json",
+                        help="输出的 JSON 文件（默认与工作簿同名、扩展名 .json；“-”表示输出到屏幕）")
+    parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）")
+
+
+def main(args: argparse.Namespace, out: Output) -> int:
+    report, source = read_source(args.workbook)
+    previous = load_report(args.previous) if args.previous else None
+    result = validate(report, previous)
+    validation = {**result.to_dict(), "source": source.to_dict()}
+    for warning in source.warnings:
+        out.error(f"提示 [{warning['code']}] {warning['message']}")
+    if args.output == "-":
+        out.write(report.to_json(validation=validation))
+        return 0 if result.valid else 1
+    target = Path(args.output) if args.output else Path(args.workbook).with_suffix(".json")
+    report.save(target, validation=validation)
+    out.line(f"{summary_line(result)}；已写出 {target}")
+    return 0 if result.valid else 1

@@ -1,0 +1,161 @@
+"""Opening a submitted workbook defensively, before any parser sees it.
+
+A clerk can send anything: a legacy .xls, a workbook with an opening password, a web page renamed .xls, a file
+built to exhaust memory. This module decides what the file is from its bytes (never from its name), refuses what
+cannot or must not be read with a stable error code, and hands out the parts of the package that the reader needs,
+each decompressed with a bound and checked for XML entity declarations.
+
+Limits (a filled template is about 30 KB on disk and 200 KB unpacked, so each limit leaves a wide margin):
+- the file on disk: ``MAX_FILE_BYTES``;
+- the zip: ``MAX_ENTRIES`` entries, each declared ≤ ``MAX_ENTRY_BYTES`` unpacked, all together ≤ ``MAX_TOTAL_BYTES``,
+  an entry over 1 MB compressed more than ``MAX_RATIO``:1 is a bomb; an entry that unpacks to more than it declares
+  (a forged header) is a bomb too: Python's zipfile stops at the declared size and the CRC check fails;
+- every part a parser reads: ≤ ``MAX_PART_BYTES`` unpacked, no ``<!DOCTYPE``/``<!ENTITY``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Encrypted, FileMissing, LegacyXls, NotXlsx, TooLarge, XmlAttack, ZipBomb
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_PART_BYTES = 8 * 1024 * 1024
+MAX_RATIO = 200
+_RATIO_FLOOR = 1024 * 1024  # small entries may compress very well (a sheet of empty styled cells); ignore them
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # an OOXML file with an opening password
+_XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8 / BIFF5
+_XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+@dataclass
+class Package:
+    """A zip package that passed the container checks; parts are read on demand, bounded and checked."""
+
+    path: str
+    data: bytes
+    archive: zipfile.ZipFile
+    names: frozenset[str]
+    _parts: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def has_macros(self) -> bool:
+        return any(name.lower().endswith("vbaproject.bin") for name in self.names)
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def part(self, name: str) -> bytes:
+        """The unpacked bytes of one part, refused if over ``MAX_PART_BYTES``, forged, or declaring entities."""
+        cached = self._parts.get(name)
+        if cached is not None:
+            return cached
+        info = self.archive.getinfo(name)
+        if info.file_size > MAX_PART_BYTES:
+            raise TooLarge(self.path, detail=f"内部文件“{name}”解压后有 {info.file_size // 1024 // 1024} MB")
+        try:
+            with self.archive.open(info) as stream:
+                data = stream.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+                NotImplementedError) as exc:
+            raise ZipBomb(self.path, detail=f"内部文件“{name}”无法解压（{exc}）") from None
+        if len(data) != info.file_size:
+            raise ZipBomb(self.path, detail=f"内部文件“{name}”的实际大小与声明不符")
+        check_xml_declarations(self.path, name, data)
+        self._parts[name] = data
+        return data
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+def check_xml_declarations(path: str, name: str, data: bytes) -> None:
+    """Refuses a part that declares a DTD or entities (billion laughs, external entities): OOXML never needs one."""
+    text = data
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as text
+        text = data.decode("utf-16", errors="replace").encode("utf-8")
+    if any(marker in text for marker in _XML_DECLARATIONS):
+        raise XmlAttack(path, part=name)
+
+
+def read_file(path: str | Path) -> bytes:
+    target = Path(path)
+    try:
+        size = target.stat().st_size
+        if not target.is_file():
+            raise FileMissing(str(path))
+        if size > MAX_FILE_BYTES:
+            raise TooLarge(str(path), detail=f"文件有 {size // 1024 // 1024} MB，年报模板通常不到 100 KB")
+        return target.read_bytes()
+    except OSError:
+        raise FileMissing(str(path)) from None
+
+
+def identify_non_zip(path: str, data: bytes) -> None:
+    """Raises the error that says what a file that is not a zip package is."""
+    if data.startswith(OLE2_MAGIC):
+        if _ENCRYPTED_STREAM in data:
+            raise Encrypted(path)
+        if any(stream in data for stream in _XLS_STREAMS):
+            raise LegacyXls(path)
+        raise NotXlsx(path, detail="是旧版 Office 复合文档，但不是 Excel 工作簿")
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not data:
+        raise NotXlsx(path, detail="文件是空的")
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"mime-version")):
+        raise NotXlsx(path, detail="这是网页或 XML 文件（常见于从网站导出后改名为 .xls），请用 Excel 或 WPS "
+                                   "打开后另存为 Excel 工作簿（.xlsx）")
+    raise NotXlsx(path, detail="文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏）")
+
+
+def _check_entries(path: str, infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_ENTRIES:
+        raise ZipBomb(path, detail=f"压缩包内有 {len(infos)} 个文件")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise ZipBomb(path, detail=f"内部文件“{info.filename}”解压后有 {info.file_size // 1024 // 1024} MB")
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ZipBomb(path, detail=f"内部文件“{info.filename}”压缩比超过 {MAX_RATIO}:1")
+    if total > MAX_TOTAL_BYTES:
+        raise ZipBomb(path, detail=f"解压后共 {total // 1024 // 1024} MB")
+
+
+def _identify_zip(path: str, names: frozenset[str]) -> None:
+    """A zip that is not a spreadsheet in OOXML form: say which kind of file it is."""
+    if "xl/workbook.xml" in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise NotXlsx(path, detail="这是二进制工作簿（.xlsb），请另存为 Excel 工作簿（.xlsx）")
+    if "content.xml" in names:
+        raise NotXlsx(path, detail="这是 OpenDocument 文件（.ods），请另存为 Excel 工作簿（.xlsx）")
+    if "word/document.xml" in names:
+        raise NotXlsx(path, detail="这是 Word 文档，不是 Excel 工作簿")
+    raise NotXlsx(path, detail="是 zip 压缩包，但不是 Excel 工作簿")
+
+
+def open_package(path: str | Path) -> Package:
+    """The checked package of ``path``, or the ``GaipError`` that says why it cannot be read."""
+    shown = str(path)
+    data = read_file(path)
+    if not data.startswith(ZIP_MAGIC):
+        identify_non_zip(shown, data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise NotXlsx(shown, detail=f"zip 结构已损坏（{exc}）") from None
+    _check_entries(shown, infos)
+    names = frozenset(info.filename for info in infos)
+    _identify_zip(shown, names)
+    return Package(shown, data, archive, names)

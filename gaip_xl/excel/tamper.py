@@ -1,0 +1,73 @@
+"""Is the workbook still the template? Labels where the layout put them, defined names on the layout's cells.
+
+A clerk who inserted a row, moved a table or retyped a label must get an error naming the sheet and cell, never a
+report whose figures came from the wrong row. Labels are compared after removing whitespace only (line breaks a
+clerk or an old Excel put inside a label are harmless); any other change, even "1、" for "1.", is a change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import MissingName, Tampered
+from ..format.layout import Layout, Pos, defined_name
+from .names import Directory
+
+Grid = Sequence[Sequence[Any]]  # a sheet as calamine gives it: rows of values, [0][0] is A1
+
+_WHITESPACE = re.compile(r"\s+")
+MAX_LISTED = 5  # differences quoted in one message
+
+
+def normalise(value: Any) -> str:
+    return _WHITESPACE.sub("", str(value)) if value is not None else ""
+
+
+def cell_value(grid: Grid, row: int, col: int) -> Any:
+    """The value at a 1-based position, "" outside what the sheet holds."""
+    if row - 1 < len(grid):
+        line = grid[row - 1]
+        if col - 1 < len(line):
+            return line[col - 1]
+    return ""
+
+
+def _where(pos: Pos) -> str:
+    return f"“{pos.sheet}”工作表 {pos.a1} 单元格"
+
+
+def label_differences(layout: Layout, grids: Mapping[str, Grid]) -> list[str]:
+    differences = []
+    for label in layout.labels:
+        found = cell_value(grids[label.pos.sheet], label.pos.row, label.pos.col)
+        if normalise(found) != normalise(label.text):
+            shown = f"“{found}”" if normalise(found) else "空白"
+            differences.append(f"{_where(label.pos)}应为“{label.text}”，现为{shown}")
+    return differences
+
+
+def name_differences(path: str, layout: Layout, directory: Directory) -> list[str]:
+    """Defined names that point elsewhere than the layout says (the template's names follow moved cells)."""
+    differences = []
+    for code, pos in (*layout.figures.items(), *layout.fields.items()):
+        name = defined_name(code)
+        if name.upper() not in directory.names:
+            raise MissingName(path, detail="工作簿中没有这个名称", name=name, code=code)
+        target = directory.target(name)
+        if target is None:
+            detail = f"引用为“{directory.names[name.upper()]}”，不是一个单元格"
+            raise MissingName(path, detail=detail, name=name, code=code)
+        if (target.sheet, target.row, target.col) != (pos.sheet, pos.row, pos.col):
+            moved = Pos(target.sheet, target.row, target.col)
+            differences.append(f"名称“{name}”应指向{_where(pos)}，现指向{_where(moved)}")
+    return differences
+
+
+def check_layout(path: str, layout: Layout, directory: Directory, grids: Mapping[str, Grid]) -> None:
+    """Raises ``Tampered`` listing the first differences, labels first (what a clerk sees), then names."""
+    differences = label_differences(layout, grids) or name_differences(path, layout, directory)
+    if differences:
+        more = f"等共 {len(differences)} 处" if len(differences) > MAX_LISTED else ""
+        raise Tampered(path, detail="；".join(differences[:MAX_LISTED]) + more)

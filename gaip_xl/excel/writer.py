@@ -1,0 +1,98 @@
+"""Filling a fresh copy of the edition's template with a report (openpyxl).
+
+The template is generated in memory by ``gaip_xl.template.build_template`` (the package never reads a template file
+at run time), so protection, formats, data validation and the check formulas are exactly the template's. Each value
+goes to the cell of its code's defined name. Text is always written as text: a value that starts with "=" stays the
+characters the clerk typed and never becomes a formula. The file is written to a temporary file beside the target
+and renamed (``gaip_xl.atomic``), so a failure never leaves a half-written workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.workbook.workbook import Workbook
+
+from ..atomic import atomic_path
+from ..errors import UnsupportedFile, UnwritableValue
+from ..format.layout import defined_name
+from ..report import Report, values_from_report
+
+MAX_TEXT = 32_767  # characters an Excel cell can hold
+MAX_EXACT_INTEGER = 10**15  # Excel keeps 15 significant digits
+DATE_FORMAT = "yyyy-mm-dd"
+DATE_CODES = ("published_on",)
+
+
+def _check_text(code: str, text: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise UnwritableValue(code=code, detail=f"文字有 {len(text)} 个字符，Excel 单元格最多 {MAX_TEXT} 个")
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        raise UnwritableValue(code=code, detail="含有 Excel 不能保存的控制字符")
+    return text
+
+
+def _check_number(code: str, value: int | float) -> int | float:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UnwritableValue(code=code, detail=f"“{value}”不是有限的数")
+    if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
+        raise UnwritableValue(code=code, detail=f"{value} 超过 Excel 能精确保存的 15 位数字")
+    return value
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _set(cell: Cell, code: str, value: Any) -> None:
+    if value is None:
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = value
+    elif isinstance(value, (int, float)):
+        cell.value = _check_number(code, value)
+    elif isinstance(value, str):
+        date = _iso_date(value) if code in DATE_CODES else None
+        if date is not None:
+            cell.value = date
+            cell.number_format = DATE_FORMAT
+        else:
+            cell.value = _check_text(code, value)
+            cell.data_type = "s"  # openpyxl turns "=…" into a formula; the clerk's text stays text
+    else:
+        raise UnwritableValue(code=code, detail=f"类型为 {type(value).__name__}，不是数字或文字")
+
+
+def fill(workbook: Workbook, values: Iterable[tuple[str, Any]]) -> None:
+    """Writes each (code, value) to the cell of the code's defined name in ``workbook``."""
+    for code, value in values:
+        name = workbook.defined_names.get(defined_name(code))
+        if name is None:
+            raise UnwritableValue(code=code, detail="模板中没有这个名称")
+        for sheet, address in name.destinations:
+            _set(workbook[sheet][address.replace("$", "")], code, value)
+
+
+def filled_template(report: Report) -> Workbook:
+    from ..template import build_template  # lazily: reading never needs openpyxl
+
+    workbook = build_template(report.edition.code)
+    fill(workbook, values_from_report(report).items())
+    return workbook
+
+
+def write_workbook(report: Report, path: str | Path) -> None:
+    """Writes ``report`` into a fresh template of its edition at ``path`` (always .xlsx: never macros)."""
+    if Path(path).suffix.lower() != ".xlsx":
+        raise UnsupportedFile(str(path), detail=f"输出文件扩展名应为 .xlsx（现为“{Path(path).suffix or '无'}”）")
+    workbook = filled_template(report)
+    with atomic_path(path, suffix=".xlsx") as temporary:
+        workbook.save(temporary)
