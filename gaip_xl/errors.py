@@ -173,3 +173,28 @@ class NeedsExcel(GaipError):
     code = "E_NEEDS_EXCEL"
     title = "需要Excel"
     template = "安装加载项需要 Windows 或 macOS 上的 Microsoft Excel，本机（{platform}）没有 Excel：{detail}"
+
+
+# ---------------------------------------------------------------------------- bulk conversion (gaip_xl.bulk)
+class ArchiveUnreadable(GaipError):
+    code = "E_ARCHIVE"
+    title = "压缩包无法读取"
+    template = "压缩包或其中的文件无法读取：{detail}"
+
+
+class ArchiveUnsafeName(GaipError):
+    code = "E_ARCHIVE_PATH"
+    title = "压缩包内文件名不安全"
+    template = "压缩包内的文件名“{name}”含有“..”或绝对路径（解压时可能覆盖别处的文件），已拒绝读取：请重新打包后提交"
+
+
+class InternalError(GaipError):
+    code = "E_INTERNAL"
+    title = "程序内部错误"
+    template = "处理该文件时程序出错（{detail}），已跳过该文件继续处理其余文件：请把该文件发给维护人员"
+
+
+class OutputInUse(GaipError):
+    code = "E_OUTPUT_IN_USE"
+    title = "输出目录正被使用"
+    template = "另一个 gaip-xl bulk 正在向该目录写出结果，请等它结束后再运行"
