@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl.styles import Protection
@@ -13,11 +14,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import OutputFailed, UnknownEdition
 from ..format import EDITIONS
-from ..format.layout import META_EDITION, META_VERSION, SHEET_META, Layout, layout_for
+from ..format.fields import INFO_FIELDS, FieldKind
+from ..format.layout import (
+    META_EDITION,
+    META_VERSION,
+    SHEET_INFO,
+    SHEET_META,
+    SHEET_TEXT,
+    Label,
+    Layout,
+    layout_for,
+)
+from .checks import CHECK_NUMBER_FORMAT, check_notes, check_strips
+from .conditional import add_conditional_formats
+from .printing import freeze_and_print
 from .protection import TEMPLATE_VERSION, protect_sheet, protect_workbook
+from .styles import LEFT, TOP_LEFT, fit_columns, fit_rows, style_checks, style_inputs, style_labels
+from .summary import COUNT_NUMBER_FORMAT, summary_cells, summary_title
+from .validation import add_validation
 
 UNLOCKED = Protection(locked=False)
 META_LABELS = {META_EDITION: "格式版本", META_VERSION: "模板版本"}
+FACT_FORMATS = {FieldKind.YEAR: "0", FieldKind.DATE: "yyyy-mm-dd", FieldKind.REGION_CODE: "@"}
+INFO_VALUE_WIDTH, CHECK_WIDTH, TEXT_WIDTH = 48.0, 13.0, 110.0
+TITLE_HEIGHT, UDF_HEIGHT, OVERVIEW_HEIGHT, TEXT_HEIGHT = 28.0, 96.0, 300.0, 150.0
 
 
 def input_codes(layout: Layout) -> list[str]:
@@ -33,8 +53,13 @@ def build_template(edition: str = "2021") -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {name: workbook.create_sheet(name) for name in layout.sheets}
-    _write_labels(sheets, layout)
-    _unlock_inputs(sheets, layout)
+    labels = all_labels(edition)
+    _write_labels(sheets, labels)
+    _write_checks(sheets, edition)
+    _prepare_inputs(sheets, layout)
+    add_validation(sheets, layout, edition)
+    add_conditional_formats(sheets, edition)
+    _lay_out_sheets(sheets, layout, edition, labels)
     _write_meta(sheets[SHEET_META], layout, edition)
     _define_names(workbook, layout)
     for sheet in sheets.values():
@@ -44,8 +69,15 @@ def build_template(edition: str = "2021") -> Workbook:
     return workbook
 
 
-def _write_labels(sheets: dict[str, Worksheet], layout: Layout) -> None:
-    for label in layout.labels:
+def all_labels(edition: str) -> list[Label]:
+    """The official labels plus the template's own: check captions, notes and the summary's labels."""
+    own = [s.caption for s in check_strips(edition)] + check_notes(edition)
+    own += [summary_title(edition), *(c.label for c in summary_cells(edition))]
+    return [*layout_for(edition).labels, *own]
+
+
+def _write_labels(sheets: dict[str, Worksheet], labels: Iterable[Label]) -> None:
+    for label in labels:
         sheet = sheets[label.pos.sheet]
         sheet.cell(label.pos.row, label.pos.col, label.text)
         if label.merged:
@@ -53,10 +85,54 @@ def _write_labels(sheets: dict[str, Worksheet], layout: Layout) -> None:
                               end_row=label.last_row, end_column=label.last_col)
 
 
-def _unlock_inputs(sheets: dict[str, Worksheet], layout: Layout) -> None:
+def _write_checks(sheets: dict[str, Worksheet], edition: str) -> None:
+    """The check formulas beside the totals and the summary's formulas on the first sheet."""
+    for check in (c for s in check_strips(edition) for c in s.checks):
+        cell = sheets[check.pos.sheet].cell(check.pos.row, check.pos.col, check.formula)
+        cell.number_format = CHECK_NUMBER_FORMAT
+        style_checks(sheets[check.pos.sheet], [check.pos])
+    for item in summary_cells(edition):
+        sheet = sheets[item.pos.sheet]
+        cell = sheet.cell(item.pos.row, item.pos.col, item.formula)
+        style_checks(sheet, [item.pos])
+        if item.counts:
+            cell.number_format = COUNT_NUMBER_FORMAT
+        else:
+            cell.alignment = TOP_LEFT
+
+
+def _prepare_inputs(sheets: dict[str, Worksheet], layout: Layout) -> None:
+    """Unlocked, tinted, and formatted for what they hold."""
     for code in input_codes(layout):
         pos = layout.position(code)
-        sheets[pos.sheet].cell(pos.row, pos.col).protection = UNLOCKED
+        sheet = sheets[pos.sheet]
+        alignment = TOP_LEFT if pos.sheet == SHEET_TEXT else LEFT if pos.sheet == SHEET_INFO else None
+        style_inputs(sheet, [pos], *([alignment] if alignment else []))
+        sheet.cell(pos.row, pos.col).protection = UNLOCKED
+    for info in INFO_FIELDS:
+        if info.kind in FACT_FORMATS:
+            pos = layout.fields[info.code]
+            sheets[pos.sheet].cell(pos.row, pos.col).number_format = FACT_FORMATS[info.kind]
+
+
+def _lay_out_sheets(sheets: dict[str, Worksheet], layout: Layout, edition: str, labels: list[Label]) -> None:
+    udf_row = summary_cells(edition)[-1].pos.row
+    for name in layout.sheets[:-1]:  # every sheet but the hidden meta sheet
+        sheet, own = sheets[name], [label for label in labels if label.pos.sheet == name]
+        style_labels(sheet, own)
+        caps = {s.caption.pos.col: CHECK_WIDTH for s in check_strips(edition) if not s.across
+                and s.caption.pos.sheet == name}
+        fixed = {label.pos.row: TITLE_HEIGHT for label in own if label.kind == "title"}
+        if name == SHEET_INFO:
+            caps[layout.fields[INFO_FIELDS[0].code].col] = INFO_VALUE_WIDTH
+            fixed[udf_row] = UDF_HEIGHT
+        if name == SHEET_TEXT:
+            texts = [layout.fields[f"text.{p.code}"] for p in layout.edition.text_parts]
+            caps[texts[0].col] = TEXT_WIDTH
+            fixed.update({pos.row: OVERVIEW_HEIGHT if i == 0 else TEXT_HEIGHT for i, pos in enumerate(texts)})
+        widths = fit_columns(sheet, own, caps)
+        fit_rows(sheet, own, widths, fixed)
+        freeze_and_print(sheet, layout, widths)
 
 
 def _write_meta(sheet: Worksheet, layout: Layout, edition: str) -> None:

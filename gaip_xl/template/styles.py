@@ -1,0 +1,110 @@
+"""How the template looks: the official format's bordered tables in a Chinese font, input cells tinted, widths and
+heights that fit the labels. Nothing here decides a position; everything is drawn where the layout says."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..format.layout import Label, Pos
+
+FONT_BODY = "宋体"  # SimSun: on every Chinese Windows, and what the notices are typeset in
+FONT_TITLE = "黑体"  # SimHei
+POINTS_PER_LINE = 15.0
+
+BODY = Font(name=FONT_BODY, size=11)
+TITLE = Font(name=FONT_TITLE, size=16)
+CAPTION = Font(name=FONT_TITLE, size=11)
+NOTE = Font(name=FONT_BODY, size=9, color="FF595959")
+CHECK = Font(name=FONT_BODY, size=10, color="FF2E7D32")
+
+THIN = Side(style="thin", color="FF000000")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+INPUT_FILL = PatternFill("solid", fgColor="FFFFF9DB")  # pale yellow: "type here"
+CHECK_FILL = PatternFill("solid", fgColor="FFF2F2F2")
+
+CENTERED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+# Per label kind: font, alignment, whether the label is part of a bordered table.
+LABEL_STYLES: dict[str, tuple[Font, Alignment, bool]] = {
+    "title": (TITLE, CENTERED, False),
+    "caption": (CAPTION, CENTERED, True),
+    "header": (BODY, CENTERED, True),
+    "row": (BODY, LEFT, True),
+    "field": (BODY, LEFT, True),
+    "check": (Font(name=FONT_BODY, size=9), CENTERED, True),
+    "note": (NOTE, LEFT, False),
+}
+
+
+def text_width(text: str) -> float:
+    """Width in Excel's character units: a CJK character takes about two."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def cells_of(label: Label) -> Iterable[tuple[int, int]]:
+    for row in range(label.pos.row, label.last_row + 1):
+        for col in range(label.pos.col, label.last_col + 1):
+            yield row, col
+
+
+def style_labels(sheet: Worksheet, labels: Iterable[Label]) -> None:
+    for label in labels:
+        font, alignment, bordered = LABEL_STYLES[label.kind]
+        if label.kind == "row" and label.last_row > label.pos.row:  # a group spanning several rows
+            alignment = CENTERED
+        for row, col in cells_of(label):
+            cell = sheet.cell(row, col)
+            cell.font, cell.alignment = font, alignment
+            if bordered:
+                cell.border = GRID
+
+
+def style_inputs(sheet: Worksheet, positions: Iterable[Pos], alignment: Alignment = CENTERED) -> None:
+    for pos in positions:
+        cell = sheet.cell(pos.row, pos.col)
+        cell.font, cell.alignment, cell.border, cell.fill = BODY, alignment, GRID, INPUT_FILL
+
+
+def style_checks(sheet: Worksheet, positions: Iterable[Pos]) -> None:
+    for pos in positions:
+        cell = sheet.cell(pos.row, pos.col)
+        cell.font, cell.alignment, cell.border, cell.fill = CHECK, CENTERED, GRID, CHECK_FILL
+
+
+def fit_columns(sheet: Worksheet, labels: list[Label], caps: dict[int, float], minimum: float = 8.0,
+                maximum: float = 42.0) -> dict[int, float]:
+    """Each column as wide as its widest one-column label (long vertical groups wrap instead), within bounds;
+    ``caps`` fixes chosen columns (inputs, checks)."""
+    widths: dict[int, float] = {}
+    for label in labels:
+        if label.last_col == label.pos.col and label.last_row - label.pos.row < 3 and label.kind != "note":
+            wanted = text_width(label.text) + 2
+            widths[label.pos.col] = max(widths.get(label.pos.col, minimum), min(wanted, maximum))
+    widths.update(caps)
+    for col, width in widths.items():
+        sheet.column_dimensions[get_column_letter(col)].width = round(width, 1)
+    return widths
+
+
+def fit_rows(sheet: Worksheet, labels: list[Label], widths: dict[int, float], fixed: dict[int, float],
+             default_width: float = 8.43) -> None:
+    """Row heights that show every wrapped label: its lines shared among the rows it spans."""
+    heights: dict[int, float] = {}
+    for label in labels:
+        span = sum(widths.get(c, default_width) for c in range(label.pos.col, label.last_col + 1))
+        lines = math.ceil(text_width(label.text) / max(span - 1, 1))
+        size = LABEL_STYLES[label.kind][0].size or 11
+        need = lines * POINTS_PER_LINE * size / 11 / (label.last_row - label.pos.row + 1)
+        for row in range(label.pos.row, label.last_row + 1):
+            heights[row] = max(heights.get(row, POINTS_PER_LINE), need)
+    heights.update(fixed)
+    for row, height in heights.items():
+        sheet.row_dimensions[row].height = round(height + 3, 1)

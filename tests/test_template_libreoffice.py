@@ -1,0 +1,148 @@
+"""The self-check in a real spreadsheet engine: LibreOffice opens filled templates, recalculates, and the checks
+read ✓ on consistent reports and "should be" values exactly at the broken identities."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from template_helpers import broken, case, consistent_report, failing_identities, fill, needs_libreoffice
+
+from gaip_xl.format.layout import SHEET_INFO, layout_for
+from gaip_xl.rules import validate
+from gaip_xl.rules.identities import identities
+from gaip_xl.template import save_template
+from gaip_xl.template.checks import CHECK_OK, check_positions
+from gaip_xl.template.libreoffice import convert
+from gaip_xl.template.summary import ADDIN_MISSING, summary_cells, total_failures_cell, udf_cell
+
+pytestmark = needs_libreoffice
+
+BREAKS = {  # one figure moved breaks the identities it takes part in
+    "huaian-2024": {"s3.total.natural": 5, "s4.review.total": 1},
+    "pingtan-2021": {"s3.new.commercial": 2, "s3.withheld_third_party.research": -1},
+    "synthetic-2019": {"s3.other_handling.natural": 3, "s4.suit_after_review.pending": 2},
+}
+
+
+def _reports():
+    reports = {"huaian-2024": case("huaian-2024"), "pingtan-2021": case("pingtan-2021"),
+               "zhanggutai-2021": case("zhanggutai-2021"), "synthetic-2019": consistent_report("2019", 7)}
+    for name, changes in BREAKS.items():
+        reports[f"{name}-broken"] = broken(reports[name], changes)
+    return reports
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    """Every filled template, recalculated and re-saved by LibreOffice in one launch; (report, values workbook)."""
+    folder = tmp_path_factory.mktemp("lo")
+    templates = {}
+    for edition in ("2021", "2019"):
+        templates[edition] = folder / f"template-{edition}.xlsx"
+        save_template(edition, templates[edition])
+    reports = _reports()
+    filled = []
+    for name, report in reports.items():
+        filled.append(folder / f"{name}.xlsx")
+        fill(templates[report.edition.code], report, filled[-1])
+    blank = folder / "blank-2021.xlsx"
+    blank.write_bytes(templates["2021"].read_bytes())
+    outputs = convert([*filled, blank], "xlsx", folder / "out")
+    results = {name: (report, load_workbook(out, data_only=True)) for (name, report), out in
+               zip(reports.items(), outputs, strict=False)}
+    results["blank-2021"] = (None, load_workbook(outputs[-1], data_only=True))
+    return results
+
+
+def _check_values(report, workbook) -> dict[tuple[str, str], object]:
+    return {key: workbook[pos.sheet].cell(pos.row, pos.col).value
+            for key, pos in check_positions(report.edition.code).items()}
+
+
+@pytest.mark.parametrize("name", ["huaian-2024", "pingtan-2021", "zhanggutai-2021", "synthetic-2019"])
+def test_consistent_report_shows_only_ticks(recalculated, name):
+    report, workbook = recalculated[name]
+    assert not failing_identities(report)
+    values = _check_values(report, workbook)
+    assert len(values) == len(identities(report.edition.code))
+    assert set(values.values()) == {CHECK_OK}
+    total = total_failures_cell(report.edition.code)
+    assert workbook[total.sheet].cell(total.row, total.col).value == 0
+
+
+@pytest.mark.parametrize("name", list(BREAKS))
+def test_broken_totals_fail_exactly_where_the_rules_fail(recalculated, name):
+    report, workbook = recalculated[f"{name}-broken"]
+    expected = failing_identities(report)
+    assert len(expected) >= 3  # each break touches a column, a row or a group
+    values = _check_values(report, workbook)
+    assert {key: value for key, value in values.items() if value != CHECK_OK} == expected
+    # The rule engine agrees on how many identities fail.
+    engine = [f for f in validate(report).errors if f.rule in {"R1", "R2", "R3", "R4"}]
+    assert len(engine) == len(expected)
+
+
+@pytest.mark.parametrize("name", list(BREAKS))
+def test_summary_counts_failures_per_rule(recalculated, name):
+    report, workbook = recalculated[f"{name}-broken"]
+    expected = failing_identities(report)
+    sheet = workbook[SHEET_INFO]
+    cells = summary_cells(report.edition.code)
+    for item in cells:
+        rule = item.label.text.split()[0]
+        if item.counts and rule in {"R1", "R2", "R3", "R4"}:
+            assert sheet.cell(item.pos.row, item.pos.col).value == sum(1 for r, _ in expected if r == rule), rule
+    total = total_failures_cell(report.edition.code)
+    assert sheet.cell(total.row, total.col).value == len(expected)
+
+
+def test_without_the_addin_the_udf_cell_explains_how_to_install(recalculated):
+    for name in ("huaian-2024", "synthetic-2019-broken"):
+        report, workbook = recalculated[name]
+        pos = udf_cell(report.edition.code)
+        assert workbook[pos.sheet].cell(pos.row, pos.col).value == ADDIN_MISSING
+
+
+def test_blank_template_is_consistent(recalculated):
+    _, workbook = recalculated["blank-2021"]
+    positions = check_positions("2021")
+    assert {workbook[p.sheet].cell(p.row, p.col).value for p in positions.values()} == {CHECK_OK}
+
+
+def _retype_number(xlsx: Path, sheet_index: int, a1: str, value: int, target: Path) -> None:
+    """Changes one number in the sheet XML and keeps every cached formula value as it was (stale)."""
+    member = f"xl/worksheets/sheet{sheet_index}.xml"
+    with zipfile.ZipFile(xlsx) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == member:
+                text, count = re.subn(rf'(<c r="{a1}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{value}</v>", data.decode())
+                assert count == 1
+                data = text.encode()
+            copy.writestr(item, data)
+
+
+def test_libreoffice_recalculates_stale_cached_values(tmp_path):
+    """A file whose cached check values are stale (✓ cached on a changed figure) still shows the truth, so the
+    tests above do not depend on files without cached values."""
+    template, filled = tmp_path / "t.xlsx", tmp_path / "filled.xlsx"
+    save_template("2021", template)
+    report = case("pingtan-2021")
+    fill(template, report, filled)
+    (calculated,) = convert([filled], "xlsx", tmp_path / "one")
+    layout = layout_for("2021")
+    pos = layout.figures["s3.new.natural"]
+    key = ("R3", "new")
+    assert load_workbook(calculated, data_only=True)[pos.sheet][check_positions("2021")[key].a1].value == CHECK_OK
+    stale = tmp_path / "stale.xlsx"
+    _retype_number(calculated, layout.sheets.index(pos.sheet) + 1, pos.a1, report.figures["s3.new.natural"] + 1,
+                   stale)
+    (out,) = convert([stale], "xlsx", tmp_path / "two")
+    changed = broken(report, {"s3.new.natural": 1})
+    values = _check_values(changed, load_workbook(out, data_only=True))
+    assert {k: v for k, v in values.items() if v != CHECK_OK} == failing_identities(changed)
+    assert key in failing_identities(changed)
