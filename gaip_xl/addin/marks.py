@@ -1,0 +1,143 @@
+"""What 校验 leaves in the workbook: a fill and a note on every cell of every finding, remembered so that the next
+校验 or 清除标记 removes exactly those, and the 校验结果 sheet listing every finding with a link to its cell.
+
+The record of marks lives on the very hidden ``_gaip`` sheet, in the columns right of the meta cells: one row per
+marked cell with its sheet, address, the fill it had before (restored on clearing, where the engine can read fills)
+and whether the add-in added its note (a clerk's own note is never touched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xlwings import utils as xw_utils
+
+from ..cli.validate import summary_line
+from ..format.layout import SHEET_META, Pos, layout_for
+from ..rules import Finding, Severity, ValidationReport
+from .book import TemplateBook
+
+# Excel's own "Bad" and "Neutral" cell-style fills: clerks already read them as error and warning.
+FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}
+RESULTS_SHEET = "校验结果"
+RESULTS_HEADER = ["规则", "级别", "工作表", "单元格", "说明"]
+RECORD_WIDTH = 4  # sheet, address, previous fill, note added (1/0)
+
+
+def marks_column(edition: str) -> int:
+    """The first column of the record of marks: one column clear of the meta cells of the ``_gaip`` sheet."""
+    layout = layout_for(edition)
+    return max(p.col for p in layout.fields.values() if p.sheet == SHEET_META) + 2
+
+
+@dataclass
+class Mark:
+    pos: Pos
+    severity: Severity
+    messages: list[str]
+
+    @property
+    def note(self) -> str:
+        return "\n".join(self.messages)
+
+
+def marks_of(tb: TemplateBook, result: ValidationReport) -> list[Mark]:
+    """One mark per cell of the open workbook named by a finding; errors win over warnings for the fill."""
+    marks: dict[Pos, Mark] = {}
+    for finding in result.findings:
+        for ref in finding.cells:
+            pos = tb.positions.get(ref.code)
+            if ref.report != "current" or pos is None:
+                continue
+            mark = marks.setdefault(pos, Mark(pos, finding.severity, []))
+            if finding.severity is Severity.ERROR:
+                mark.severity = Severity.ERROR
+            text = f"【{finding.rule} {finding.severity.chinese}】{finding.message}"
+            if text not in mark.messages:
+                mark.messages.append(text)
+    return list(marks.values())
+
+
+def _fill_of(rng: Any) -> str:
+    """The cell's fill as #RRGGBB, "" for none or where the engine cannot read fills (the remote engine)."""
+    try:
+        color = rng.color
+    except NotImplementedError:
+        return ""
+    return xw_utils.rgb_to_hex(*color) if color else ""
+
+
+def paint(tb: TemplateBook, marks: list[Mark]) -> None:
+    """Fills and annotates every marked cell and records what it did on the ``_gaip`` sheet."""
+    records = []
+    for mark in marks:
+        rng = tb.range_at(mark.pos)
+        previous_fill = _fill_of(rng)
+        rng.color = FILL[mark.severity]
+        added = rng.note is None
+        if added:
+            rng.add_note(mark.note)
+        records.append([mark.pos.sheet, mark.pos.a1, previous_fill, 1 if added else 0])
+    if records:
+        tb.book.sheets[SHEET_META].range((1, marks_column(tb.edition))).value = records
+
+
+def recorded_marks(tb: TemplateBook) -> list[list[Any]]:
+    column = marks_column(tb.edition)
+    capacity = len(tb.positions)  # a cell is recorded once, and only cells with a code are marked
+    block = tb.book.sheets[SHEET_META].range((1, column), (capacity, column + RECORD_WIDTH - 1)).options(ndim=2).value
+    return [row for row in block if row[0] and row[1]]
+
+
+def clear_marks(tb: TemplateBook) -> int:
+    """Removes the fills and notes the last 校验 added (and nothing else); returns how many cells it cleared."""
+    records = recorded_marks(tb)
+    for sheet, address, previous_fill, added in records:
+        rng = tb.book.sheets[sheet].range(address)
+        rng.color = previous_fill or None
+        if added and rng.note is not None:
+            rng.note.delete()
+    if records:
+        column = marks_column(tb.edition)
+        meta = tb.book.sheets[SHEET_META]
+        meta.range((1, column), (len(records), column + RECORD_WIDTH - 1)).clear_contents()
+    return len(records)
+
+
+# ---------------------------------------------------------------------------- the 校验结果 sheet
+def link(pos: Pos, text: str) -> str:
+    target = f"#'{pos.sheet}'!{pos.a1}"
+    return f'=HYPERLINK("{target}","{text.replace(chr(34), chr(34) * 2)}")'
+
+
+def result_row(tb: TemplateBook, finding: Finding) -> list[Any]:
+    refs = [r for r in finding.cells if r.report == "current" and r.code in tb.positions]
+    if not refs:
+        return [finding.rule, finding.severity.chinese, "", "", finding.message]
+    first = tb.positions[refs[0].code]
+    same_sheet = [tb.positions[r.code].a1 for r in refs if tb.positions[r.code].sheet == first.sheet]
+    shown = "、".join(same_sheet[:6]) + ("…" if len(same_sheet) > 6 else "")
+    return [finding.rule, finding.severity.chinese, first.sheet, link(first, shown), finding.message]
+
+
+def results_rows(tb: TemplateBook, result: ValidationReport) -> list[list[Any]]:
+    """The sheet's content: the verdict, a blank row, the header, one row per finding."""
+    width = len(RESULTS_HEADER)
+    verdict = [summary_line(result)] + [""] * (width - 1)
+    blank = [""] * width
+    return [verdict, blank, RESULTS_HEADER, *(result_row(tb, f) for f in result.findings)]
+
+
+def write_results(tb: TemplateBook, result: ValidationReport) -> Any:
+    """Writes (or rewrites) the 校验结果 sheet after the last sheet and returns it."""
+    book = tb.book
+    names = [s.name for s in book.sheets]
+    if RESULTS_SHEET in names:
+        sheet = book.sheets[RESULTS_SHEET]
+        sheet.clear_contents()
+    else:
+        last_shown = [s for s in book.sheets if s.name != SHEET_META][-1]  # never after the very hidden sheet
+        sheet = book.sheets.add(RESULTS_SHEET, after=last_shown)
+    sheet.range((1, 1)).value = results_rows(tb, result)
+    return sheet
