@@ -10,7 +10,8 @@ Limits (a filled template is about 30 KB on disk and 200 KB unpacked, so each li
 - the zip: ``MAX_ENTRIES`` entries, each declared ≤ ``MAX_ENTRY_BYTES`` unpacked, all together ≤ ``MAX_TOTAL_BYTES``,
   an entry over 1 MB compressed more than ``MAX_RATIO``:1 is a bomb; an entry that unpacks to more than it declares
   (a forged header) is a bomb too: Python's zipfile stops at the declared size and the CRC check fails;
-- every part a parser reads: ≤ ``MAX_PART_BYTES`` unpacked, no ``<!DOCTYPE``/``<!ENTITY``.
+- every XML part: ≤ ``MAX_PART_BYTES`` unpacked (else "too large", before the ratio test: a million-row sheet is
+  big rather than malicious), and no ``<!DOCTYPE``/``<!ENTITY`` in a part a parser reads.
 """
 
 from __future__ import annotations
@@ -125,6 +126,9 @@ def _check_entries(path: str, infos: list[zipfile.ZipInfo]) -> None:
         total += info.file_size
         if info.file_size > MAX_ENTRY_BYTES:
             raise ZipBomb(path, detail=f"内部文件“{info.filename}”解压后有 {info.file_size // 1024 // 1024} MB")
+        if info.file_size > MAX_PART_BYTES and info.filename.endswith((".xml", ".rels")):
+            # a sheet this big (a million rows, say) is refused for its size, however well it compresses
+            raise TooLarge(path, detail=f"内部文件“{info.filename}”解压后有 {info.file_size // 1024 // 1024} MB")
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ZipBomb(path, detail=f"内部文件“{info.filename}”压缩比超过 {MAX_RATIO}:1")
     if total > MAX_TOTAL_BYTES:

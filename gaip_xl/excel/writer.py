@@ -63,7 +63,8 @@ def _set(cell: Cell, code: str, value: Any) -> None:
         date = _iso_date(value) if code in DATE_CODES else None
         if date is not None:
             cell.value = date
-            cell.number_format = DATE_FORMAT
+            if cell.number_format == "General":  # keep the template's date format; never leave a bare serial
+                cell.number_format = DATE_FORMAT
         else:
             cell.value = _check_text(code, value)
             cell.data_type = "s"  # openpyxl turns "=…" into a formula; the clerk's text stays text
