@@ -95,11 +95,19 @@ def test_cli_writes_the_template(tmp_path, capsys):
 
 
 def test_cli_unwritable_target_leaves_nothing(tmp_path, capsys):
-    target = tmp_path / "missing-folder" / "t.xlsx"
-    assert run(["template", "-o", str(target)]) == 2
-    assert not target.exists() and not target.parent.exists()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    assert run(["template", "-o", str(blocker / "t.xlsx")]) == 2
     assert "E_OUTPUT" in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_cli_replaces_a_target_that_is_a_folder_never(tmp_path, capsys):
+    folder = tmp_path / "t.xlsx"
+    folder.mkdir()
+    assert run(["template", "-o", str(folder)]) == 2
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
 
 
 def test_cli_rejects_unknown_edition(tmp_path):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import OutputFailed, UnknownEdition
+from ..atomic import atomic_path
+from ..errors import UnknownEdition
 from ..format import EDITIONS
 from ..format.fields import INFO_FIELDS, FieldKind
 from ..format.layout import (
@@ -29,15 +28,15 @@ from .checks import CHECK_NUMBER_FORMAT, check_notes, check_strips
 from .conditional import add_conditional_formats
 from .printing import freeze_and_print
 from .protection import TEMPLATE_VERSION, protect_sheet, protect_workbook
-from .styles import LEFT, TOP_LEFT, fit_columns, fit_rows, style_checks, style_inputs, style_labels
+from .styles import LEFT, NOTE, TOP_LEFT, fit_columns, fit_rows, style_checks, style_inputs, style_labels
 from .summary import COUNT_NUMBER_FORMAT, summary_cells, summary_title
 from .validation import add_validation
 
 UNLOCKED = Protection(locked=False)
 META_LABELS = {META_EDITION: "格式版本", META_VERSION: "模板版本"}
 FACT_FORMATS = {FieldKind.YEAR: "0", FieldKind.DATE: "yyyy-mm-dd", FieldKind.REGION_CODE: "@"}
-INFO_VALUE_WIDTH, CHECK_WIDTH, TEXT_WIDTH = 48.0, 13.0, 110.0
-TITLE_HEIGHT, UDF_HEIGHT, OVERVIEW_HEIGHT, TEXT_HEIGHT = 28.0, 96.0, 300.0, 150.0
+INFO_VALUE_WIDTH, CHECK_WIDTH, TEXT_WIDTH = 48.0, 13.0, 90.0
+TITLE_HEIGHT, UDF_HEIGHT, OVERVIEW_HEIGHT, TEXT_HEIGHT = 28.0, 96.0, 320.0, 160.0
 
 
 def input_codes(layout: Layout) -> list[str]:
@@ -98,7 +97,7 @@ def _write_checks(sheets: dict[str, Worksheet], edition: str) -> None:
         if item.counts:
             cell.number_format = COUNT_NUMBER_FORMAT
         else:
-            cell.alignment = TOP_LEFT
+            cell.alignment, cell.font = TOP_LEFT, NOTE
 
 
 def _prepare_inputs(sheets: dict[str, Worksheet], layout: Layout) -> None:
@@ -116,23 +115,36 @@ def _prepare_inputs(sheets: dict[str, Worksheet], layout: Layout) -> None:
 
 
 def _lay_out_sheets(sheets: dict[str, Worksheet], layout: Layout, edition: str, labels: list[Label]) -> None:
-    udf_row = summary_cells(edition)[-1].pos.row
     for name in layout.sheets[:-1]:  # every sheet but the hidden meta sheet
         sheet, own = sheets[name], [label for label in labels if label.pos.sheet == name]
         style_labels(sheet, own)
-        caps = {s.caption.pos.col: CHECK_WIDTH for s in check_strips(edition) if not s.across
-                and s.caption.pos.sheet == name}
-        fixed = {label.pos.row: TITLE_HEIGHT for label in own if label.kind == "title"}
-        if name == SHEET_INFO:
-            caps[layout.fields[INFO_FIELDS[0].code].col] = INFO_VALUE_WIDTH
-            fixed[udf_row] = UDF_HEIGHT
-        if name == SHEET_TEXT:
-            texts = [layout.fields[f"text.{p.code}"] for p in layout.edition.text_parts]
-            caps[texts[0].col] = TEXT_WIDTH
-            fixed.update({pos.row: OVERVIEW_HEIGHT if i == 0 else TEXT_HEIGHT for i, pos in enumerate(texts)})
-        widths = fit_columns(sheet, own, caps)
-        fit_rows(sheet, own, widths, fixed)
+        fixed, at_least = _column_widths(layout, edition, name)
+        widths = fit_columns(sheet, own, fixed, at_least)
+        fit_rows(sheet, own, widths, _row_heights(layout, edition, name, own),
+                 {pos.row for pos in layout.figures.values() if pos.sheet == name})
         freeze_and_print(sheet, layout, widths)
+
+
+def _column_widths(layout: Layout, edition: str, sheet: str) -> tuple[dict[int, float], dict[int, float]]:
+    """Widths fixed for input and check columns, and minimum widths where a row of checks must show "✗应为 1234"."""
+    strips = [s for s in check_strips(edition) if s.caption.pos.sheet == sheet]
+    fixed = {s.caption.pos.col: CHECK_WIDTH for s in strips if not s.across}
+    at_least = {c.pos.col: CHECK_WIDTH - 2 for s in strips if s.across for c in s.checks}
+    if sheet == SHEET_INFO:
+        fixed[layout.fields[INFO_FIELDS[0].code].col] = INFO_VALUE_WIDTH
+    if sheet == SHEET_TEXT:
+        fixed[layout.fields[f"text.{layout.edition.text_parts[0].code}"].col] = TEXT_WIDTH
+    return fixed, at_least
+
+
+def _row_heights(layout: Layout, edition: str, sheet: str, labels: list[Label]) -> dict[int, float]:
+    fixed = {label.pos.row: TITLE_HEIGHT for label in labels if label.kind == "title"}
+    if sheet == SHEET_INFO:
+        fixed[summary_cells(edition)[-1].pos.row] = UDF_HEIGHT
+    if sheet == SHEET_TEXT:
+        texts = [layout.fields[f"text.{p.code}"] for p in layout.edition.text_parts]
+        fixed.update({pos.row: OVERVIEW_HEIGHT if i == 0 else TEXT_HEIGHT for i, pos in enumerate(texts)})
+    return fixed
 
 
 def _write_meta(sheet: Worksheet, layout: Layout, edition: str) -> None:
@@ -148,19 +160,7 @@ def _define_names(workbook: Workbook, layout: Layout) -> None:
 
 
 def save_template(edition: str, path: str | os.PathLike[str]) -> None:
-    """Writes the template atomically: a temporary file in the target folder, renamed once complete."""
-    target = Path(path)
+    """Writes the template atomically: complete or not at all (``gaip_xl.atomic``)."""
     workbook = build_template(edition)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".gaip-", suffix=".xlsx", dir=target.parent)
-    except OSError as exc:
-        raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from exc
-    os.close(handle)
-    try:
+    with atomic_path(path, ".xlsx") as temporary:
         workbook.save(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from exc
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)

@@ -18,7 +18,7 @@ from .references import sum_of
 
 CHECK_OK = "✓"
 # The value is the number the total should have; the format puts "✗ 应为" in front so a clerk reads it as a finding.
-CHECK_NUMBER_FORMAT = '"✗ 应为 "0;"✗ 应为 -"0;"✗ 应为 "0;@'
+CHECK_NUMBER_FORMAT = '"✗应为"0;"✗应为-"0;"✗应为"0;@'
 CHECK_NOTE = ("校验栏显示“✓”表示该勾稽关系成立；否则显示该合计应有的数值，并将该合计标红。"
               "空白单元格按0计算。")
 

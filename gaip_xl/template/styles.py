@@ -16,6 +16,7 @@ from ..format.layout import Label, Pos
 FONT_BODY = "宋体"  # SimSun: on every Chinese Windows, and what the notices are typeset in
 FONT_TITLE = "黑体"  # SimHei
 POINTS_PER_LINE = 15.0
+FIGURE_ROW_HEIGHT = 17.0
 
 BODY = Font(name=FONT_BODY, size=11)
 TITLE = Font(name=FONT_TITLE, size=16)
@@ -79,25 +80,28 @@ def style_checks(sheet: Worksheet, positions: Iterable[Pos]) -> None:
         cell.font, cell.alignment, cell.border, cell.fill = CHECK, CENTERED, GRID, CHECK_FILL
 
 
-def fit_columns(sheet: Worksheet, labels: list[Label], caps: dict[int, float], minimum: float = 8.0,
-                maximum: float = 42.0) -> dict[int, float]:
+def fit_columns(sheet: Worksheet, labels: list[Label], fixed: dict[int, float], at_least: dict[int, float],
+                minimum: float = 8.0, maximum: float = 42.0) -> dict[int, float]:
     """Each column as wide as its widest one-column label (long vertical groups wrap instead), within bounds;
-    ``caps`` fixes chosen columns (inputs, checks)."""
+    ``fixed`` sets chosen columns (inputs, checks), ``at_least`` widens others."""
     widths: dict[int, float] = {}
     for label in labels:
         if label.last_col == label.pos.col and label.last_row - label.pos.row < 3 and label.kind != "note":
             wanted = text_width(label.text) + 2
             widths[label.pos.col] = max(widths.get(label.pos.col, minimum), min(wanted, maximum))
-    widths.update(caps)
+    for col, width in at_least.items():
+        widths[col] = max(widths.get(col, minimum), width)
+    widths.update(fixed)
     for col, width in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = round(width, 1)
     return widths
 
 
 def fit_rows(sheet: Worksheet, labels: list[Label], widths: dict[int, float], fixed: dict[int, float],
-             default_width: float = 8.43) -> None:
-    """Row heights that show every wrapped label: its lines shared among the rows it spans."""
-    heights: dict[int, float] = {}
+             figure_rows: Iterable[int] = (), default_width: float = 8.43) -> None:
+    """Row heights that show every wrapped label (its lines shared among the rows it spans); rows of figures a
+    little taller than one line so a number is easy to hit."""
+    heights: dict[int, float] = {row: FIGURE_ROW_HEIGHT for row in figure_rows}
     for label in labels:
         span = sum(widths.get(c, default_width) for c in range(label.pos.col, label.last_col + 1))
         lines = math.ceil(text_width(label.text) / max(span - 1, 1))
