@@ -2,6 +2,9 @@
 self-checking with native formulas."""
 
 from .builder import build_template, input_codes, save_template
+from .checks import CHECK_OK, check_positions
 from .protection import TEMPLATE_PASSWORD, TEMPLATE_VERSION
+from .summary import total_failures_cell, udf_cell
 
-__all__ = ["TEMPLATE_PASSWORD", "TEMPLATE_VERSION", "build_template", "input_codes", "save_template"]
+__all__ = ["CHECK_OK", "TEMPLATE_PASSWORD", "TEMPLATE_VERSION", "build_template", "check_positions", "input_codes",
+           "save_template", "total_failures_cell", "udf_cell"]
