@@ -1,0 +1,85 @@
+"""The batch's outputs, rebuilt from the journal in input order: the same inputs always give the same files.
+
+Two passes over the journal: the short summaries first (duplicates and roll-up membership need all of them), then
+each submission's details, streamed to findings.csv, findings.jsonl, tidy.csv, the findings sheet and the roll-up
+sums. Each output goes to a temporary file and is renamed into place when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..atomic import atomic_path
+from .rollup import FOLDER as ROLLUP_FOLDER
+from .rollup import Rollup, RollupIdentity, duplicate_groups, plan
+from .stable import stabilise
+from .state import Journal
+from .summary_book import SummaryBook
+from .worker import ERRORS, FINDING_COLUMNS, OK, TIDY_COLUMNS, UNREADABLE
+
+SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL, TIDY_CSV = "summary.xlsx", "findings.csv", "findings.jsonl", "tidy.csv"
+FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "agency", "year", *FINDING_COLUMNS[1:])
+BOM = "\ufeff"  # so that Excel opens the CSV files as UTF-8
+
+
+@dataclass
+class Assembly:
+    summaries: list[dict[str, Any]]
+    counts: dict[str, int]
+    duplicates: set[str]
+    rollups: list[Rollup] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+def assemble(journal: Journal, keys: list[str], out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
+    summaries = [journal.summary(key) for key in keys]
+    groups = duplicate_groups(summaries)
+    duplicates = {s["file"] for group in groups.values() for s in group}
+    rollups, counted = plan(summaries, groups)
+    counts = Counter({OK: 0, ERRORS: 0, UNREADABLE: 0})
+    counts.update(s["status"] for s in summaries)
+    book = SummaryBook()
+    paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, TIDY_CSV, SUMMARY_XLSX)]
+    with ExitStack() as stack:
+        temporary = [stack.enter_context(atomic_path(p)) for p in paths]
+        streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:3]]
+        _stream_details(journal, keys, summaries, streams, book, rollups, counted)
+        for stream in streams:
+            stream.close()
+        book.add_files(summaries, duplicates)
+        book.add_counts(counts, len(summaries), len(duplicates), ignored)
+        book.save(temporary[3])
+        stabilise(temporary[3])
+    folder = out_dir / ROLLUP_FOLDER
+    written = list(paths)
+    for rollup in rollups.values():
+        if rollup.included:
+            written += rollup.write(folder, identity)
+    return Assembly(summaries, dict(counts), duplicates, list(rollups.values()), written)
+
+
+def _stream_details(journal: Journal, keys: list[str], summaries: list[dict[str, Any]], streams: list[IO[str]],
+                    book: SummaryBook, rollups: dict[tuple[int, str], Rollup], counted: set[str]) -> None:
+    findings_csv, findings_jsonl, tidy_csv = streams
+    findings_csv.write(BOM)
+    tidy_csv.write(BOM)
+    findings = csv.DictWriter(findings_csv, FINDINGS_CSV_COLUMNS, lineterminator="\r\n")
+    findings.writeheader()
+    csv.writer(tidy_csv, lineterminator="\r\n").writerow(TIDY_COLUMNS)
+    for key, summary in zip(keys, summaries, strict=True):
+        detail = journal.detail(key)
+        facts = {"agency": summary["agency"], "year": summary["year"]}
+        for row in detail["findings"]:
+            row = {**row, **facts}
+            findings.writerow(row)
+            findings_jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+            book.add_finding(row, summary["agency"])
+        tidy_csv.write(detail["tidy"])
+        if summary["file"] in counted:
+            rollups[(summary["year"], summary["edition"])].add(detail.get("figures") or {})

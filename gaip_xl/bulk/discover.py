@@ -1,0 +1,274 @@
+"""Finding every submission in the inputs: folders (searched recursively), zip archives, single files.
+
+Nothing is ever extracted to disk. An archive is listed from its central directory and each member is read into
+memory, bounded, when its turn comes; a submission inside an archive is named ``batch.zip!县/a.xlsx`` (and inside a
+nested archive ``batch.zip!乡镇.zip!b.xlsx``). A member that cannot be read safely (a name with ``..`` or an absolute
+path, a password, too large, nested too deep) is still a submission: it becomes an unreadable entry with its code,
+so the count of files in always equals the count of rows in the summary.
+
+Not submissions, and only counted: hidden files (``.DS_Store``), Excel's lock files (``~$a.xlsx``), ``Thumbs.db``,
+``desktop.ini`` and ``__MACOSX/`` folders, and the output folder itself when it lies inside an input.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
+
+ARCHIVE_SUFFIX = ".zip"
+MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
+MAX_ARCHIVE_ENTRIES = 500_000
+MAX_NESTED_ARCHIVE_BYTES = 512 * 1024 * 1024  # a zip inside a zip is read into memory to be listed
+MAX_NESTING = 3  # archive inside archive inside archive
+JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
+SEPARATOR = "!"  # between an archive and the path of a member inside it
+
+
+@dataclass(frozen=True)
+class Source:
+    """One submission: where its bytes are, and its stable display name ``id``."""
+
+    id: str
+    path: Path  # the file on disk (for a member: the outermost archive)
+    chain: tuple[str, ...] = ()  # member names inside ``path``, outermost first; empty for a plain file
+    error: GaipError | None = None  # known unreadable before reading (unsafe name, password, too large …)
+    root: str = ""  # the input it was found under, as typed
+
+    @property
+    def local(self) -> str:
+        """The name inside its input (for a file given directly: its own name)."""
+        if self.root and self.id.startswith(self.root + "/"):
+            return self.id[len(self.root) + 1:]
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def suffix(self) -> str:
+        name = self.chain[-1] if self.chain else self.path.name
+        return PurePosixPath(name.replace("\\", "/")).suffix.lower()
+
+
+@dataclass
+class Inventory:
+    sources: list[Source] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # system and hidden files that are not submissions
+
+
+def is_junk(name: str) -> bool:
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    return base.startswith((".", "~$")) or base.lower() in JUNK_NAMES
+
+
+def display_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its author saw it: archives made on Chinese Windows store GBK names without the UTF-8 flag,
+    which Python decodes as cp437 (mojibake)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def unsafe(name: str) -> bool:
+    """A member name that would escape a folder if extracted: absolute, a drive, or with a ``..`` part."""
+    text = name.replace("\\", "/")
+    return text.startswith("/") or (len(text) > 1 and text[1] == ":") or ".." in text.split("/")
+
+
+class Discovery:
+    """Walks the inputs in a stable order (sorted names), never following into ``exclude`` (the output folder)."""
+
+    def __init__(self, exclude: Path | None = None) -> None:
+        self.exclude = exclude.resolve() if exclude else None
+        self.inventory = Inventory()
+        self._seen: set[Path] = set()
+        self._root = ""
+
+    def _add(self, source: Source) -> None:
+        self.inventory.sources.append(replace(source, root=self._root))
+
+    def run(self, inputs: list[str]) -> Inventory:
+        for text in inputs:
+            root = Path(text)
+            shown = PurePosixPath(os.path.normpath(text).replace("\\", "/")).as_posix()
+            self._root = shown if root.is_dir() else ""
+            if root.is_dir():
+                self._folder(root, shown)
+            elif root.is_file():
+                self._file(root, shown)
+            else:
+                raise FileMissing(text)
+        return self.inventory
+
+    def _folder(self, root: Path, shown: str) -> None:
+        def unlistable(exc: OSError) -> None:  # a folder that cannot be listed is reported, not skipped
+            name = Path(exc.filename or root)
+            self._add(Source(_join(shown, name.relative_to(root), "") + "/", name, (),
+                                                 FileMissing(str(exc.filename))))
+
+        for folder, dirs, files in os.walk(root, onerror=unlistable):
+            here = Path(folder)
+            kept = []
+            for name in sorted(dirs):
+                if is_junk(name) or (self.exclude and (here / name).resolve() == self.exclude):
+                    self.inventory.ignored.append(_join(shown, here.relative_to(root), name) + "/")
+                else:
+                    kept.append(name)
+            dirs[:] = kept
+            for name in sorted(files):
+                path = here / name
+                display = _join(shown, here.relative_to(root), name)
+                if is_junk(name):
+                    self.inventory.ignored.append(display)
+                else:
+                    self._file(path, display)
+
+    def _file(self, path: Path, shown: str) -> None:
+        real = path.resolve()
+        if real in self._seen:  # the same file reached through two inputs is one submission
+            return
+        self._seen.add(real)
+        if path.suffix.lower() == ARCHIVE_SUFFIX:
+            self._archive(path, shown)
+            return
+        try:
+            size = path.stat().st_size
+        except OSError:
+            self._add(Source(shown, path, (), FileMissing(shown)))
+            return
+        error = TooLarge(shown, detail=f"文件有 {size // 1024 // 1024} MB") if size > MAX_FILE_BYTES else None
+        self._add(Source(shown, path, (), error))
+
+    def _archive(self, path: Path, shown: str) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                self._members(archive, path, (), shown)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            self._add(Source(shown, path, (), ArchiveUnreadable(shown, detail=str(exc))))
+
+    def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[str, ...], shown: str) -> None:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if len(infos) > MAX_ARCHIVE_ENTRIES:
+            raise ArchiveUnreadable(shown, detail=f"压缩包内有 {len(infos)} 个文件，超过 {MAX_ARCHIVE_ENTRIES} 个")
+        for info in sorted(infos, key=display_name):
+            name = display_name(info)
+            member = f"{shown}{SEPARATOR}{name}"
+            error = _member_error(info, name, member, len(chain))
+            if error is None and any(is_junk(part) for part in name.replace("\\", "/").split("/")):
+                self.inventory.ignored.append(member)
+                continue
+            if error is None and name.lower().endswith(ARCHIVE_SUFFIX):
+                self._nested(archive, info, path, (*chain, info.filename), member)
+                continue
+            self._add(Source(member, path, (*chain, info.filename), error))
+
+    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[str, ...],
+                shown: str) -> None:
+        try:
+            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown)
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                self._members(inner, path, chain, shown)
+        except GaipError as exc:
+            self._add(Source(shown, path, chain, exc))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            self._add(Source(shown, path, chain, ArchiveUnreadable(shown, detail=str(exc))))
+
+
+def _join(shown: str, relative: Path, name: str) -> str:
+    parts = [p for p in (shown if shown != "." else "", relative.as_posix(), name) if p and p != "."]
+    return "/".join(parts)
+
+
+def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> GaipError | None:
+    if unsafe(name):
+        return ArchiveUnsafeName(shown, name=name)
+    if info.flag_bits & 0x1:
+        return ArchiveUnreadable(shown, detail="压缩包设置了密码")
+    is_archive = name.lower().endswith(ARCHIVE_SUFFIX)
+    if is_archive and depth + 1 >= MAX_NESTING:
+        return ArchiveUnreadable(shown, detail=f"压缩包嵌套超过 {MAX_NESTING} 层")
+    limit = MAX_NESTED_ARCHIVE_BYTES if is_archive else MAX_FILE_BYTES
+    if info.file_size > limit:
+        return TooLarge(shown, detail=f"解压后有 {info.file_size // 1024 // 1024} MB")
+    return None
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, shown: str) -> bytes:
+    """A member's bytes, never more than ``limit`` whatever its header claims (a forged size fails the CRC)."""
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(limit + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ArchiveUnreadable(shown, detail=f"无法解压（{exc}）") from None
+    if len(data) > limit:
+        raise TooLarge(shown, detail=f"解压后超过 {limit // 1024 // 1024} MB")
+    return data
+
+
+class Fetcher:
+    """Reads the bytes of sources in order, keeping the archives of the current chain open (sources of one archive
+    come one after another, so each archive is opened once)."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[tuple[Path | str, ...], zipfile.ZipFile]] = []
+
+    def read(self, source: Source) -> bytes:
+        if source.error is not None:
+            raise source.error
+        if not source.chain:
+            try:
+                return source.path.read_bytes()
+            except OSError as exc:
+                raise FileMissing(source.id, detail=str(exc)) from None
+        archive = self._archive(source, len(source.chain) - 1)
+        info = archive.getinfo(source.chain[-1])
+        return read_member(archive, info, MAX_FILE_BYTES, source.id)
+
+    def _archive(self, source: Source, depth: int) -> zipfile.ZipFile:
+        """The archive holding the member at ``depth`` of the chain (depth 0: the file on disk)."""
+        key = (source.path, *source.chain[:depth])
+        for i, (open_key, archive) in enumerate(self._open):
+            if open_key == key:
+                return archive
+            if key[: len(open_key)] != open_key:  # a different branch: close it and everything below
+                self.close(from_index=i)
+                break
+        if depth == 0:
+            archive = zipfile.ZipFile(source.path)
+        else:
+            outer = self._archive(source, depth - 1)
+            data = read_member(outer, outer.getinfo(source.chain[depth - 1]), MAX_NESTED_ARCHIVE_BYTES, source.id)
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        self._open.append((key, archive))
+        return archive
+
+    def close(self, from_index: int = 0) -> None:
+        for _, archive in self._open[from_index:]:
+            archive.close()
+        del self._open[from_index:]
+
+
+def iter_bytes(sources: list[Source]) -> Iterator[tuple[Source, bytes | GaipError]]:
+    fetcher = Fetcher()
+    try:
+        for source in sources:
+            try:
+                yield source, fetcher.read(source)
+            except GaipError as exc:
+                yield source, exc
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+                yield source, ArchiveUnreadable(source.id, detail=str(exc))
+    finally:
+        fetcher.close()

@@ -1,0 +1,126 @@
+"""Running jobs in worker processes with a bounded number in flight, so memory stays flat however many inputs.
+
+Jobs go in chunks (fewer round trips); at most ``workers × IN_FLIGHT_PER_WORKER`` chunks wait at any time, so the
+parent never holds more than a few hundred submissions' bytes. If a worker process dies (a crash inside a parser,
+the out-of-memory killer), the chunks it was running are retried one file at a time in a fresh pool; a file that
+kills a worker again is recorded as unreadable (E_INTERNAL) and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..errors import InternalError, OutputFailed
+from .worker import Job, OutputUnwritable, Record, process_chunk, unreadable
+
+CHUNK = 8
+IN_FLIGHT_PER_WORKER = 4
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # the cores this process may use (containers, taskset)
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+class WorkerPool:
+    def __init__(self, workers: int, on_record: Callable[[Record], None]) -> None:
+        self.workers = max(1, workers)
+        self.on_record = on_record
+        self._chunk: list[Job] = []
+        self._futures: dict[Future[list[Record]], list[Job]] = {}
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    def submit(self, job: Job) -> None:
+        self._chunk.append(job)
+        if len(self._chunk) >= CHUNK:
+            self._dispatch()
+
+    def finish(self) -> None:
+        self._dispatch()
+        while self._futures:
+            self._drain()
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    # ------------------------------------------------------------------ internals
+    def _dispatch(self) -> None:
+        chunk, self._chunk = self._chunk, []
+        if not chunk:
+            return
+        if self.workers == 1:  # in this process: no start-up cost, and what tests and debuggers want
+            try:
+                records = process_chunk(chunk)
+            except OutputUnwritable as exc:
+                raise OutputFailed(detail=str(exc)) from None
+            for record in records:
+                self.on_record(record)
+            return
+        while len(self._futures) >= self.workers * IN_FLIGHT_PER_WORKER:
+            self._drain()
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+        self._futures[self._executor.submit(process_chunk, chunk)] = chunk
+
+    def _drain(self) -> None:
+        done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
+        broken: list[Job] = []
+        for future in done:
+            chunk = self._futures.pop(future)
+            try:
+                records = future.result()
+            except BrokenProcessPool:
+                broken += chunk
+                continue
+            except OutputUnwritable as exc:
+                raise OutputFailed(detail=str(exc)) from None
+            for record in records:
+                self.on_record(record)
+        if broken:
+            self._recover(broken)
+
+    def _recover(self, broken: list[Job]) -> None:
+        """A worker died, and every chunk still running died with the pool: each of their files is retried alone, one
+        at a time, so that the file that kills a worker is found and recorded as unreadable, and no other."""
+        for chunk in self._futures.values():
+            broken += chunk
+        self._futures.clear()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
+        single: ProcessPoolExecutor | None = None
+        for job in broken:
+            single = single or ProcessPoolExecutor(1, mp_context=_context())
+            try:
+                records = single.submit(process_chunk, [job]).result()
+            except BrokenProcessPool:
+                single = None
+                records = [unreadable(job.id, job.key, InternalError(job.id, detail="处理进程意外退出"))]
+            except OutputUnwritable as exc:
+                raise OutputFailed(detail=str(exc)) from None
+            for record in records:
+                self.on_record(record)
+        if single is not None:
+            single.shutdown()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork is fastest where it is safe (Linux; the parent runs no threads); elsewhere the platform's default.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()

@@ -1,0 +1,63 @@
+"""The progress bar on stderr: files done of all, and how many are ok / with errors / unreadable so far.
+
+Drawn by rich only when stderr is a terminal and the user did not ask for ``--quiet``; refreshed from the main
+thread (no refresh thread, so that worker processes can be forked safely), at most ten times a second.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+from .worker import ERRORS, OK, UNREADABLE
+
+REFRESH_SECONDS = 0.1
+
+
+class Progress:
+    def __init__(self, total: int, stream: TextIO | None, enabled: bool = True) -> None:
+        self.counts = {OK: 0, ERRORS: 0, UNREADABLE: 0}
+        self.skipped = 0
+        self._bar = None
+        self._last = 0.0
+        if enabled and stream is not None and total:
+            from rich.console import Console
+
+            console = Console(file=stream, highlight=False)
+            if console.is_terminal:
+                self._bar = _bar(console, total)
+
+    def advance(self, status: str, skipped: bool = False) -> None:
+        self.counts[status] += 1
+        self.skipped += skipped
+        if self._bar is None:
+            return
+        progress, task = self._bar
+        progress.update(task, advance=1, counts=self.text())
+        now = time.monotonic()
+        if now - self._last >= REFRESH_SECONDS:
+            self._last = now
+            progress.refresh()
+
+    def text(self) -> str:
+        return (f"[green]通过 {self.counts[OK]}[/] · [red]有错误 {self.counts[ERRORS]}[/] · "
+                f"[bright_black]无法读取 {self.counts[UNREADABLE]}[/]"
+                + (f" · 未变更跳过 {self.skipped}" if self.skipped else ""))
+
+    def close(self) -> None:
+        if self._bar is not None:
+            progress, _ = self._bar
+            progress.refresh()
+            progress.stop()
+            self._bar = None
+
+
+def _bar(console, total: int):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("转换与校验"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
+               TimeElapsedColumn())
+    progress = Progress(*columns, console=console, auto_refresh=False, transient=False)
+    task = progress.add_task("bulk", total=total, counts="")
+    progress.start()
+    return progress, task

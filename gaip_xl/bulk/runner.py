@@ -1,0 +1,162 @@
+"""``run_bulk``: every submission in the inputs converted, checked and summed; the Python API of ``gaip-xl bulk``.
+
+Steps: list the submissions (``discover``); read each one's bytes and content hash in this process, skip it if the
+journal already holds its result, else send it to a worker (``pool``); append every result to the journal as it
+comes; then rebuild every output from the journal in input order (``assemble``) and remove outputs that no longer
+belong to any input. Inputs are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..errors import GaipError, OutputFailed
+from .assemble import Assembly, assemble
+from .discover import Discovery, Source, iter_bytes
+from .pool import WorkerPool, default_workers
+from .progress import Progress
+from .rollup import FOLDER as ROLLUP_FOLDER
+from .rollup import Rollup, RollupIdentity
+from .state import STATE_DIR, Journal, content_hash, input_key, json_name
+from .summary_book import identity_text
+from .worker import ERRORS, OK, UNREADABLE, Job, Record, unreadable
+
+if TYPE_CHECKING:
+    import pandas
+
+REPORTS_FOLDER = "reports"
+
+
+@dataclass
+class BulkResult:
+    out_dir: Path
+    total: int
+    counts: dict[str, int]
+    duplicates: list[str]
+    skipped: int  # unchanged since the last run: taken from the journal
+    ignored: list[str]
+    rollups: list[Rollup] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)  # one summary row per submission, in input order
+
+    @property
+    def ok(self) -> int:
+        return self.counts[OK]
+
+    @property
+    def errors(self) -> int:
+        return self.counts[ERRORS]
+
+    @property
+    def unreadable(self) -> int:
+        return self.counts[UNREADABLE]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok == self.total else 1
+
+    def frame(self) -> pandas.DataFrame:
+        """Every figure of every readable report as a tidy pandas DataFrame (see ``tidy_frame``)."""
+        from .tidy import tidy_frame
+
+        return tidy_frame(self.out_dir)
+
+    def summary_line(self) -> str:
+        parts = [f"共 {self.total} 个文件：{identity_text(self.counts, self.total).split('= ', 1)[1]}"]
+        if self.duplicates:
+            parts.append(f"重复提交 {len(self.duplicates)} 个")
+        for rollup in self.rollups:
+            if rollup.included:
+                parts.append(f"{rollup.year}年度（{rollup.edition}年版）汇总 {len(rollup.included)} 份")
+        if self.skipped:
+            parts.append(f"未变更跳过 {self.skipped} 个")
+        if self.ignored:
+            parts.append(f"忽略系统文件 {len(self.ignored)} 个")
+        return "；".join(parts) + f"。结果在 {self.out_dir}"
+
+
+def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[str], jobs: int | None = None,
+             identity: RollupIdentity | None = None, progress_stream: TextIO | None = None) -> BulkResult:
+    """Converts and checks every submission under ``inputs`` (folders, zip archives, files) into ``out_dir``.
+
+    Raises a ``GaipError`` only if the batch cannot run at all (an input that does not exist, an output folder that
+    cannot be written); a bad submission is a row of the result, never an exception.
+    """
+    out = _prepare(Path(out_dir))
+    inventory = Discovery(exclude=out).run([os.fspath(i) for i in inputs])
+    progress = Progress(len(inventory.sources), progress_stream, enabled=progress_stream is not None)
+    with Journal(out) as journal:
+        try:
+            keys, skipped = _process(inventory.sources, journal, out, jobs or default_workers(), progress)
+        finally:
+            progress.close()
+        assembly = assemble(journal, keys, out, identity or RollupIdentity(), len(inventory.ignored))
+        _remove_stale(out, assembly)
+        journal.compact(keys)
+    return BulkResult(out, len(keys), assembly.counts, sorted(assembly.duplicates), skipped, inventory.ignored,
+                      assembly.rollups, assembly.summaries)
+
+
+def _prepare(out: Path) -> Path:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / REPORTS_FOLDER).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputFailed(str(out), detail=exc.strerror or str(exc)) from None
+    return out.resolve()
+
+
+def _process(sources: list[Source], journal: Journal, out: Path, workers: int, progress: Progress) \
+        -> tuple[list[str], int]:
+    keys: list[str] = []
+    skipped = 0
+
+    def record(item: Record) -> None:
+        key, summary, detail = item
+        journal.append(key, summary, detail)
+        progress.advance(summary["status"])
+
+    with WorkerPool(workers, record) as pool:
+        for source, data in iter_bytes(sources):
+            if isinstance(data, GaipError):
+                key = input_key(source.id, f"error {data.code}")
+                job = None
+            else:
+                key = input_key(source.id, content_hash(data))
+                job = _job(source, key, data, out)
+            keys.append(key)
+            if key in journal:
+                skipped += 1
+                progress.advance(journal.summary(key)["status"], skipped=True)
+            elif job is None:
+                record(unreadable(source.id, key, data))  # type: ignore[arg-type]
+            else:
+                pool.submit(job)
+        pool.finish()
+    return keys, skipped
+
+
+def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
+    name = json_name(source.local, key)
+    plain = not source.chain
+    return Job(source.id, key, source.suffix, str(source.path) if plain else None, None if plain else data,
+               str(out / REPORTS_FOLDER / name), f"{REPORTS_FOLDER}/{name}")
+
+
+def _remove_stale(out: Path, assembly: Assembly) -> None:
+    """Outputs of inputs that are gone or changed, and temporary files of a killed run: only in our own folders."""
+    current = {s["json"].split("/", 1)[1] for s in assembly.summaries if s["json"]}
+    for path in (out / REPORTS_FOLDER).iterdir():
+        if path.name not in current and (path.suffix == ".json" or path.name.startswith(".")):
+            path.unlink(missing_ok=True)
+    written = {p.name for p in assembly.written}
+    rollups = out / ROLLUP_FOLDER
+    if rollups.is_dir():
+        for path in rollups.iterdir():
+            if path.name not in written and (path.name.startswith(("rollup-", "."))):
+                path.unlink(missing_ok=True)
+    for path in out.iterdir():  # temporary files of outputs written at the top (atomic_path names them ".name.")
+        if path.is_file() and path.name.startswith(".") and path.name != STATE_DIR:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,192 @@
+"""What a batch has already done, so that a rerun skips unchanged inputs and a killed run resumes.
+
+The journal ``OUT_DIR/.gaip-bulk/journal.jsonl`` holds one line per processed submission::
+
+    KEY <tab> SUMMARY-JSON <tab> DETAIL-JSON <newline>
+
+``KEY`` is the SHA-256 of the submission's name and content hash (``input_key``): same name and same bytes → same
+key → skipped. A line is written in one ``write`` and ends with a newline, so a run killed half-way leaves at most
+one incomplete last line, which the next run cuts off. The first line names the journal format and a fingerprint of
+the gaip_xl code that wrote it: after an upgrade every input is processed again. Every final output is rebuilt from
+the journal in input order at the end of each run, so a resumed run ends with exactly the files of a clean one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import OutputInUse
+
+STATE_DIR = ".gaip-bulk"
+JOURNAL = "journal.jsonl"
+FORMAT = "gaip-bulk-journal 1"
+KEY_LENGTH = 64
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def input_key(source_id: str, digest: str) -> str:
+    return hashlib.sha256(f"{source_id}\0{digest}".encode()).hexdigest()
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"|?*\\/!]+')
+
+
+def json_name(source_id: str, key: str, limit: int = 100) -> str:
+    """The file name of a submission's JSON: its name made safe on every file system, plus 12 hex digits of its
+    key, e.g. ``县__乡镇__a-3f2a9c01b7de.json`` for ``县/乡镇/a.xlsx``: stable while name and content are unchanged,
+    and never the same for two submissions."""
+    stem = source_id.rsplit(".", 1)[0] if "." in source_id.rsplit("/", 1)[-1] else source_id
+    stem = _UNSAFE.sub("__", stem).strip("._ ") or "report"
+    if len(stem) > limit:
+        stem = stem[-limit:].lstrip("._ ")
+    return f"{stem}-{key[:12]}.json"
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the gaip_xl source that makes a result (reader, model, rules, bulk; not the add-in or the CLI):
+    results cached by another version are not reused."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.suffix in (".py", ".json") and "__pycache__" not in parts and parts[0] not in ("addin", "cli"):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Journal:
+    """The append-only journal of one output folder; holds only the offsets of its lines in memory."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.folder = out_dir / STATE_DIR
+        self.path = self.folder / JOURNAL
+        self.header = f"{FORMAT} {code_fingerprint()}\n".encode()
+        self.offsets: dict[str, int] = {}
+        self._file: IO[bytes] | None = None
+        self._lock: Any = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def open(self) -> Journal:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        if self.path.exists():
+            self._file = open(self.path, "r+b")  # noqa: SIM115  (kept open for the whole run)
+            end = self._scan()
+            self._file.seek(end)
+            self._file.truncate()
+        else:
+            self._file = open(self.path, "w+b")  # noqa: SIM115
+            self._file.write(self.header)
+            self._file.flush()
+        return self
+
+    def _scan(self) -> int:
+        """Reads the offsets of complete lines; returns where the valid part ends (a stale header: 0, start over)."""
+        assert self._file is not None
+        self._file.seek(0)
+        if self._file.readline() != self.header:
+            self._file.seek(0)
+            self._file.truncate()
+            self._file.write(self.header)
+            return len(self.header)
+        end = len(self.header)
+        while True:
+            line = self._file.readline()
+            if not line.endswith(b"\n") or len(line) <= KEY_LENGTH or line[KEY_LENGTH:KEY_LENGTH + 1] != b"\t":
+                return end  # an incomplete last line from a killed run (or the end)
+            self.offsets[line[:KEY_LENGTH].decode()] = end
+            end += len(line)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._release_lock()
+
+    def __enter__(self) -> Journal:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ records
+    def __contains__(self, key: str) -> bool:
+        return key in self.offsets
+
+    def append(self, key: str, summary: dict[str, Any], detail: dict[str, Any]) -> None:
+        assert self._file is not None
+        line = "\t".join((key, _dumps(summary), _dumps(detail))).encode() + b"\n"
+        self._file.seek(0, os.SEEK_END)
+        offset = self._file.tell()
+        self._file.write(line)  # one write: a kill leaves this line whole or without its newline
+        self._file.flush()
+        self.offsets[key] = offset
+
+    def _line(self, key: str) -> list[bytes]:
+        assert self._file is not None
+        self._file.seek(self.offsets[key])
+        return self._file.readline().rstrip(b"\n").split(b"\t", 2)
+
+    def summary(self, key: str) -> dict[str, Any]:
+        return json.loads(self._line(key)[1])
+
+    def detail(self, key: str) -> dict[str, Any]:
+        return json.loads(self._line(key)[2])
+
+    def compact(self, keys: list[str]) -> None:
+        """Keeps only the lines of ``keys`` (in that order), atomically, when the journal holds others."""
+        wanted = set(keys)
+        if set(self.offsets) == wanted:
+            return
+        assert self._file is not None
+        temporary = self.path.with_name(f".{JOURNAL}.compact")
+        offsets: dict[str, int] = {}
+        with open(temporary, "wb") as target:
+            target.write(self.header)
+            for key in dict.fromkeys(keys):
+                self._file.seek(self.offsets[key])
+                offsets[key] = target.tell()
+                target.write(self._file.readline())
+        self._file.close()
+        os.replace(temporary, self.path)
+        self._file = open(self.path, "r+b")  # noqa: SIM115
+        self.offsets = offsets
+
+    # ------------------------------------------------------------------ one run per output folder
+    def _acquire_lock(self) -> None:
+        lock = open(self.folder / "lock", "a+b")  # noqa: SIM115
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                lock.seek(0)
+                msvcrt.locking(lock.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise OutputInUse(str(self.folder.parent)) from None
+        self._lock = lock
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock on every platform
+            self._lock = None
+
+
+def _dumps(value: Any) -> str:
+    # JSON never contains a raw tab or newline (both are escaped inside strings), so the line format is safe.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

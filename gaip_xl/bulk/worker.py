@@ -1,0 +1,176 @@
+"""One submission → one small, picklable record. Runs in the worker processes; never raises for a bad input.
+
+A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
+``detail`` its findings rows, its figures in tidy form (a CSV chunk rendered here, in parallel) and, when it has no
+error, its figures for the roll-up. The report's JSON is written here too, atomically, in the same form as
+``gaip-xl to-json`` (the report's JSON with the findings as a "validation" object).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_text
+from ..errors import GaipError, InternalError, OutputFailed
+from ..format import EDITIONS
+from ..report import Report
+from ..rules import Finding, ValidationReport, validate
+
+OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
+STATUSES = (OK, ERRORS, UNREADABLE)
+TIDY_COLUMNS = ("file", "agency", "year", "edition", "table", "row", "column", "code", "label", "value")
+FINDING_COLUMNS = ("file", "sheet", "cell", "rule", "severity", "message", "codes", "expected", "actual", "difference")
+
+Record = tuple[str, dict[str, Any], dict[str, Any]]
+
+
+class OutputUnwritable(Exception):
+    """A worker could not write a report's JSON; a plain exception so that it crosses the process boundary."""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str  # the submission's display name
+    key: str  # journal key (name + content)
+    suffix: str
+    path: str | None  # a plain file: the worker reads it itself
+    data: bytes | None  # a member of an archive: its bytes
+    json_path: str  # where the report's JSON goes (absolute)
+    json_name: str  # the same, relative to the output folder (what the summary shows)
+
+
+def process_chunk(jobs: list[Job]) -> list[Record]:
+    return [process(job) for job in jobs]
+
+
+def process(job: Job) -> Record:
+    try:
+        report, source = _read(job)
+        result = validate(report)
+        validation = {**result.to_dict(), **({"source": source} if source is not None else {})}
+        write_text(job.json_path, report.to_json(validation=validation))
+        return _record(job, report, result)
+    except OutputFailed as exc:  # the output folder is unusable: that stops the batch (exit 2), not this input
+        raise OutputUnwritable(str(exc)) from None
+    except GaipError as exc:
+        return unreadable(job.id, job.key, exc)
+    except Exception as exc:  # noqa: BLE001  (one bad file never stops the batch; the code says what happened)
+        return unreadable(job.id, job.key, InternalError(job.id, detail=f"{type(exc).__name__}: {exc}"))
+
+
+def _read(job: Job) -> tuple[Report, dict[str, Any] | None]:
+    if job.suffix == ".json":
+        data = job.data if job.data is not None else Path(job.path or "").read_bytes()
+        return Report.from_json(data, path=job.id), None
+    from ..excel import read_source  # in the worker: the parent never loads the reader
+
+    if job.data is None:
+        report, source = read_source(job.path or "")
+        return report, source.to_dict()
+    # A member of an archive: the reader takes a path, so the bytes go to a private temporary file.
+    handle, name = tempfile.mkstemp(prefix="gaip-bulk-", suffix=job.suffix or ".xlsx")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(job.data)
+        report, source = read_source(name)
+        return report, source.to_dict()
+    finally:
+        os.unlink(name)
+
+
+def unreadable(source_id: str, key: str, exc: GaipError) -> Record:
+    message = plain_message(exc)
+    summary = _summary(source_id, OK)
+    summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}")
+    row = dict.fromkeys(FINDING_COLUMNS, "")
+    row.update(file=source_id, rule=exc.code, severity="error", message=message)
+    return key, summary, {"findings": [row], "tidy": ""}
+
+
+def plain_message(exc: GaipError) -> str:
+    """The error's Chinese message without the file name (the summary has its own column for that)."""
+    try:
+        return exc.template.format(**{"detail": "", **exc.params})
+    except (KeyError, IndexError, ValueError):
+        return exc.title
+
+
+def _summary(source_id: str, status: str) -> dict[str, Any]:
+    return {"file": source_id, "status": status, "code": "", "message": "", "agency": None, "level": None,
+            "year": None, "edition": None, "errors": 0, "warnings": 0, "first_error": "", "json": None,
+            "duplicate_key": None, "digest": None}
+
+
+def _record(job: Job, report: Report, result: ValidationReport) -> Record:
+    status = OK if result.valid else ERRORS
+    first = result.errors[0] if result.errors else None
+    summary = _summary(job.id, status)
+    summary.update(
+        code=first.rule if first else "", message=first.message if first else "",
+        agency=report.agency.name, level=report.agency.level, year=report.year, edition=report.edition.code,
+        errors=len(result.errors), warnings=len(result.warnings),
+        first_error=f"[{first.rule}] {first.message}" if first else "", json=job.json_name,
+        duplicate_key=duplicate_key(report.agency.name, report.year),
+        digest=hashlib.sha256(json.dumps(report.to_dict(), ensure_ascii=False).encode()).hexdigest()[:32],
+    )
+    detail: dict[str, Any] = {
+        "findings": [finding_row(job.id, f) for f in result.findings],
+        "tidy": tidy_chunk(job.id, report),
+    }
+    if status == OK:
+        detail["figures"] = report.figures
+    return job.key, summary, detail
+
+
+def duplicate_key(agency: str | None, year: int | None) -> str | None:
+    """Who and when, as a collecting office compares them: case, width and every space ignored."""
+    if not agency or year is None:
+        return None
+    name = "".join(unicodedata.normalize("NFKC", agency).split()).casefold()
+    return f"{name}|{year}" if name else None
+
+
+MAX_LISTED = 10  # cells named on one line; a finding about 150 blank cells says "等150处"
+
+
+def _listed(items: list[str], separator: str) -> str:
+    items = list(dict.fromkeys(items))
+    shown = separator.join(items[:MAX_LISTED])
+    return shown if len(items) <= MAX_LISTED else f"{shown}等{len(items)}处"
+
+
+def finding_row(source_id: str, finding: Finding) -> dict[str, Any]:
+    """One finding on one line: the sheet of its first cell and the addresses on that sheet (the first ten)."""
+    sheet = finding.cells[0].sheet if finding.cells else ""
+    addresses = [c.address for c in finding.cells if c.sheet == sheet and c.address]
+    return {
+        "file": source_id, "sheet": sheet, "cell": _listed(addresses, "、"), "rule": finding.rule,
+        "severity": finding.severity.value, "message": finding.message,
+        "codes": _listed([c.code for c in finding.cells], " "),
+        "expected": finding.expected, "actual": finding.actual, "difference": finding.difference,
+    }
+
+
+@cache
+def _tidy_cells(edition: str) -> tuple[tuple[str, str, str, str, str], ...]:
+    return tuple((c.table.code, c.row.code, c.column.code, c.code, c.label) for c in EDITIONS[edition].cells)
+
+
+def tidy_chunk(source_id: str, report: Report) -> str:
+    """Every figure cell of the report as CSV lines (TIDY_COLUMNS), blanks with an empty value."""
+    buffer = io.StringIO()
+    head = (source_id, report.agency.name, report.year, report.edition.code)
+    figures = report.figures
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        (*head, *cell, figures.get(cell[3])) for cell in _tidy_cells(report.edition.code))
+    return buffer.getvalue()
