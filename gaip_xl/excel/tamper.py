@@ -55,6 +55,8 @@ def name_differences(path: str, layout: Layout, directory: Directory) -> list[st
         name = defined_name(code)
         if name.upper() not in directory.names:
             raise MissingName(path, detail="工作簿中没有这个名称", name=name, code=code)
+        if directory.names[name.upper()] == pos.absolute:  # as the template wrote it: the common, fast case
+            continue
         target = directory.target(name)
         if target is None:
             detail = f"引用为“{directory.names[name.upper()]}”，不是一个单元格"
