@@ -16,12 +16,14 @@ from xlwings import utils as xw_utils
 from ..cli.validate import summary_line
 from ..format.layout import SHEET_META, Pos, layout_for
 from ..rules import Finding, Severity, ValidationReport
+from ..template.styles import INPUT_FILL
 from .book import TemplateBook
 
 # Excel's own "Bad" and "Neutral" cell-style fills: clerks already read them as error and warning.
 FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}
 RESULTS_SHEET = "校验结果"
 RESULTS_HEADER = ["规则", "级别", "工作表", "单元格", "说明"]
+TEMPLATE_INPUT_FILL = "#" + INPUT_FILL.fgColor.rgb[-6:]
 RECORD_WIDTH = 4  # sheet, address, previous fill, note added (1/0)
 
 
@@ -60,11 +62,12 @@ def marks_of(tb: TemplateBook, result: ValidationReport) -> list[Mark]:
 
 
 def _fill_of(rng: Any) -> str:
-    """The cell's fill as #RRGGBB, "" for none or where the engine cannot read fills (the remote engine)."""
+    """The cell's fill as #RRGGBB ("" for none). Where the engine cannot read fills (the remote engine), the fill
+    the template gives every input cell: only input cells carry a code, so only they are ever marked."""
     try:
         color = rng.color
     except NotImplementedError:
-        return ""
+        return TEMPLATE_INPUT_FILL
     return xw_utils.rgb_to_hex(*color) if color else ""
 
 
