@@ -1,0 +1,92 @@
+"""The safety layer's pieces on hand-made inputs: sheet bounds, formula results, zip limits, names, labels."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from gaip_xl.errors import GaipError
+from gaip_xl.excel import safety, scan
+from gaip_xl.excel.names import parse_cell_ref
+from gaip_xl.excel.tamper import normalise
+
+
+def _sheet(rows: str) -> bytes:
+    return f'<worksheet xmlns="x"><sheetData>{rows}</sheetData></worksheet>'.encode()
+
+
+def test_extent_takes_the_largest_references():
+    xml = _sheet('<row r="3"><c r="B3"><v>1</v></c><c r="K3"/></row><row r="40"><c r="A40"/></row>')
+    assert scan.extent(xml) == scan.Extent(40, 11)
+
+
+def test_extent_counts_rows_and_cells_without_references():
+    xml = _sheet('<row r="5"><c r="C5"/></row>' + "<row><c><v>1</v></c><c><v>2</v></c></row>" * 10)
+    bounds = scan.extent(xml)
+    assert bounds.rows >= 15 and bounds.cols >= 3
+
+
+@pytest.mark.parametrize("separator", [" ", "\t", "\n"])
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_no_whitespace_or_prefix_hides_a_far_cell(separator, prefix):
+    xml = _sheet(f'<{prefix}row{separator}r="1048576"><{prefix}c{separator}r="XFD1048576"/></{prefix}row>')
+    assert scan.extent(xml).cells > scan.MAX_CELLS
+
+
+def test_formulas_without_value_only_for_the_cells_asked():
+    xml = _sheet('<row r="6"><c r="D6"><f>1+1</f><v /></c><c r="E6"><f>1+2</f><v>3</v></c>'
+                 '<c r="F6" t="str"><f>""</f><v></v></c><c r="K6"><f>SUM(D6:J6)</f></c></row>')
+    assert scan.formulas_without_value(xml, {"D6", "E6", "F6"}) == ["D6"]
+    assert scan.formulas_without_value(xml, {"K6"}) == ["K6"]
+    assert scan.formulas_without_value(_sheet('<row r="6"><c r="D6" t="inlineStr"><is><t>&lt;f&gt;</t></is></c>'
+                                              '</row>'), {"D6"}) == []
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in entries.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def _code(tmp_path, data: bytes) -> str:
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(GaipError) as info:
+        safety.open_package(path)
+    return info.value.code
+
+
+def test_too_many_entries_is_a_bomb(tmp_path):
+    entries = {f"z/{i}": b"" for i in range(safety.MAX_ENTRIES + 1)}
+    assert _code(tmp_path, _zip({"xl/workbook.xml": b"<workbook/>", **entries})) == "E_ZIP_BOMB"
+
+
+def test_other_zip_files_are_named(tmp_path):
+    assert _code(tmp_path, _zip({"word/document.xml": b"<w/>"})) == "E_NOT_XLSX"
+    assert _code(tmp_path, _zip({"xl/workbook.bin": b"\0"})) == "E_NOT_XLSX"
+
+
+def test_utf16_parts_are_checked_for_entities():
+    doctype = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY b "c">]><a/>'.encode("utf-16")
+    with pytest.raises(GaipError) as info:
+        safety.check_xml_declarations("f.xlsx", "xl/workbook.xml", doctype)
+    assert info.value.code == "E_XML_ATTACK"
+
+
+def test_cell_references_of_defined_names():
+    assert parse_cell_ref("'三、依申请公开'!$D$6") is not None
+    assert parse_cell_ref("'三、依申请公开'!$D$6").row == 6
+    assert parse_cell_ref("'It''s'!AA10").sheet == "It's"
+    assert parse_cell_ref("'It''s'!AA10").col == 27
+    assert parse_cell_ref("Sheet1!$A$1:$B$2") is None
+    assert parse_cell_ref("#REF!") is None
+
+
+def test_labels_compare_without_whitespace_only():
+    assert normalise("（二）部分公开\n（区分处理的）") == normalise("（二）部分公开（区分处理的）")
+    assert normalise(" 总计 ") == "总计"
+    assert normalise("1、属于国家秘密") != normalise("1.属于国家秘密")
