@@ -30,8 +30,10 @@ def default_workers() -> int:
 
 
 class WorkerPool:
-    def __init__(self, workers: int, on_record: Callable[[Record], None]) -> None:
+    def __init__(self, workers: int, on_record: Callable[[Record], None], private_fds: tuple[int, ...] = ()) -> None:
         self.workers = max(1, workers)
+        # the parent's lock and journal: a forked worker that outlives a killed parent must not hold the lock
+        self.private_fds = private_fds
         self.on_record = on_record
         self._chunk: list[Job] = []
         self._futures: dict[Future[list[Record]], list[Job]] = {}
@@ -74,7 +76,7 @@ class WorkerPool:
         while len(self._futures) >= self.workers * IN_FLIGHT_PER_WORKER:
             self._drain()
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+            self._executor = self._new_executor(self.workers)
         self._futures[self._executor.submit(process_chunk, chunk)] = chunk
 
     def _drain(self) -> None:
@@ -105,7 +107,7 @@ class WorkerPool:
         self._executor = None
         single: ProcessPoolExecutor | None = None
         for job in broken:
-            single = single or ProcessPoolExecutor(1, mp_context=_context())
+            single = single or self._new_executor(1)
             try:
                 records = single.submit(process_chunk, [job]).result()
             except BrokenProcessPool:
@@ -117,6 +119,20 @@ class WorkerPool:
                 self.on_record(record)
         if single is not None:
             single.shutdown()
+
+
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        context = _context()
+        inherited = self.private_fds if context.get_start_method() == "fork" else ()  # spawned: nothing inherited
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_close_fds, initargs=(inherited,))
+
+
+def _close_fds(fds: tuple[int, ...]) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass  # not inherited (spawned workers start without it)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -118,7 +118,7 @@ def _process(sources: list[Source], journal: Journal, out: Path, workers: int, p
         journal.append(key, summary, detail)
         progress.advance(summary["status"])
 
-    with WorkerPool(workers, record) as pool:
+    with WorkerPool(workers, record, journal.private_fds) as pool:
         for source, data in iter_bytes(sources):
             if isinstance(data, GaipError):
                 key = input_key(source.id, f"error {data.code}")

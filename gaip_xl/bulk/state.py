@@ -163,6 +163,12 @@ class Journal:
         self._file = open(self.path, "r+b")  # noqa: SIM115
         self.offsets = offsets
 
+    @property
+    def private_fds(self) -> tuple[int, ...]:
+        """Descriptors a forked worker must close: the lock (else a killed run's orphans would keep it) and the
+        journal (only the parent writes it)."""
+        return tuple(f.fileno() for f in (self._lock, self._file) if f is not None)
+
     # ------------------------------------------------------------------ one run per output folder
     def _acquire_lock(self) -> None:
         lock = open(self.folder / "lock", "a+b")  # noqa: SIM115

@@ -1,0 +1,97 @@
+"""Nothing is lost and nothing is done twice: reruns skip unchanged inputs, and a run killed with SIGKILL half-way,
+then run again, ends with exactly the files of one clean run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_bulk_support import ROOT, synthetic, tree_digest, write_case
+
+from gaip_xl.bulk import run_bulk
+from gaip_xl.bulk.state import STATE_DIR
+
+KILL_BATCH = 600
+
+
+def _bulk(inputs: list[Path], out: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "gaip_xl", "bulk", *map(str, inputs), "-o", str(out), "--jobs",
+                             "2", "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _outputs(out: Path) -> dict[str, str]:
+    """Every file a run leaves, by content: the journal (a cache) aside."""
+    return tree_digest(out, skip=STATE_DIR)
+
+
+@pytest.fixture(scope="module")
+def big_batch(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("kill") / "in"
+    synthetic.make_batch(folder, KILL_BATCH, distinct=8)
+    write_case(folder / "broken.xlsx", "pingtan-2022", break_total=True)
+    (folder / "readme.txt").write_text("not a workbook", encoding="utf-8")
+    return folder
+
+
+def test_killed_run_then_rerun_ends_exactly_as_one_clean_run(big_batch, tmp_path):
+    clean, resumed = tmp_path / "clean", tmp_path / "resumed"
+    assert _bulk([big_batch], clean).wait(timeout=300) == 1  # 1: the batch has a file with errors
+
+    process = _bulk([big_batch], resumed)
+    reports = resumed / "reports"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if reports.is_dir() and sum(1 for _ in reports.iterdir()) >= 60:
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, "the run ended before it could be killed: make the batch bigger"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    time.sleep(0.2)  # let orphaned workers finish the chunk they hold (they write only complete files)
+    done_before_kill = sum(1 for p in reports.iterdir() if p.suffix == ".json")
+    assert 0 < done_before_kill < KILL_BATCH
+    assert not (resumed / "summary.xlsx").exists()
+
+    assert _bulk([big_batch], resumed).wait(timeout=300) == 1
+    assert _outputs(resumed) == _outputs(clean)
+    assert len([p for p in reports.iterdir() if p.suffix == ".json"]) == KILL_BATCH + 1  # broken.xlsx has one too
+
+
+def test_rerun_skips_unchanged_inputs_and_redoes_changed_ones(tmp_path):
+    inbox = tmp_path / "in"
+    for name in ("pingtan-2021", "zhanggutai-2021", "huaian-2024"):
+        write_case(inbox / f"{name}.xlsx", name)
+    out = tmp_path / "out"
+    first = run_bulk([inbox], out, jobs=1)
+    assert (first.total, first.skipped) == (3, 0)
+    outputs = _outputs(out)
+
+    again = run_bulk([inbox], out, jobs=1)
+    assert (again.total, again.skipped) == (3, 3)
+    assert _outputs(out) == outputs
+
+    write_case(inbox / "huaian-2024.xlsx", "pingtan-2022")  # same name, different content
+    (inbox / "zhanggutai-2021.xlsx").unlink()
+    changed = run_bulk([inbox], out, jobs=1)
+    assert (changed.total, changed.skipped) == (2, 1)
+    names = sorted(p.name for p in (out / "reports").iterdir())
+    assert len(names) == 2 and not any(n.startswith("zhanggutai") for n in names)  # stale outputs removed
+    assert names == sorted(p.name for p in (run_bulk([inbox], tmp_path / "fresh", jobs=1).out_dir / "reports")
+                           .iterdir())
+    assert not (out / "rollup" / "rollup-2021-2021.json").exists() or \
+        "zhanggutai" not in (out / "rollup" / "rollup-2021-2021-reports.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused_while_one_runs(tmp_path):
+    from gaip_xl.bulk.state import Journal
+    from gaip_xl.errors import OutputInUse
+
+    write_case(tmp_path / "in" / "a.xlsx", "pingtan-2021")
+    with Journal(tmp_path / "out"), pytest.raises(OutputInUse):
+        run_bulk([tmp_path / "in"], tmp_path / "out", jobs=1)
