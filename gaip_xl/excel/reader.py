@@ -10,7 +10,8 @@ The steps, each with its own error code (README, “错误代码”):
 6. Input cells holding a formula without a saved result are refused (``scan.formulas_without_value``).
 7. The values of every input cell, by code, through ``report_from_values``: text in a figure cell stays text, so the
    rules (V1–V4) report it with its sheet and cell.
-openpyxl is never used here: it costs about a hundred times more than this whole path.
+openpyxl is never used here: it costs about a hundred times more than this whole path. (It is imported once per
+process, with ``gaip_xl.template``, for the ``TEMPLATE_VERSION`` constant.)
 """
 
 from __future__ import annotations
