@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -124,15 +127,32 @@ class WorkerPool:
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
         context = _context()
         inherited = self.private_fds if context.get_start_method() == "fork" else ()  # spawned: nothing inherited
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_close_fds, initargs=(inherited,))
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                   initargs=(inherited, os.getpid()))
 
 
-def _close_fds(fds: tuple[int, ...]) -> None:
+def _init_worker(fds: tuple[int, ...], parent: int) -> None:
+    """In each worker: close the parent's private descriptors, and die with the parent. A killed parent's workers
+    would otherwise wait for work forever (their siblings keep the task pipe open)."""
     for fd in fds:
         try:
             os.close(fd)
         except OSError:
-            pass  # not inherited (spawned workers start without it)
+            pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()  # any platform
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _context() -> multiprocessing.context.BaseContext:
