@@ -15,6 +15,12 @@ from pathlib import Path
 from .errors import OutputFailed
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yields a temporary path in the target's folder; on success it replaces ``target``, on failure it is removed."""
@@ -26,6 +32,8 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
     os.close(handle)
     temporary = Path(name)
+    # mkstemp makes the file private (0600); an output should get the permissions any new file would get.
+    os.chmod(temporary, 0o666 & ~_umask())
     try:
         yield temporary
         os.replace(temporary, target)

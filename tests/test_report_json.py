@@ -123,3 +123,13 @@ def test_a_failed_save_leaves_no_file(tmp_path, monkeypatch):
         report.save(target)
     assert info.value.code == "E_OUTPUT"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+    target = tmp_path / "r.json"
+    load_case("pingtan-2021").save(target)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
