@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from gaip_xl.addin import udfs
 from gaip_xl.format.layout import UDF_CHECK, UDF_SHEETS, layout_for, udf_ranges
 from gaip_xl.rules import validate
-from gaip_xl.template.summary import udf_formula
+from gaip_xl.template.summary import FINDINGS_HEADER, FINDINGS_ROWS, findings_block, udf_call
 
 
 def excel_value(value):
@@ -33,7 +33,7 @@ def blocks(path, edition: str) -> list[list[list]]:
 
 def test_check_is_the_function_the_template_calls():
     assert udfs.GAIP_CHECK.__name__ == UDF_CHECK
-    assert f"{UDF_CHECK}(" in udf_formula("2021")
+    assert udf_call("2021").startswith(f"{UDF_CHECK}(") and udf_call("2021") in findings_block("2021").formula
     for function in udfs.UDFS:
         assert re.search(r"[\u4e00-\u9fff]", function.__doc__)  # Excel's function wizard shows it
 
@@ -41,13 +41,20 @@ def test_check_is_the_function_the_template_calls():
 @pytest.mark.parametrize("case", ["huaian-2024", "pingtan-2021"])
 def test_check_of_a_consistent_template_says_all_passed(case, tmp_path):
     path = filled_template(load_case(case), tmp_path)
-    assert udfs.GAIP_CHECK("2021", *blocks(path, "2021")) == [["全部通过"]]
+    rows = udfs.GAIP_CHECK("2021", *blocks(path, "2021"))
+    assert rows == [["全部通过", "", ""]] + [["", "", ""]] * (FINDINGS_ROWS - 1)  # exactly the template's block
+
+
+def shown(rows):
+    """The rows a clerk sees filled in, without the padding."""
+    assert len(rows) >= FINDINGS_ROWS and all(len(row) == len(FINDINGS_HEADER) for row in rows)
+    return [row for row in rows if any(row)]
 
 
 def test_check_lists_every_finding_the_rule_engine_finds(tmp_path):
     report = load_case("huaian-2024")
     path = filled_template(report, tmp_path, {"s3.new.total": 1, "s4.review.total": 999})
-    rows = udfs.GAIP_CHECK(2021.0, *blocks(path, "2021"))  # the edition as Excel may pass a number
+    rows = shown(udfs.GAIP_CHECK(2021.0, *blocks(path, "2021")))  # the edition as Excel may pass a number
 
     report.figures.update({"s3.new.total": 1, "s4.review.total": 999})
     expected = validate(report).findings
@@ -59,13 +66,20 @@ def test_check_lists_every_finding_the_rule_engine_finds(tmp_path):
 
 def test_check_reads_text_in_a_figure_cell_as_the_rules_do(tmp_path):
     path = filled_template(load_case("huaian-2024"), tmp_path, {"s3.new.natural": "三千"})
-    rules = {row[0].split()[0] for row in udfs.GAIP_CHECK("2021", *blocks(path, "2021"))}
+    rules = {row[0].split()[0] for row in shown(udfs.GAIP_CHECK("2021", *blocks(path, "2021")))}
     assert "V1" in rules
 
 
 def test_check_says_what_is_wrong_with_the_edition():
     empty = [[None]]
-    assert udfs.GAIP_CHECK("2020", *([empty] * len(UDF_SHEETS))) == [[udfs.UNKNOWN_EDITION]]
+    assert shown(udfs.GAIP_CHECK("2020", *([empty] * len(UDF_SHEETS)))) == [[udfs.UNKNOWN_EDITION, "", ""]]
+
+
+def test_more_findings_than_the_block_are_all_returned():
+    """Excel cuts a longer result off at the block's edge (the template's note says so); the UDF hides nothing."""
+    many = [["V1 错误", f"A{i}", "不是数字"] for i in range(FINDINGS_ROWS + 7)]
+    assert udfs.block_sized(many) == many
+    assert udfs.block_sized([]) == [["", "", ""]] * FINDINGS_ROWS
 
 
 def test_sumcheck():

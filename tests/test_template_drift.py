@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from gaip_xl.template import save_template
 
@@ -15,14 +16,19 @@ COMMITTED = Path(__file__).parents[1] / "templates" / "report_template.xlsx"
 DOCS = Path(__file__).parents[1] / "docs"
 
 
+def _value(value: Any) -> Any:
+    """An array formula compares by its range and text (openpyxl's object has no equality of its own)."""
+    return ("array", value.ref, value.text) if isinstance(value, ArrayFormula) else value
+
+
 def _cells(sheet) -> dict[str, Any]:
     found = {}
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value is not None or not cell.protection.locked or cell.has_style:
-                found[cell.coordinate] = (cell.value, cell.protection.locked, cell.number_format, cell.font.name,
-                                          cell.font.b, cell.fill.fgColor.rgb, cell.alignment.wrap_text,
-                                          cell.border.left.style)
+                found[cell.coordinate] = (_value(cell.value), cell.protection.locked, cell.number_format,
+                                          cell.font.name, cell.font.b, cell.fill.fgColor.rgb,
+                                          cell.alignment.wrap_text, cell.border.left.style)
     return found
 
 
@@ -53,6 +59,7 @@ def fingerprint(workbook: Workbook) -> dict[str, Any]:
         "validation": {s.title: _validations(s) for s in workbook.worksheets},
         "conditional": {s.title: _conditional(s) for s in workbook.worksheets},
         "widths": {s.title: {k: d.width for k, d in s.column_dimensions.items()} for s in workbook.worksheets},
+        "heights": {s.title: {k: d.height for k, d in s.row_dimensions.items()} for s in workbook.worksheets},
         "print": print_of,
     }
 

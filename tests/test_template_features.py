@@ -3,21 +3,30 @@ a check fails, formulas that older spreadsheet programs understand, the check su
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.formula import ArrayFormula
 from template_helpers import generated
 
+from gaip_xl.cli import build_parser
 from gaip_xl.format import EDITIONS, LEVELS, ValueType
 from gaip_xl.format.layout import SHEET_INFO, UDF_CHECK, layout_for, udf_ranges
 from gaip_xl.rules.identities import identities
 from gaip_xl.template import input_codes
 from gaip_xl.template.checks import check_positions, check_strips
-from gaip_xl.template.summary import ADDIN_MISSING, summary_cells, udf_cell
+from gaip_xl.template.summary import (
+    ADDIN_MISSING,
+    FINDINGS_HEADER,
+    FINDINGS_ROWS,
+    findings_block,
+    summary_cells,
+)
 
 # Functions Excel 2007/2010, WPS and LibreOffice all know; the add-in's UDF is the one exception (inside IFERROR).
-EXCEL_2010_FUNCTIONS = {"IF", "SUM", "COUNTIF", "IFERROR", "ISTEXT", "NOT", "OR"}
+EXCEL_2010_FUNCTIONS = {"IF", "SUM", "COUNTIF", "IFERROR", "ISTEXT", "NOT", "OR", "ROW", "COLUMN"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -92,8 +101,9 @@ def test_only_old_functions_are_used(template):
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    names |= set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", re.sub(r'"[^"]*"', '""', cell.value)))
+                text = cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value
+                if isinstance(text, str) and text.startswith("="):
+                    names |= set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", re.sub(r'"[^"]*"', '""', text)))
         for cf in sheet.conditional_formatting:
             for rule in cf.rules:
                 names |= set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", " ".join(rule.formula)))
@@ -111,24 +121,74 @@ def test_every_checked_total_turns_red_when_its_check_fails(template):
         assert rules[0].dxf.fill.fgColor.rgb.endswith("FFC7CE")
 
 
-def test_summary_stays_outside_the_udf_ranges(template):
+def test_summary_and_findings_stay_outside_the_udf_ranges(template):
     edition, workbook = template
     sheet = workbook[SHEET_INFO]
+    (info_range,) = [t for t in udf_ranges(layout_for(edition)) if t.startswith(f"'{SHEET_INFO}'!")]
+    area = CellRange(info_range.split("!")[1].replace("$", ""))
+    block = findings_block(edition)
+    for pos in [*(item.pos for item in summary_cells(edition)), *block.positions()]:
+        assert pos.sheet == SHEET_INFO and pos.a1 not in area, pos  # no circular reference through GAIP_CHECK
     for item in summary_cells(edition):
-        for text in udf_ranges(layout_for(edition)):
-            area = CellRange(text.split("!")[1].replace("$", ""))
-            if text.startswith(f"'{SHEET_INFO}'"):
-                assert item.pos.a1 not in area, item.pos  # no circular reference through GAIP_CHECK
         assert sheet[item.pos.a1].value == item.formula
 
 
-def test_udf_cell_calls_the_addin_with_the_layout_ranges_inside_iferror(template):
+def test_findings_are_one_array_formula_over_the_block_under_its_header(template):
     edition, workbook = template
-    pos = udf_cell(edition)
-    formula = workbook[pos.sheet][pos.a1].value
-    expected = f'{UDF_CHECK}("{edition}",{",".join(udf_ranges(layout_for(edition)))})'
-    assert formula == f'=IFERROR({expected},"{ADDIN_MISSING}")'
+    sheet, block = workbook[SHEET_INFO], findings_block(edition)
+    first, last = block.first, block.last
+    assert (last.row - first.row + 1, last.col - first.col + 1) == (FINDINGS_ROWS, len(FINDINGS_HEADER))
+    assert [sheet.cell(first.row - 1, first.col + i).value for i in range(3)] == ["规则", "单元格", "说明"]
+    stored = sheet[first.a1].value
+    assert isinstance(stored, ArrayFormula) and stored.ref == f"{first.a1}:{last.a1}"
+    assert stored.text == block.formula
+    # Below every other summary row, not merged (Excel refuses an array formula over merged cells).
+    assert first.row > max(item.pos.row for item in summary_cells(edition)) + 1
+    block_area = CellRange(stored.ref)
+    assert not [r for r in sheet.merged_cells.ranges if not r.isdisjoint(block_area)]
+    for pos in block.positions():
+        cell = sheet[pos.a1]
+        assert cell.protection.locked and cell.alignment.wrap_text, pos
+        assert pos == first or cell.value is None, pos  # the other cells belong to the array formula
+    # The note says how many findings show and where the others are.
+    note = sheet.cell(block.note.pos.row, block.note.pos.col).value
+    assert str(FINDINGS_ROWS) in note and "校验结果" in note
+
+
+def test_findings_formula_calls_the_addin_inside_iferror_with_the_hint_in_one_cell(template):
+    edition, _ = template
+    block = findings_block(edition)
+    call = f'{UDF_CHECK}("{edition}",{",".join(udf_ranges(layout_for(edition)))})'
+    area = f"${block.first.a1[0]}${block.first.a1[1:]}:${block.last.a1[0]}${block.last.a1[1:]}"
+    hint = f"${block.hint.a1[0]}${block.hint.a1[1:]}"
+    only_at_hint = f"(ROW({area})=ROW({hint}))*(COLUMN({area})=COLUMN({hint}))"
+    assert block.formula == f'=IFERROR({call},IF({only_at_hint},"{ADDIN_MISSING}",""))'
+    assert block.hint.row == block.first.row and block.first.col <= block.hint.col <= block.last.col
     assert len(ADDIN_MISSING) <= 255  # Excel's limit for a text constant in a formula
+    assert len(block.formula) <= 8192  # and for a formula
+
+
+def test_install_hint_names_commands_that_exist():
+    """The hint quotes `gaip-xl addin install`; the command line must accept exactly that."""
+    commands = re.findall(r"gaip-xl ([a-z-]+(?: [a-z-]+)*)", ADDIN_MISSING)
+    assert commands == ["addin install"]
+    args = build_parser().parse_args(commands[0].split())
+    assert (args.command, args.action) == ("addin", "install")
+    assert "pip install gaip-xl" in ADDIN_MISSING
+
+
+def test_findings_column_is_wide_and_rows_are_tall_enough(template):
+    edition, workbook = template
+    sheet, block = workbook[SHEET_INFO], findings_block(edition)
+    message = sheet.column_dimensions[chr(64 + block.hint.col)].width
+    assert message >= 40
+    heights = [sheet.row_dimensions[row].height for row in range(block.first.row, block.last.row + 1)]
+    assert min(heights) >= 30  # a few lines of a message in 9 points
+    # The install hint fits its first row: a CJK character is two width units at 11 points, others one; a 9-point
+    # line needs about 11 points of height.
+    cjk = len(re.findall(r"[^\x00-\x7f]", ADDIN_MISSING))
+    units = (2 * cjk + len(ADDIN_MISSING) - cjk) * 9 / 11
+    assert heights[0] >= math.ceil(units / (message - 1)) * 11
 
 
 def test_chinese_fonts_frozen_headers_and_a4_print_setup(template):

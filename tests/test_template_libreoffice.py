@@ -11,13 +11,21 @@ import pytest
 from openpyxl import load_workbook
 from template_helpers import broken, case, consistent_report, failing_identities, fill, needs_libreoffice
 
+from gaip_xl.addin.udfs import block_sized
 from gaip_xl.format.layout import SHEET_INFO, layout_for
 from gaip_xl.rules import validate
 from gaip_xl.rules.identities import identities
 from gaip_xl.template import save_template
 from gaip_xl.template.checks import CHECK_OK, check_positions
 from gaip_xl.template.libreoffice import convert
-from gaip_xl.template.summary import ADDIN_MISSING, summary_cells, total_failures_cell, udf_cell
+from gaip_xl.template.summary import (
+    ADDIN_MISSING,
+    FINDINGS_ROWS,
+    findings_block,
+    findings_formula,
+    summary_cells,
+    total_failures_cell,
+)
 
 pytestmark = needs_libreoffice
 
@@ -51,11 +59,39 @@ def recalculated(tmp_path_factory):
         fill(templates[report.edition.code], report, filled[-1])
     blank = folder / "blank-2021.xlsx"
     blank.write_bytes(templates["2021"].read_bytes())
-    outputs = convert([*filled, blank], "xlsx", folder / "out")
+    probes = {name: _with_result(templates["2021"], rows, folder / f"{name}.xlsx") for name, rows in PROBES.items()}
+    outputs = convert([*filled, blank, *probes.values()], "xlsx", folder / "out")
     results = {name: (report, load_workbook(out, data_only=True)) for (name, report), out in
                zip(reports.items(), outputs, strict=False)}
-    results["blank-2021"] = (None, load_workbook(outputs[-1], data_only=True))
+    for name, out in zip(["blank-2021", *probes], outputs[len(filled):], strict=True):
+        results[name] = (None, load_workbook(out, data_only=True))
     return results
+
+
+# What GAIP_CHECK returns, stood in for by an array constant (the add-in cannot run in LibreOffice): all passed,
+# two findings, and more findings than the block has rows.
+PROBES = {
+    "udf-all-passed": block_sized([["全部通过"]]),
+    "udf-two": block_sized([["R1 错误", "'三、依申请公开'!D6", "一"], ["B1 警告", "'三、依申请公开'!E6", "二"]]),
+    "udf-too-many": block_sized([[f"R{i}", f"A{i}", f"说明{i}"] for i in range(FINDINGS_ROWS + 5)]),
+}
+
+
+def _with_result(template: Path, rows: list[list[str]], target: Path) -> Path:
+    """The template with the block's UDF call replaced by the constant ``rows``, in the template's own formula."""
+    constant = "{" + ";".join(",".join(f'"{value}"' for value in row) for row in rows) + "}"
+    block = findings_block("2021")
+    workbook = load_workbook(template)
+    stored = workbook[SHEET_INFO][block.first.a1].value
+    stored.text = findings_formula(constant, block.first, block.last, block.hint)
+    workbook.save(target)
+    return target
+
+
+def _block_values(workbook, edition: str) -> list[list[object]]:
+    block = findings_block(edition)
+    return [[workbook[SHEET_INFO].cell(row, col).value for col in range(block.first.col, block.last.col + 1)]
+            for row in range(block.first.row, block.last.row + 1)]
 
 
 def _check_values(report, workbook) -> dict[tuple[str, str], object]:
@@ -94,17 +130,39 @@ def test_summary_counts_failures_per_rule(recalculated, name):
     cells = summary_cells(report.edition.code)
     for item in cells:
         rule = item.label.text.split()[0]
-        if item.counts and rule in {"R1", "R2", "R3", "R4"}:
+        if rule in {"R1", "R2", "R3", "R4"}:
             assert sheet.cell(item.pos.row, item.pos.col).value == sum(1 for r, _ in expected if r == rule), rule
     total = total_failures_cell(report.edition.code)
     assert sheet.cell(total.row, total.col).value == len(expected)
 
 
-def test_without_the_addin_the_udf_cell_explains_how_to_install(recalculated):
-    for name in ("huaian-2024", "synthetic-2019-broken"):
+def test_without_the_addin_one_block_cell_explains_how_to_install_and_the_rest_is_empty(recalculated):
+    for name in ("huaian-2024", "synthetic-2019-broken", "blank-2021"):
         report, workbook = recalculated[name]
-        pos = udf_cell(report.edition.code)
-        assert workbook[pos.sheet].cell(pos.row, pos.col).value == ADDIN_MISSING
+        edition = report.edition.code if report else "2021"
+        block = findings_block(edition)
+        values = _block_values(workbook, edition)
+        assert len(values) == FINDINGS_ROWS
+        hint_at = (block.hint.row - block.first.row, block.hint.col - block.first.col)
+        assert values[hint_at[0]][hint_at[1]] == ADDIN_MISSING, name
+        others = [v for r, row in enumerate(values) for c, v in enumerate(row) if (r, c) != hint_at]
+        assert set(others) <= {None, ""}, name
+
+
+def test_addin_result_fills_the_block_without_repeating_or_errors(recalculated):
+    assert _block_values(recalculated["udf-all-passed"][1], "2021") == \
+        [["全部通过", None, None]] + [[None] * 3] * (FINDINGS_ROWS - 1)
+    two = _block_values(recalculated["udf-two"][1], "2021")
+    assert two[:2] == [["R1 错误", "'三、依申请公开'!D6", "一"], ["B1 警告", "'三、依申请公开'!E6", "二"]]
+    assert two[2:] == [[None] * 3] * (FINDINGS_ROWS - 2)
+
+
+def test_more_findings_than_rows_are_cut_off_at_the_block(recalculated):
+    _, workbook = recalculated["udf-too-many"]
+    values = _block_values(workbook, "2021")
+    assert values == [[f"R{i}", f"A{i}", f"说明{i}"] for i in range(FINDINGS_ROWS)]
+    block = findings_block("2021")
+    assert workbook[SHEET_INFO].cell(block.last.row + 1, block.first.col).value is None
 
 
 def test_blank_template_is_consistent(recalculated):

@@ -23,9 +23,10 @@ from ..format.layout import UDF_SHEETS, Layout, Pos, layout_for
 from ..report import report_from_values
 from ..rules import Identity, Term, identities, validate
 from ..template.checks import CHECK_OK
+from ..template.summary import FINDINGS_HEADER, FINDINGS_ROWS
 
 ALL_PASSED = "全部通过"
-HEADER = ("规则", "单元格", "说明")
+HEADER = FINDINGS_HEADER
 NOT_A_NUMBER = "#不是数字"
 UNKNOWN_EDITION = "[E_EDITION] 格式版本应为 2019 或 2021"
 
@@ -70,6 +71,16 @@ def findings_table(edition: str, blocks: dict[str, Block]) -> list[list[Any]]:
     return [[f"{f.rule} {f.severity.chinese}", where(f), f.message] for f in result.findings]
 
 
+def block_sized(rows: list[list[Any]]) -> list[list[Any]]:
+    """``rows`` padded with "" to the template's findings block: a legacy array formula repeats a one-row or
+    one-value result over its whole block and shows #N/A beyond a smaller one, so each row gets the header's width
+    and the result at least ``FINDINGS_ROWS`` rows. "" rather than None, which an array formula shows as 0. Longer
+    results stay whole: Excel cuts them off at the block's edge, as the template's note says."""
+    width = len(HEADER)
+    padded = [[*row, *[""] * (width - len(row))] for row in rows]
+    return padded + [[""] * width for _ in range(FINDINGS_ROWS - len(padded))]
+
+
 @xw.func
 @xw.arg("edition", doc="格式版本：2021 或 2019（模板已填好）")
 @xw.arg("info", ndim=2, doc="“基本情况”工作表，从 A1 起")
@@ -81,11 +92,11 @@ def GAIP_CHECK(edition: Any, info: Block, s2: Block, s3: Block, s4: Block, text:
     """按政府信息公开工作年度报告的全部规则校验本模板，列出每个问题（规则、单元格、说明），全部通过时显示“全部通过”。"""
     code = edition_code(edition)
     if code is None:
-        return [[UNKNOWN_EDITION]]
+        return block_sized([[UNKNOWN_EDITION]])
     try:
-        return findings_table(code, dict(zip(UDF_SHEETS, (info, s2, s3, s4, text), strict=True)))
+        return block_sized(findings_table(code, dict(zip(UDF_SHEETS, (info, s2, s3, s4, text), strict=True))))
     except GaipError as exc:  # a worksheet function shows its problem in the cell instead of raising
-        return [[str(exc)]]
+        return block_sized([[str(exc)]])
 
 
 # ---------------------------------------------------------------------------- single identities

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_path
@@ -28,15 +29,28 @@ from .checks import CHECK_NUMBER_FORMAT, check_notes, check_strips
 from .conditional import add_conditional_formats
 from .printing import freeze_and_print
 from .protection import TEMPLATE_VERSION, protect_sheet, protect_workbook
-from .styles import LEFT, NOTE, TOP_LEFT, fit_columns, fit_rows, style_checks, style_inputs, style_labels
-from .summary import COUNT_NUMBER_FORMAT, summary_cells, summary_title
+from .styles import (
+    FINDING,
+    FINDING_LINES,
+    LEFT,
+    TOP_LEFT,
+    fit_columns,
+    fit_rows,
+    lines_height,
+    style_checks,
+    style_findings,
+    style_inputs,
+    style_labels,
+    wrapped_lines,
+)
+from .summary import ADDIN_MISSING, COUNT_NUMBER_FORMAT, FindingsBlock, findings_block, summary_cells, summary_title
 from .validation import add_validation
 
 UNLOCKED = Protection(locked=False)
 META_LABELS = {META_EDITION: "格式版本", META_VERSION: "模板版本"}
 FACT_FORMATS = {FieldKind.YEAR: "0", FieldKind.DATE: "yyyy-mm-dd", FieldKind.REGION_CODE: "@"}
-INFO_VALUE_WIDTH, CHECK_WIDTH, TEXT_WIDTH = 48.0, 13.0, 90.0
-TITLE_HEIGHT, UDF_HEIGHT, OVERVIEW_HEIGHT, TEXT_HEIGHT = 28.0, 96.0, 320.0, 160.0
+INFO_VALUE_WIDTH, CHECK_WIDTH, TEXT_WIDTH, FINDINGS_MESSAGE_WIDTH = 48.0, 13.0, 90.0, 60.0
+TITLE_HEIGHT, OVERVIEW_HEIGHT, TEXT_HEIGHT = 28.0, 320.0, 160.0
 
 
 def input_codes(layout: Layout) -> list[str]:
@@ -69,9 +83,9 @@ def build_template(edition: str = "2021") -> Workbook:
 
 
 def all_labels(edition: str) -> list[Label]:
-    """The official labels plus the template's own: check captions, notes and the summary's labels."""
+    """The official labels plus the template's own: check captions, notes, the summary's and the findings' labels."""
     own = [s.caption for s in check_strips(edition)] + check_notes(edition)
-    own += [summary_title(edition), *(c.label for c in summary_cells(edition))]
+    own += [summary_title(edition), *(c.label for c in summary_cells(edition)), *findings_block(edition).labels]
     return [*layout_for(edition).labels, *own]
 
 
@@ -85,19 +99,33 @@ def _write_labels(sheets: dict[str, Worksheet], labels: Iterable[Label]) -> None
 
 
 def _write_checks(sheets: dict[str, Worksheet], edition: str) -> None:
-    """The check formulas beside the totals and the summary's formulas on the first sheet."""
+    """The check formulas beside the totals, the summary's counts and the findings' array formula."""
     for check in (c for s in check_strips(edition) for c in s.checks):
         cell = sheets[check.pos.sheet].cell(check.pos.row, check.pos.col, check.formula)
         cell.number_format = CHECK_NUMBER_FORMAT
         style_checks(sheets[check.pos.sheet], [check.pos])
     for item in summary_cells(edition):
         sheet = sheets[item.pos.sheet]
-        cell = sheet.cell(item.pos.row, item.pos.col, item.formula)
+        sheet.cell(item.pos.row, item.pos.col, item.formula).number_format = COUNT_NUMBER_FORMAT
         style_checks(sheet, [item.pos])
-        if item.counts:
-            cell.number_format = COUNT_NUMBER_FORMAT
-        else:
-            cell.alignment, cell.font = TOP_LEFT, NOTE
+    _write_findings(sheets[SHEET_INFO], findings_block(edition))
+
+
+class BlockFormula(ArrayFormula):
+    """openpyxl's array formula, equal to another with the same range and text, as a plain formula's string is to
+    its copy (openpyxl's compares by identity), so a written workbook can be compared with a fresh template."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArrayFormula) and (self.ref, self.text) == (other.ref, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.ref, self.text))
+
+
+def _write_findings(sheet: Worksheet, block: FindingsBlock) -> None:
+    """One legacy array formula over the whole block, stored in its first cell; every cell stays locked."""
+    sheet.cell(block.first.row, block.first.col).value = BlockFormula(block.range_a1, block.formula)
+    style_findings(sheet, block.positions())
 
 
 def _prepare_inputs(sheets: dict[str, Worksheet], layout: Layout) -> None:
@@ -120,8 +148,10 @@ def _lay_out_sheets(sheets: dict[str, Worksheet], layout: Layout, edition: str, 
         style_labels(sheet, own)
         fixed, at_least = _column_widths(layout, edition, name)
         widths = fit_columns(sheet, own, fixed, at_least)
-        fit_rows(sheet, own, widths, _row_heights(layout, edition, name, own),
-                 {pos.row for pos in layout.figures.values() if pos.sheet == name})
+        heights = _row_heights(layout, edition, name, own)
+        if name == SHEET_INFO:
+            heights.update(_findings_heights(findings_block(edition), widths))
+        fit_rows(sheet, own, widths, heights, {pos.row for pos in layout.figures.values() if pos.sheet == name})
         freeze_and_print(sheet, layout, widths)
 
 
@@ -132,6 +162,7 @@ def _column_widths(layout: Layout, edition: str, sheet: str) -> tuple[dict[int, 
     at_least = {c.pos.col: CHECK_WIDTH - 2 for s in strips if s.across for c in s.checks}
     if sheet == SHEET_INFO:
         fixed[layout.fields[INFO_FIELDS[0].code].col] = INFO_VALUE_WIDTH
+        fixed[findings_block(edition).hint.col] = FINDINGS_MESSAGE_WIDTH
     if sheet == SHEET_TEXT:
         fixed[layout.fields[f"text.{layout.edition.text_parts[0].code}"].col] = TEXT_WIDTH
     return fixed, at_least
@@ -139,12 +170,20 @@ def _column_widths(layout: Layout, edition: str, sheet: str) -> tuple[dict[int, 
 
 def _row_heights(layout: Layout, edition: str, sheet: str, labels: list[Label]) -> dict[int, float]:
     fixed = {label.pos.row: TITLE_HEIGHT for label in labels if label.kind == "title"}
-    if sheet == SHEET_INFO:
-        fixed[summary_cells(edition)[-1].pos.row] = UDF_HEIGHT
     if sheet == SHEET_TEXT:
         texts = [layout.fields[f"text.{p.code}"] for p in layout.edition.text_parts]
         fixed.update({pos.row: OVERVIEW_HEIGHT if i == 0 else TEXT_HEIGHT for i, pos in enumerate(texts)})
     return fixed
+
+
+def _findings_heights(block: FindingsBlock, widths: dict[int, float]) -> dict[int, float]:
+    """Fixed heights (Excel does not refit a row when a formula's result changes, and the sheet is protected):
+    room for a finding's message in every row, and in the first row for the install hint as well."""
+    size = FINDING.size or 11
+    heights = dict.fromkeys(range(block.first.row, block.last.row + 1), lines_height(FINDING_LINES, size))
+    hint_lines = wrapped_lines(ADDIN_MISSING, widths[block.hint.col])
+    heights[block.hint.row] = lines_height(max(FINDING_LINES, hint_lines), size)
+    return heights
 
 
 def _write_meta(sheet: Worksheet, layout: Layout, edition: str) -> None:

@@ -41,7 +41,7 @@ def add_conditional_formats(sheets: dict[str, Worksheet], edition: str) -> None:
     for check in (c for s in check_strips(edition) for c in s.checks):
         sheets[check.pos.sheet].conditional_formatting.add(
             check.pos.a1, FormulaRule(formula=[failing([check.pos], check.pos.sheet)], fill=RED_FILL, font=RED_FONT))
-    for item in (c for c in summary_cells(edition) if c.counts):
+    for item in summary_cells(edition):
         sheet = sheets[item.pos.sheet]
         own = ref(item.pos, absolute=True, on_sheet=item.pos.sheet)
         sheet.conditional_formatting.add(item.pos.a1, FormulaRule(formula=[f"{own}>0"], fill=RED_FILL,

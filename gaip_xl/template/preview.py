@@ -1,7 +1,8 @@
 """Pictures of the template for the README: each sheet rendered by LibreOffice to one PDF page, then to PNG.
 
 Run ``python -m gaip_xl.template.preview docs`` to refresh docs/template-*.png. The pictures show the check
-strips too (the printed report leaves them out), and one set shows a report with a broken total.
+strips too (the printed report leaves them out), and one set shows a report with a broken total. Of the add-in's
+findings block they show the first rows only: the rest is the same empty rows down to the block's end.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
 
-from ..format.layout import SHEET_FOR_SECTION, SHEET_INFO, SHEET_TEXT
+from ..format import EDITIONS
+from ..format.layout import META_EDITION, SHEET_FOR_SECTION, SHEET_INFO, SHEET_TEXT, column_letter, layout_for
 from .builder import save_template
 from .libreoffice import convert, render_png
+from .summary import findings_block
+
+FINDINGS_SHOWN = 4  # rows of the findings block in the picture of 基本情况
 
 SHEET_SLUGS = {SHEET_INFO: "info", **{sheet: f"s{n}" for n, sheet in zip((2, 3, 4), SHEET_FOR_SECTION.values(),
                                                                           strict=True)}, SHEET_TEXT: "text"}
@@ -27,8 +33,19 @@ def _one_page_per_sheet(source: Path, target: Path) -> list[str]:
     for sheet in shown:
         sheet.print_area = sheet.dimensions
         sheet.page_setup.fitToHeight = 1
+    info, last_row = workbook[SHEET_INFO], findings_block(_edition(workbook)).first.row + FINDINGS_SHOWN - 1
+    info.print_area = f"A1:{column_letter(info.max_column)}{last_row}"
     workbook.save(target)
     return [sheet.title for sheet in shown]
+
+
+def _edition(workbook: Workbook) -> str:
+    """The edition the template's meta cell names."""
+    for code in EDITIONS:
+        pos = layout_for(code).fields[META_EDITION]
+        if str(workbook[pos.sheet].cell(pos.row, pos.col).value) == code:
+            return code
+    raise ValueError("not a gaip-xl template: no edition in its meta sheet")
 
 
 def render_sheets(workbook: Path, outdir: Path, prefix: str, resolution: int = 80) -> dict[str, Path]:

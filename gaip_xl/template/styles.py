@@ -23,6 +23,8 @@ TITLE = Font(name=FONT_TITLE, size=16)
 CAPTION = Font(name=FONT_TITLE, size=11)
 NOTE = Font(name=FONT_BODY, size=9, color="FF595959")
 CHECK = Font(name=FONT_BODY, size=10, color="FF2E7D32")
+FINDING = Font(name=FONT_BODY, size=9)
+FINDING_LINES = 3  # a finding's message (rarely over 90 characters) wraps to at most three lines in the 说明 column
 
 THIN = Side(style="thin", color="FF000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -80,6 +82,22 @@ def style_checks(sheet: Worksheet, positions: Iterable[Pos]) -> None:
         cell.font, cell.alignment, cell.border, cell.fill = CHECK, CENTERED, GRID, CHECK_FILL
 
 
+def style_findings(sheet: Worksheet, positions: Iterable[Pos]) -> None:
+    """Computed like the checks (grey, bordered), but text read line by line: top left, wrapped."""
+    for pos in positions:
+        cell = sheet.cell(pos.row, pos.col)
+        cell.font, cell.alignment, cell.border, cell.fill = FINDING, TOP_LEFT, GRID, CHECK_FILL
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (11-point widths: a margin)."""
+    return math.ceil(text_width(text) / max(width - 1, 1))
+
+
+def lines_height(lines: int, size: float) -> float:
+    return lines * POINTS_PER_LINE * size / 11
+
+
 def fit_columns(sheet: Worksheet, labels: list[Label], fixed: dict[int, float], at_least: dict[int, float],
                 minimum: float = 8.0, maximum: float = 42.0) -> dict[int, float]:
     """Each column as wide as its widest one-column label (long vertical groups wrap instead), within bounds;
@@ -104,9 +122,8 @@ def fit_rows(sheet: Worksheet, labels: list[Label], widths: dict[int, float], fi
     heights: dict[int, float] = {row: FIGURE_ROW_HEIGHT for row in figure_rows}
     for label in labels:
         span = sum(widths.get(c, default_width) for c in range(label.pos.col, label.last_col + 1))
-        lines = math.ceil(text_width(label.text) / max(span - 1, 1))
-        size = LABEL_STYLES[label.kind][0].size or 11
-        need = lines * POINTS_PER_LINE * size / 11 / (label.last_row - label.pos.row + 1)
+        need = lines_height(wrapped_lines(label.text, span), LABEL_STYLES[label.kind][0].size or 11)
+        need /= label.last_row - label.pos.row + 1
         for row in range(label.pos.row, label.last_row + 1):
             heights[row] = max(heights.get(row, POINTS_PER_LINE), need)
     heights.update(fixed)
