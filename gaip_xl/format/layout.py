@@ -217,7 +217,7 @@ def layout_for(edition_code: str) -> Layout:
     edition = EDITIONS[edition_code]
     layout = Layout(edition)
     # 基本情况: one fact per row, label in A, value in B.
-    _title(layout, SHEET_INFO, 1, "政府信息公开工作年度报告 基本情况", 4)
+    _title(layout, SHEET_INFO, 1, "政府信息公开工作年度报告 基本情况", 2)  # over the facts table: label, value
     for i, info in enumerate(INFO_FIELDS):
         row = INFO_FIRST_ROW + i
         layout.labels.append(Label(Pos(SHEET_INFO, row, 1), info.label, row, 1, "field"))
