@@ -3,14 +3,25 @@
 Read straight from ``xl/workbook.xml`` and its relationships with defusedxml: python-calamine does not expose
 defined names, and opening the workbook with openpyxl would cost a hundred times more than the whole read.
 Namespaces are ignored (Strict OOXML and prefixed documents use other URIs for the same elements).
+
+Parsing the names block costs more than everything calamine does with the workbook, and every submission made from
+one template carries the same block. So a parsed directory is remembered, keyed by the exact bytes that decide it:
+the ``<sheets>`` and ``<definedNames>`` blocks, the element structure around them (attribute values blanked, since
+Excel stamps per-file values there, e.g. the active tab or a document id; namespace declarations kept) and the
+workbook's relationships. A part is looked up only if it declares nothing (``<!``: no comment, CDATA or DTD can hide
+or fake a block) and has exactly one ``<sheets>`` and at most one ``<definedNames>`` element; a hit is still checked
+to be well-formed XML, so a cached answer is exactly what a full parse of that part would give.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from xml.etree.ElementTree import Element
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -41,10 +52,13 @@ class CellTarget:
     col: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Directory:
-    sheets: dict[str, SheetEntry]
-    names: dict[str, str]  # workbook-scoped defined name (upper case) → its formula text
+    """Read-only: one directory may be shared by every workbook with the same names block (see above)."""
+
+    sheets: Mapping[str, SheetEntry]
+    names: Mapping[str, str]  # workbook-scoped defined name (upper case) → its formula text
+    checked: set[str] = field(default_factory=set, compare=False)  # editions whose names all point where they should
 
     def target(self, name: str) -> CellTarget | None:
         """The single cell a defined name refers to, or None (missing, #REF!, a range, a formula)."""
@@ -89,6 +103,65 @@ def _relationship_targets(package: Package) -> dict[str, str]:
 
 
 def read_directory(package: Package) -> Directory:
+    workbook = package.part(WORKBOOK_PART)  # bounded, entity-free
+    key = _cache_key(workbook, package.part(WORKBOOK_RELS) if package.has(WORKBOOK_RELS) else b"")
+    cached = _CACHE.get(key) if key is not None else None
+    if cached is not None and _well_formed(workbook):
+        return cached
+    directory = _parse_directory(package)
+    if key is not None:
+        if len(_CACHE) >= MAX_CACHED:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[key] = directory
+    return directory
+
+
+MAX_CACHED = 16  # distinct names blocks remembered per process (one per template a batch was made from)
+_CACHE: dict[tuple[bytes, ...], Directory] = {}
+_BLOCK_STARTS = {b"sheets": re.compile(rb"<(?:[\w.-]+:)?sheets[\s>/]"),
+                 b"definedNames": re.compile(rb"<(?:[\w.-]+:)?definedNames[\s>/]")}
+_BLOCK_ENDS = {b"sheets": re.compile(rb"</(?:[\w.-]+:)?sheets\s*>"),
+               b"definedNames": re.compile(rb"</(?:[\w.-]+:)?definedNames\s*>")}
+# attribute values outside the blocks, except namespace declarations (they decide what the blocks' names mean)
+_ATTRIBUTE_VALUE = re.compile(rb"""(\s(?!xmlns[\s:=])[^\s=<>/]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def _cache_key(workbook: bytes, rels: bytes) -> tuple[bytes, ...] | None:
+    """The bytes that decide the directory, or None when the part is unusual enough to be parsed every time."""
+    if b"<!" in workbook:
+        return None
+    blocks = []
+    for tag in (b"sheets", b"definedNames"):
+        starts = list(_BLOCK_STARTS[tag].finditer(workbook))
+        if len(starts) > 1 or (tag == b"sheets" and not starts):
+            return None
+        if starts:
+            end = _BLOCK_ENDS[tag].search(workbook, starts[0].start())
+            if end is None:
+                return None
+            blocks.append((starts[0].start(), end.end()))
+    blocks.sort()
+    # the XML declaration exactly (its encoding decides what the blocks' bytes say), then structure and blocks
+    declaration = workbook[:workbook.find(b"?>") + 2] if workbook.startswith((b"<?xml", b"\xef\xbb\xbf<?xml")) else b""
+    key, position = [rels, declaration], 0
+    for start, end in blocks:
+        if start < position:
+            return None
+        key += [_ATTRIBUTE_VALUE.sub(rb'\1=""', workbook[position:start]), workbook[start:end]]
+        position = end
+    return tuple(key)
+
+
+def _well_formed(data: bytes) -> bool:
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def _parse_directory(package: Package) -> Directory:
     root = _parse(package, WORKBOOK_PART)
     targets = _relationship_targets(package)
     sheets: dict[str, SheetEntry] = {}
@@ -104,4 +177,4 @@ def read_directory(package: Package) -> Directory:
             for defined in element:
                 if defined.get("localSheetId") is None:  # a sheet-scoped copy (made by copying a sheet) is not ours
                     names[defined.get("name", "").upper()] = defined.text or ""
-    return Directory(sheets, names)
+    return Directory(MappingProxyType(sheets), MappingProxyType(names))

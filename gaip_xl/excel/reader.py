@@ -10,8 +10,8 @@ The steps, each with its own error code (README, “错误代码”):
 6. Input cells holding a formula without a saved result are refused (``scan.formulas_without_value``).
 7. The values of every input cell, by code, through ``report_from_values``: text in a figure cell stays text, so the
    rules (V1–V4) report it with its sheet and cell.
-openpyxl is never used here: it costs about a hundred times more than this whole path. (It is imported once per
-process, with ``gaip_xl.template``, for the ``TEMPLATE_VERSION`` constant.)
+openpyxl is never used (nor imported) here: it costs about a hundred times more than this whole path. What depends
+only on the edition (sheets and rows to read, each input cell's position and address) is computed once per process.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import MissingSheet, NoCachedValue, NotTemplate, NotXlsx, TemplateVersion, TooLarge
 from ..format import EDITIONS
-from ..format.layout import META_EDITION, META_VERSION, SHEET_META, Layout, defined_name, layout_for, sheet_extent
+from ..format import layout as _layout
+from ..format.layout import META_EDITION, META_VERSION, SHEET_META, TEMPLATE_VERSION, defined_name, layout_for
 from ..report import Report, report_from_values
 from ..report.cells import value_codes
 from . import scan
@@ -117,8 +119,6 @@ def _identify(sheets: _Sheets) -> tuple[str, str]:
     version = _meta_value(sheets, META_VERSION)
     if edition not in EDITIONS:
         raise NotTemplate(path, detail=f"模板标识的格式版本为“{edition}”，应为 {'或'.join(EDITIONS)}")
-    from ..template import TEMPLATE_VERSION  # lazily: the template package imports openpyxl
-
     if version != TEMPLATE_VERSION:
         raise TemplateVersion(path, found=version, supported=TEMPLATE_VERSION)
     return edition, version
@@ -133,15 +133,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _input_values(path: str, layout: Layout, sheets: _Sheets, grids: dict[str, Grid]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    blanks: dict[str, set[str]] = {}
+@dataclass(frozen=True)
+class _Plan:
+    """What reading one edition's workbook needs, from its layout alone."""
+
+    rows: dict[str, int]  # sheet → the rows to convert (the last the layout uses)
+    inputs: tuple[tuple[str, str, int, int, str], ...]  # (code, sheet, row, col, A1 address) of every input cell
+
+
+@cache
+def _plan(edition: str) -> _Plan:
+    layout = layout_for(edition)
+    rows = {sheet: _layout.sheet_extent(layout, sheet)[0] for sheet in layout.sheets}
+    inputs = []
     for code in value_codes(layout.edition):
         pos = layout.position(code)
-        value = _plain(cell_value(grids[pos.sheet], pos.row, pos.col))
+        inputs.append((code, pos.sheet, pos.row, pos.col, pos.a1))
+    return _Plan(rows, tuple(inputs))
+
+
+def _input_values(path: str, plan: _Plan, sheets: _Sheets, grids: dict[str, Grid]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    blanks: dict[str, set[str]] = {}
+    for code, sheet, row, col, address in plan.inputs:
+        value = _plain(cell_value(grids[sheet], row, col))
         values[code] = value
         if value is None:
-            blanks.setdefault(pos.sheet, set()).add(pos.a1)
+            blanks.setdefault(sheet, set()).add(address)
     missing = [f"“{sheet}”{address}" for sheet, addresses in blanks.items()
                for address in scan.formulas_without_value(sheets.xml[sheet], addresses)]
     if missing:
@@ -157,10 +175,10 @@ def read_source(path: str | Path) -> tuple[Report, Source]:
         _prefetch_shared_parts(package)
         sheets = _Sheets(package, directory)
         edition, version = _identify(sheets)
-        layout = layout_for(edition)
-        grids = {sheet: sheets.grid(sheet, sheet_extent(layout, sheet)[0]) for sheet in layout.sheets}
+        layout, plan = layout_for(edition), _plan(edition)
+        grids = {sheet: sheets.grid(sheet, rows) for sheet, rows in plan.rows.items()}
         check_layout(package.path, layout, directory, grids)
-        values = _input_values(package.path, layout, sheets, grids)
+        values = _input_values(package.path, plan, sheets, grids)
     finally:
         package.close()
     source = Source(package.path, edition, version)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from ..errors import MissingName, Tampered
-from ..format.layout import Layout, Pos, defined_name
+from ..format.layout import Layout, Pos, defined_name, layout_for
 from .names import Directory
 
 Grid = Sequence[Sequence[Any]]  # a sheet as calamine gives it: rows of values, [0][0] is A1
@@ -38,32 +39,63 @@ def _where(pos: Pos) -> str:
     return f"“{pos.sheet}”工作表 {pos.a1} 单元格"
 
 
+def _label_rows(layout: Layout) -> tuple[tuple[str, int, int, str, str, Pos], ...]:
+    """(sheet, row, col, text, text without whitespace, position) of every label."""
+    return tuple((label.pos.sheet, label.pos.row, label.pos.col, label.text, normalise(label.text), label.pos)
+                 for label in layout.labels)
+
+
+def _name_rows(layout: Layout) -> tuple[tuple[str, str, str, Pos], ...]:
+    """(defined name in upper case, the reference the template writes, code, position) of every input cell."""
+    return tuple((defined_name(code).upper(), pos.absolute, code, pos)
+                 for code, pos in (*layout.figures.items(), *layout.fields.items()))
+
+
+@cache
+def _edition_rows(edition: str) -> tuple[tuple, tuple]:  # type: ignore[type-arg]
+    layout = layout_for(edition)
+    return _label_rows(layout), _name_rows(layout)
+
+
+def _expected(layout: Layout) -> tuple[tuple, tuple]:  # type: ignore[type-arg]
+    """Both lists, computed once per process for an edition's own layout."""
+    if layout is layout_for(layout.edition.code):
+        return _edition_rows(layout.edition.code)
+    return _label_rows(layout), _name_rows(layout)
+
+
 def label_differences(layout: Layout, grids: Mapping[str, Grid]) -> list[str]:
     differences = []
-    for label in layout.labels:
-        found = cell_value(grids[label.pos.sheet], label.pos.row, label.pos.col)
-        if normalise(found) != normalise(label.text):
-            shown = f"“{found}”" if normalise(found) else "空白"
-            differences.append(f"{_where(label.pos)}应为“{label.text}”，现为{shown}")
+    for sheet, row, col, text, normal, pos in _expected(layout)[0]:
+        found = cell_value(grids[sheet], row, col)
+        if found == text or normalise(found) == normal:  # the same text needs no normalising: the common case
+            continue
+        shown = f"“{found}”" if normalise(found) else "空白"
+        differences.append(f"{_where(pos)}应为“{text}”，现为{shown}")
     return differences
 
 
 def name_differences(path: str, layout: Layout, directory: Directory) -> list[str]:
     """Defined names that point elsewhere than the layout says (the template's names follow moved cells)."""
+    if layout.edition.code in directory.checked:  # a directory shared by files of one template: checked once
+        return []
     differences = []
-    for code, pos in (*layout.figures.items(), *layout.fields.items()):
-        name = defined_name(code)
-        if name.upper() not in directory.names:
-            raise MissingName(path, detail="工作簿中没有这个名称", name=name, code=code)
-        if directory.names[name.upper()] == pos.absolute:  # as the template wrote it: the common, fast case
+    names = directory.names
+    for upper, reference, code, pos in _expected(layout)[1]:
+        found = names.get(upper)
+        if found == reference:  # as the template wrote it: the common, fast case
             continue
+        name = defined_name(code)
+        if found is None:
+            raise MissingName(path, detail="工作簿中没有这个名称", name=name, code=code)
         target = directory.target(name)
         if target is None:
-            detail = f"引用为“{directory.names[name.upper()]}”，不是一个单元格"
-            raise MissingName(path, detail=detail, name=name, code=code)
+            raise MissingName(path, detail=f"引用为“{found}”，不是一个单元格", name=name, code=code)
         if (target.sheet, target.row, target.col) != (pos.sheet, pos.row, pos.col):
             moved = Pos(target.sheet, target.row, target.col)
             differences.append(f"名称“{name}”应指向{_where(pos)}，现指向{_where(moved)}")
+    if not differences:
+        directory.checked.add(layout.edition.code)
     return differences
 
 

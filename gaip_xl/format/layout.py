@@ -26,6 +26,8 @@ NAME_PREFIX = "GX_"
 META_EDITION = "meta.edition"
 META_VERSION = "meta.template_version"
 META_FIELDS = (META_EDITION, META_VERSION)
+# Bump whenever the generated workbook changes in a way a reader of submitted files might need to know about.
+TEMPLATE_VERSION = "1.0"
 
 
 def defined_name(code: str) -> str:

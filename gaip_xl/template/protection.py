@@ -10,9 +10,9 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..format.layout import TEMPLATE_VERSION  # noqa: F401  (re-exported: it versions the layout, defined there)
+
 TEMPLATE_PASSWORD = "gaip2021"
-# Bump whenever the generated workbook changes in a way a reader of submitted files might need to know about.
-TEMPLATE_VERSION = "1.0"
 
 
 def protect_sheet(sheet: Worksheet) -> None:
