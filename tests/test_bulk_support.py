@@ -3,7 +3,9 @@ synthetic workbooks; and a check that those synthetic workbooks are what they cl
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 import sys
@@ -12,9 +14,11 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-from builders import CASES, case_document
+from builders import CASES, case_document, load_case
 
 from gaip_xl import Report, read_workbook, validate, write_workbook
+from gaip_xl.bulk.worker import tidy_chunk
+from gaip_xl.format import EDITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "corpus"
@@ -74,3 +78,17 @@ def test_synthetic_workbooks_are_valid_reports_of_different_agencies(tmp_path):
     assert all(validate(r).valid for r in reports)
     assert reports[2].figures == reports[0].figures  # a copy of the first distinct report, renamed
     assert reports[1].figures != reports[0].figures
+
+
+def test_tidy_chunk_is_what_csv_writer_writes():
+    report = load_case("huaian-2024")
+    odd = ["a,b", 'q"x', "l\nm", "r\rs", " lead", 1.5, True, [1, 2], {"a": "b,c"}, "", -3, 2**60, 1e20, float("nan")]
+    for code, value in zip(list(report.figures), odd, strict=False):
+        report.figures[code] = value
+    report.agency.name = '名,"称"\n'
+    expected = io.StringIO()
+    head = ("县/a,b.xlsx", report.agency.name, report.year, report.edition.code)
+    csv.writer(expected, lineterminator="\r\n").writerows(
+        (*head, c.table.code, c.row.code, c.column.code, c.code, c.label, report.figures.get(c.code))
+        for c in EDITIONS[report.edition.code].cells)
+    assert tidy_chunk("县/a,b.xlsx", report) == expected.getvalue()

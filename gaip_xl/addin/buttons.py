@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..cli.validate import summary_line
 from ..errors import EditionMismatch, GaipError, UnsavedWorkbook
+from ..excel.document import document_text
 from ..excel.reader import Source
 from ..format import INFO_FIELDS, FieldKind
 from ..format.layout import META_VERSION
@@ -120,7 +122,7 @@ def export_json_book(book: Any, target: str | os.PathLike[str] | None = None) ->
     tb = TemplateBook.of(book)
     report = tb.report()
     path = Path(target) if target is not None else json_beside(book)
-    report.save(path, validation=validation_of(tb, validate(report)))
+    write_text(path, document_text(report, validation_of(tb, validate(report))))
     alert(book, f"已导出：{path}")
     return path
 

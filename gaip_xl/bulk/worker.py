@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from typing import Any
 
 from ..atomic import write_text
 from ..errors import GaipError, InternalError, OutputFailed
+from ..excel.document import report_document, report_text
 from ..format import EDITIONS
 from ..report import Report
 from ..rules import Finding, ValidationReport, validate
@@ -57,9 +58,9 @@ def process(job: Job) -> Record:
     try:
         report, source = _read(job)
         result = validate(report)
-        validation = {**result.to_dict(), **({"source": source} if source is not None else {})}
-        write_text(job.json_path, report.to_json(validation=validation))
-        return _record(job, report, result)
+        text = report_text(report)  # the report part of its JSON, also its identity for duplicates
+        write_text(job.json_path, report_document(report, result, source, text))
+        return _record(job, report, result, hashlib.sha256(text.encode()).hexdigest()[:32])
     except OutputFailed as exc:  # the output folder is unusable: that stops the batch (exit 2), not this input
         raise OutputUnwritable(str(exc)) from None
     except GaipError as exc:
@@ -111,7 +112,7 @@ def _summary(source_id: str, status: str) -> dict[str, Any]:
             "duplicate_key": None, "digest": None}
 
 
-def _record(job: Job, report: Report, result: ValidationReport) -> Record:
+def _record(job: Job, report: Report, result: ValidationReport, digest: str) -> Record:
     status = OK if result.valid else ERRORS
     first = result.errors[0] if result.errors else None
     summary = _summary(job.id, status)
@@ -121,7 +122,7 @@ def _record(job: Job, report: Report, result: ValidationReport) -> Record:
         errors=len(result.errors), warnings=len(result.warnings),
         first_error=f"[{first.rule}] {first.message}" if first else "", json=job.json_name,
         duplicate_key=duplicate_key(report.agency.name, report.year),
-        digest=hashlib.sha256(json.dumps(report.to_dict(), ensure_ascii=False).encode()).hexdigest()[:32],
+        digest=digest,
     )
     detail: dict[str, Any] = {
         "findings": [finding_row(job.id, f) for f in result.findings],
@@ -162,15 +163,36 @@ def finding_row(source_id: str, finding: Finding) -> dict[str, Any]:
 
 
 @cache
-def _tidy_cells(edition: str) -> tuple[tuple[str, str, str, str, str], ...]:
-    return tuple((c.table.code, c.row.code, c.column.code, c.code, c.label) for c in EDITIONS[edition].cells)
+def _tidy_cells(edition: str) -> tuple[tuple[str, str], ...]:
+    """(code, the CSV text of its table, row, column, code and label columns) of every figure cell."""
+    return tuple((c.code, _csv_line((c.table.code, c.row.code, c.column.code, c.code, c.label)))
+                 for c in EDITIONS[edition].cells)
+
+
+def _csv_line(fields: tuple[Any, ...]) -> str:
+    """Fields as csv.writer writes them (Excel dialect), without the line end."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(fields)  # the same dialect as tidy.csv's: same quoting
+    return buffer.getvalue()[:-2]
+
+
+_CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_value(value: Any) -> str:
+    """One field of a multi-field row as csv.writer writes it: quoted only when it holds a comma, quote or line end."""
+    if value is None:
+        return ""
+    text = value if type(value) is str else (int.__repr__(value) if type(value) is int else str(value))
+    if _CSV_SPECIAL.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def tidy_chunk(source_id: str, report: Report) -> str:
-    """Every figure cell of the report as CSV lines (TIDY_COLUMNS), blanks with an empty value."""
-    buffer = io.StringIO()
-    head = (source_id, report.agency.name, report.year, report.edition.code)
+    """Every figure cell of the report as CSV lines (TIDY_COLUMNS), blanks with an empty value. The columns that
+    depend only on the edition are rendered once per process; per report only the head and each value."""
+    head = _csv_line((source_id, report.agency.name, report.year, report.edition.code))
     figures = report.figures
-    csv.writer(buffer, lineterminator="\r\n").writerows(
-        (*head, *cell, figures.get(cell[3])) for cell in _tidy_cells(report.edition.code))
-    return buffer.getvalue()
+    return "".join([f"{head},{cells},{_csv_value(figures.get(code))}\r\n"
+                    for code, cells in _tidy_cells(report.edition.code)])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..atomic import write_text
 from ..excel import read_source
+from ..excel.document import report_document
 from ..loaders import load_report
 from ..rules import validate
 from .output import Output
@@ -26,13 +28,13 @@ def main(args: argparse.Namespace, out: Output) -> int:
     report, source = read_source(args.workbook)
     previous = load_report(args.previous) if args.previous else None
     result = validate(report, previous)
-    validation = {**result.to_dict(), "source": source.to_dict()}
+    document = report_document(report, result, source)
     for warning in source.warnings:
         out.error(f"提示 [{warning['code']}] {warning['message']}")
     if args.output == "-":
-        out.write(report.to_json(validation=validation))
+        out.write(document)
         return 0 if result.valid else 1
     target = Path(args.output) if args.output else Path(args.workbook).with_suffix(".json")
-    report.save(target, validation=validation)
+    write_text(target, document)
     out.line(f"{summary_line(result)}；已写出 {target}")
     return 0 if result.valid else 1
