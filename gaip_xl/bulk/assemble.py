@@ -1,8 +1,9 @@
 """The batch's outputs, rebuilt from the journal in input order: the same inputs always give the same files.
 
-Two passes over the journal: the short summaries first (duplicates and roll-up membership need all of them), then
-each submission's details, streamed to findings.csv, findings.jsonl, tidy.csv, the findings sheet and the roll-up
-sums. Each output goes to a temporary file and is renamed into place when complete.
+The short summaries are copied from the journal to a temporary file (``SummaryRows``) and read from there in passes
+(duplicates, roll-up membership, the files sheet): none is held in memory for long. Then each submission's details
+are streamed to findings.csv, findings.jsonl, tidy.csv, the findings sheet and the roll-up sums. Each output goes to
+a temporary file and is renamed into place when complete.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from ..atomic import atomic_path
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity, duplicate_groups, plan
 from .stable import stabilise
-from .state import Journal
+from .state import Journal, SummaryRows
 from .summary_book import SummaryBook
 from .worker import ERRORS, FINDING_COLUMNS, OK, TIDY_COLUMNS, UNREADABLE
 
@@ -30,7 +31,7 @@ BOM = "\ufeff"  # so that Excel opens the CSV files as UTF-8
 
 @dataclass
 class Assembly:
-    summaries: list[dict[str, Any]]
+    summaries: SummaryRows
     counts: dict[str, int]
     duplicates: set[str]
     rollups: list[Rollup] = field(default_factory=list)
@@ -38,10 +39,11 @@ class Assembly:
 
 
 def assemble(journal: Journal, keys: list[str], out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
-    summaries = [journal.summary(key) for key in keys]
+    summaries = SummaryRows(journal, keys)
     groups = duplicate_groups(summaries)
     duplicates = {s["file"] for group in groups.values() for s in group}
     rollups, counted = plan(summaries, groups)
+    del groups
     counts = Counter({OK: 0, ERRORS: 0, UNREADABLE: 0})
     counts.update(s["status"] for s in summaries)
     book = SummaryBook()
@@ -64,15 +66,15 @@ def assemble(journal: Journal, keys: list[str], out_dir: Path, identity: RollupI
     return Assembly(summaries, dict(counts), duplicates, list(rollups.values()), written)
 
 
-def _stream_details(journal: Journal, keys: list[str], summaries: list[dict[str, Any]], streams: list[IO[str]],
-                    book: SummaryBook, rollups: dict[tuple[int, str], Rollup], counted: set[str]) -> None:
+def _stream_details(journal: Journal, keys: list[str], summaries: SummaryRows, streams: list[IO[str]],
+                    book: SummaryBook, rollups: dict[tuple[int, str], Rollup], counted: set[int]) -> None:
     findings_csv, findings_jsonl, tidy_csv = streams
     findings_csv.write(BOM)
     tidy_csv.write(BOM)
     findings = csv.DictWriter(findings_csv, FINDINGS_CSV_COLUMNS, lineterminator="\r\n")
     findings.writeheader()
     csv.writer(tidy_csv, lineterminator="\r\n").writerow(TIDY_COLUMNS)
-    for key, summary in zip(keys, summaries, strict=True):
+    for index, (key, summary) in enumerate(zip(keys, summaries, strict=True)):
         detail = journal.detail(key)
         facts = {"agency": summary["agency"], "year": summary["year"]}
         for row in detail["findings"]:
@@ -81,5 +83,5 @@ def _stream_details(journal: Journal, keys: list[str], summaries: list[dict[str,
             findings_jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
             book.add_finding(row, summary["agency"])
         tidy_csv.write(detail["tidy"])
-        if summary["file"] in counted:
+        if index in counted:
             rollups[(summary["year"], summary["edition"])].add(detail.get("figures") or {})

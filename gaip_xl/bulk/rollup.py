@@ -12,8 +12,8 @@ the compiling office's (``RollupIdentity``); its text says how many reports it s
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -42,14 +42,27 @@ class RollupIdentity:
     region_code: str | None = None
 
 
+ENTRY_COLUMNS = ("file", "agency", "level", "status", "reason")
+
+
 @dataclass
 class Rollup:
     year: int
     edition: str
-    included: list[dict[str, Any]] = field(default_factory=list)
-    excluded: list[dict[str, Any]] = field(default_factory=list)
+    _included: list[tuple[Any, ...]] = field(default_factory=list)  # ENTRY_COLUMNS: tuples, not dicts (memory)
+    _excluded: list[tuple[Any, ...]] = field(default_factory=list)
     _whole: dict[str, int] = field(default_factory=dict)
     _decimal: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def included(self) -> list[dict[str, Any]]:
+        """The reports counted: file, agency, level, status, reason (empty)."""
+        return [dict(zip(ENTRY_COLUMNS, entry, strict=True)) for entry in self._included]
+
+    @property
+    def excluded(self) -> list[dict[str, Any]]:
+        """The reports left out, each with the reason."""
+        return [dict(zip(ENTRY_COLUMNS, entry, strict=True)) for entry in self._excluded]
 
     @property
     def stem(self) -> str:
@@ -79,7 +92,7 @@ class Rollup:
         report = Report.empty(self.edition, self.year)
         report.agency.name, report.agency.level = identity.name, identity.level
         report.agency.region_code = identity.region_code
-        report.text["overview"] = (f"本报告由{identity.name}汇总{len(self.included)}份{self.year}年度"
+        report.text["overview"] = (f"本报告由{identity.name}汇总{len(self._included)}份{self.year}年度"
                                    f"政府信息公开工作年度报告生成（{self.edition}年版格式），"
                                    f"所汇总报告的清单见 {self.stem}-reports.csv。")
         report.figures = self.figures()
@@ -104,22 +117,22 @@ class Rollup:
         return [json_path, xlsx_path, list_path]
 
 
-def plan(summaries: Iterable[dict[str, Any]], duplicate_groups: dict[str, list[dict[str, Any]]]) \
-        -> tuple[dict[tuple[int, str], Rollup], set[str]]:
-    """The roll-ups of a batch and the files whose figures go into one (``summaries`` in input order)."""
+def plan(summaries: Sequence[dict[str, Any]], duplicate_groups: dict[str, list[dict[str, Any]]]) \
+        -> tuple[dict[tuple[int, str], Rollup], set[int]]:
+    """The roll-ups of a batch and the positions (in ``summaries``, input order) of the files counted in one."""
     rollups: dict[tuple[int, str], Rollup] = {}
-    counted: set[str] = set()
-    for s in summaries:
+    counted: set[int] = set()
+    for index, s in enumerate(summaries):
         if s["status"] not in (OK, ERRORS) or s["year"] is None or s["edition"] is None:
             continue
         rollup = rollups.setdefault((s["year"], s["edition"]), Rollup(s["year"], s["edition"]))
-        entry = {"file": s["file"], "agency": s["agency"], "level": s["level"], "status": s["status"]}
         reason = _left_out(s, duplicate_groups.get(s["duplicate_key"] or "", []))
+        entry = (s["file"], s["agency"], s["level"], s["status"], reason)
         if reason:
-            rollup.excluded.append({**entry, "reason": reason})
+            rollup._excluded.append(entry)
         else:
-            rollup.included.append({**entry, "reason": ""})
-            counted.add(s["file"])
+            rollup._included.append(entry)
+            counted.add(index)
     return {key: rollups[key] for key in sorted(rollups)}, counted
 
 
@@ -134,10 +147,12 @@ def _left_out(summary: dict[str, Any], group: list[dict[str, Any]]) -> str:
     return "" if summary["file"] == first else f"与“{first}”内容相同（重复提交），只计一次"
 
 
-def duplicate_groups(summaries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Submissions of the same agency and year (two or more), by duplicate key, in input order."""
+def duplicate_groups(summaries: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Submissions of the same agency and year (two or more), by duplicate key, in input order. Two passes, so that
+    only the submissions that have a duplicate are held."""
+    counts = Counter(s["duplicate_key"] for s in summaries if s["duplicate_key"])
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s in summaries:
-        if s["duplicate_key"]:
+        if counts.get(s["duplicate_key"], 0) > 1:
             groups[s["duplicate_key"]].append(s)
-    return {key: group for key, group in groups.items() if len(group) > 1}
+    return dict(groups)

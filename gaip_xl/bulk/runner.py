@@ -9,9 +9,10 @@ belong to any input. Inputs are only ever opened for reading.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import GaipError, OutputFailed
 from .assemble import Assembly, assemble
@@ -39,7 +40,8 @@ class BulkResult:
     skipped: int  # unchanged since the last run: taken from the journal
     ignored: list[str]
     rollups: list[Rollup] = field(default_factory=list)
-    files: list[dict] = field(default_factory=list)  # one summary row per submission, in input order
+    # one summary row per submission, in input order (a list, or the batch's rows spooled to a temporary file)
+    files: Sequence[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> int:

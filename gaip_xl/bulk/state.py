@@ -17,6 +17,9 @@ import hashlib
 import json
 import os
 import re
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -124,9 +127,11 @@ class Journal:
     def __contains__(self, key: str) -> bool:
         return key in self.offsets
 
-    def append(self, key: str, summary: dict[str, Any], detail: dict[str, Any]) -> None:
+    def append(self, key: str, summary: dict[str, Any], detail: dict[str, Any] | str) -> None:
+        """``detail`` may come already encoded (``journal_json``): the workers encode it, in parallel."""
         assert self._file is not None
-        line = "\t".join((key, _dumps(summary), _dumps(detail))).encode() + b"\n"
+        encoded = detail if isinstance(detail, str) else journal_json(detail)
+        line = "\t".join((key, journal_json(summary), encoded)).encode() + b"\n"
         self._file.seek(0, os.SEEK_END)
         offset = self._file.tell()
         self._file.write(line)  # one write: a kill leaves this line whole or without its newline
@@ -140,6 +145,9 @@ class Journal:
 
     def summary(self, key: str) -> dict[str, Any]:
         return json.loads(self._line(key)[1])
+
+    def summary_bytes(self, key: str) -> bytes:
+        return self._line(key)[1]
 
     def detail(self, key: str) -> dict[str, Any]:
         return json.loads(self._line(key)[2])
@@ -193,6 +201,32 @@ class Journal:
             self._lock = None
 
 
-def _dumps(value: Any) -> str:
+def journal_json(value: Any) -> str:
     # JSON never contains a raw tab or newline (both are escaped inside strings), so the line format is safe.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class SummaryRows(Sequence[dict[str, Any]]):
+    """The summary rows of a batch, in input order, kept in a private temporary file (one JSON line each) rather
+    than in memory: the memory of a batch does not grow with its number of submissions. Each access reads and
+    parses the row again; iterating reads the file once, in order."""
+
+    def __init__(self, journal: Journal, keys: list[str]) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the rows; removed when closed)
+        self._offsets = array("q")
+        for key in keys:
+            self._offsets.append(self._file.tell())
+            self._file.write(journal.summary_bytes(key) + b"\n")
+        self._file.flush()
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        self._file.seek(self._offsets[index])
+        return json.loads(self._file.readline())
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for offset in self._offsets:  # seek each time: callers may read other rows between two steps
+            self._file.seek(offset)
+            yield json.loads(self._file.readline())

@@ -2,8 +2,8 @@
 
 A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
 ``detail`` its findings rows, its figures in tidy form (a CSV chunk rendered here, in parallel) and, when it has no
-error, its figures for the roll-up. The report's JSON is written here too, atomically, in the same form as
-``gaip-xl to-json`` (the report's JSON with the findings as a "validation" object).
+error, its figures for the roll-up, encoded here as the journal's JSON text (the parent only writes it). The
+report's JSON is written here too, atomically, by ``report_document``: the same document as ``gaip-xl to-json``.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from ..excel.document import report_document, report_text
 from ..format import EDITIONS
 from ..report import Report
 from ..rules import Finding, ValidationReport, validate
+from .state import journal_json
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
 STATUSES = (OK, ERRORS, UNREADABLE)
 TIDY_COLUMNS = ("file", "agency", "year", "edition", "table", "row", "column", "code", "label", "value")
 FINDING_COLUMNS = ("file", "sheet", "cell", "rule", "severity", "message", "codes", "expected", "actual", "difference")
 
-Record = tuple[str, dict[str, Any], dict[str, Any]]
+Record = tuple[str, dict[str, Any], str]  # key, summary, detail as JSON text
 
 
 class OutputUnwritable(Exception):
@@ -95,7 +96,7 @@ def unreadable(source_id: str, key: str, exc: GaipError) -> Record:
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}")
     row = dict.fromkeys(FINDING_COLUMNS, "")
     row.update(file=source_id, rule=exc.code, severity="error", message=message)
-    return key, summary, {"findings": [row], "tidy": ""}
+    return key, summary, journal_json({"findings": [row], "tidy": ""})
 
 
 def plain_message(exc: GaipError) -> str:
@@ -130,7 +131,7 @@ def _record(job: Job, report: Report, result: ValidationReport, digest: str) -> 
     }
     if status == OK:
         detail["figures"] = report.figures
-    return job.key, summary, detail
+    return job.key, summary, journal_json(detail)
 
 
 def duplicate_key(agency: str | None, year: int | None) -> str | None:
