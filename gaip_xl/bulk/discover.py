@@ -30,7 +30,7 @@ JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
 SEPARATOR = "!"  # between an archive and the path of a member inside it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a batch holds one per submission
 class Source:
     """One submission: where its bytes are, and its stable display name ``id``."""
 
@@ -93,7 +93,7 @@ class Discovery:
     def __init__(self, exclude: Path | None = None) -> None:
         self.exclude = exclude.resolve() if exclude else None
         self.inventory = Inventory()
-        self._seen: set[Path] = set()
+        self._seen: set[str] = set()  # resolved paths as text (a Path object holds three times the memory)
         self._root = ""
 
     def _add(self, source: Source) -> None:
@@ -136,7 +136,7 @@ class Discovery:
                     self._file(path, display)
 
     def _file(self, path: Path, shown: str) -> None:
-        real = path.resolve()
+        real = os.fspath(path.resolve())
         if real in self._seen:  # the same file reached through two inputs is one submission
             return
         self._seen.add(real)
