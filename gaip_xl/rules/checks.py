@@ -14,7 +14,7 @@ from ..format import LEVELS_THAT_MAKE_RULES, edition_for_year
 from .catalog import BLANK_NOTE, SPECS
 from .context import Context
 from .findings import CellRef, Finding
-from .identities import Identity, cross_year_identities, identities
+from .identities import Identity, Term, cross_year_identities, identities
 from .values import Problem
 
 Check = Callable[[Context], Iterator[Finding]]
@@ -49,15 +49,19 @@ def _number_text(value: float) -> str:
 
 
 # ---------------------------------------------------------------------- identities (R1–R8)
+def _sum(numbers: dict[str, int | float | None], terms: tuple[Term, ...],
+         previous: dict[str, int | float | None]) -> int | float | None:
+    try:
+        return sum([(previous if t.previous else numbers)[t.code] for t in terms])  # type: ignore[misc]
+    except TypeError:  # a term that is not a number: V1 already says so, the identity is not judged
+        return None
+
+
 def evaluate(ctx: Context, identity: Identity) -> Finding | None:
     """The finding of one identity, or None when it holds (or a term is not a number: V1 already says so)."""
     current, previous = ctx.current.numbers, ctx.previous.numbers if ctx.previous else {}
-    values = [(previous if t.previous else current)[t.code] for t in identity.terms]
-    if None in values:
-        return None
-    n = len(identity.lhs)
-    expected, actual = sum(values[:n]), sum(values[n:])  # type: ignore[arg-type]
-    if expected == actual or abs(actual - expected) < 1e-9:
+    expected, actual = _sum(current, identity.lhs, previous), _sum(current, identity.rhs, previous)
+    if expected is None or actual is None or expected == actual or abs(actual - expected) < 1e-9:
         return None
     difference = actual - expected
     target_value = ctx.sheet(identity.target).number(identity.target.code)
@@ -98,8 +102,8 @@ _PROBLEM_RULES = {Problem.TEXT: "V1", Problem.NOT_WHOLE: "V2", Problem.NEGATIVE:
 
 def _value_check(rule_id: str) -> Check:
     def run(ctx: Context) -> Iterator[Finding]:
-        for code, parsed in ctx.current.parsed.items():
-            if parsed.problem is None or _PROBLEM_RULES[parsed.problem] != rule_id:
+        for code, parsed in ctx.current.problems.items():
+            if _PROBLEM_RULES[parsed.problem] != rule_id:  # type: ignore[index]
                 continue
             cell = CellRef.figure(ctx.edition, code)
             value = ctx.report.figures.get(code)
@@ -114,8 +118,10 @@ for _rule in ("V1", "V2", "V3", "V4"):
 
 @check("B1")
 def blank_cells(ctx: Context) -> Iterator[Finding]:
+    if not ctx.current.blanks:
+        return
     for table in ctx.edition.tables:
-        blank = [CellRef.figure(ctx.edition, c.code) for c in table.cells() if ctx.current.blank(c.code)]
+        blank = [CellRef.figure(ctx.edition, c.code) for c in table.cells() if c.code in ctx.current.blanks]
         if not blank:
             continue
         listed = "、".join(c.address for c in blank[:MAX_LISTED_CELLS])

@@ -26,24 +26,37 @@ class Sheet:
     """One report's figures as the arithmetic sees them."""
 
     report: Report
-    parsed: dict[str, Parsed] = field(default_factory=dict)
     numbers: dict[str, int | float | None] = field(default_factory=dict)  # blank → 0, not a number → None
+    problems: dict[str, Parsed] = field(default_factory=dict)  # cells a value rule (V1–V4) reports, in cell order
+    blanks: dict[str, None] = field(default_factory=dict)  # blank cells, in cell order (a dict: ordered and fast)
 
     @classmethod
     def of(cls, report: Report) -> Sheet:
+        sheet = cls(report)
+        numbers, problems, blanks = sheet.numbers, sheet.problems, sheet.blanks
         get = report.figures.get
-        parsed = {code: parse(get(code), kind) for code, kind in _cell_types(report.edition)}
-        numbers = {code: (0 if p.problem is None else None) if p.number is None else p.number
-                   for code, p in parsed.items()}
-        return cls(report, parsed, numbers)
+        for code, kind in _cell_types(report.edition):
+            value = get(code)
+            if type(value) is int and value >= 0:  # most cells: a plain count, acceptable to every value type
+                numbers[code] = value
+                continue
+            parsed = parse(value, kind)
+            if parsed.problem is not None:
+                problems[code] = parsed
+                numbers[code] = parsed.number
+            elif parsed.number is None:
+                blanks[code] = None
+                numbers[code] = 0
+            else:
+                numbers[code] = parsed.number
+        return sheet
 
     def number(self, code: str) -> int | float | None:
         """Blank counts as 0; text that is not a number gives None."""
         return self.numbers[code]
 
     def blank(self, code: str) -> bool:
-        p = self.parsed[code]
-        return p.number is None and p.problem is None
+        return code in self.blanks
 
 
 @dataclass
