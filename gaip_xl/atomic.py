@@ -50,3 +50,34 @@ def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
 
 def write_text(target: str | os.PathLike[str], text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
+
+
+def write_new_text(target: str | os.PathLike[str], text: str) -> None:
+    """``write_text`` for the hot path of a batch: the folder must exist, and no other writer may use the same
+    target at the same time (each bulk worker writes its own files). Four system calls instead of about eleven:
+    the temporary name is derived from the target and the process (no random name to try), created with
+    O_CREAT|O_EXCL and mode 0o666 so the umask gives it the permissions any new file gets (no chmod), then renamed
+    over the target. A temporary file left by a killed process is replaced on the next attempt."""
+    path = os.fspath(target)
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    data = text.encode("utf-8")
+    try:
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:  # left by a killed process that had the same id: never a live writer's
+            os.unlink(temporary)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise OutputFailed(path, detail=exc.strerror or str(exc)) from None

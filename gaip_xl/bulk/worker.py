@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text
+from ..atomic import write_new_text
 from ..errors import GaipError, InternalError, OutputFailed
 from ..excel.document import report_document, report_text
 from ..format import EDITIONS
@@ -60,7 +60,7 @@ def process(job: Job) -> Record:
         report, source = _read(job)
         result = validate(report)
         text = report_text(report)  # the report part of its JSON, also its identity for duplicates
-        write_text(job.json_path, report_document(report, result, source, text))
+        write_new_text(job.json_path, report_document(report, result, source, text))
         return _record(job, report, result, hashlib.sha256(text.encode()).hexdigest()[:32])
     except OutputFailed as exc:  # the output folder is unusable: that stops the batch (exit 2), not this input
         raise OutputUnwritable(str(exc)) from None
