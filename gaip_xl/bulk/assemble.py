@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import IO
 
 from ..atomic import atomic_path
+from .pool import Beside
 from .rollup import FOLDER as ROLLUP_FOLDER
-from .rollup import Rollup, RollupIdentity, duplicate_groups, plan
+from .rollup import Rollup, RollupIdentity, duplicate_groups, plan, write_all
 from .stable import stabilise
 from .state import Journal, SummaryRows
 from .summary_book import SummaryBook
@@ -54,15 +55,14 @@ def assemble(journal: Journal, keys: list[str], out_dir: Path, identity: RollupI
         _stream_details(journal, keys, summaries, streams, book, rollups, counted)
         for stream in streams:
             stream.close()
+        # the roll-ups are final now: written in a second process while this one writes the summary workbook
+        beside = Beside(write_all, list(rollups.values()), out_dir / ROLLUP_FOLDER, identity,
+                        private_fds=journal.private_fds)
         book.add_files(summaries, duplicates)
         book.add_counts(counts, len(summaries), len(duplicates), ignored)
         book.save(temporary[3])
         stabilise(temporary[3])
-    folder = out_dir / ROLLUP_FOLDER
-    written = list(paths)
-    for rollup in rollups.values():
-        if rollup.included:
-            written += rollup.write(folder, identity)
+    written = paths + beside.result()
     return Assembly(summaries, dict(counts), duplicates, list(rollups.values()), written)
 
 

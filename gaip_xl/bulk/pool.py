@@ -17,8 +17,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
 
-from ..errors import InternalError, OutputFailed
+from ..errors import GaipError, InternalError, OutputFailed
 from .worker import Job, OutputUnwritable, Record, process_chunk, unreadable
 
 CHUNK = 8
@@ -129,6 +131,53 @@ class WorkerPool:
         inherited = self.private_fds if context.get_start_method() == "fork" else ()  # spawned: nothing inherited
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                    initargs=(inherited, os.getpid()))
+
+
+class Beside:
+    """One function run in a forked process while this one goes on (the batch's last steps use both cores: the
+    roll-ups are written beside the summary workbook). Where fork is not the start method, it runs here, at once.
+    ``result()`` returns its value or raises what it raised; a ``GaipError`` crosses as (class, path, params)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any, private_fds: tuple[int, ...] = ()) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+        self._value: Any = None
+        self._future: Future[Any] | None = None
+        context = _context()
+        if context.get_start_method() != "fork":
+            self._value = _carried(function, *args)
+            return
+        self._executor = ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
+                                             initargs=(private_fds, os.getpid()))
+        self._future = self._executor.submit(_carried, function, *args)
+
+    def result(self) -> Any:
+        if self._future is not None:
+            try:
+                self._value = self._future.result()
+            finally:
+                assert self._executor is not None
+                self._executor.shutdown(wait=True)
+                self._future = None
+        if isinstance(self._value, _Raised):
+            raise self._value.error()
+        return self._value
+
+
+@dataclass(frozen=True)
+class _Raised:
+    kind: type[GaipError]
+    path: str | None
+    params: dict[str, Any]
+
+    def error(self) -> GaipError:
+        return self.kind(self.path, **self.params)
+
+
+def _carried(function: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return function(*args)
+    except GaipError as exc:
+        return _Raised(type(exc), exc.path, exc.params)
 
 
 def _init_worker(fds: tuple[int, ...], parent: int) -> None:

@@ -117,6 +117,15 @@ class Rollup:
         return [json_path, xlsx_path, list_path]
 
 
+def write_all(rollups: list[Rollup], folder: Path, identity: RollupIdentity) -> list[Path]:
+    """Every roll-up that counts at least one report, written; the files, in order."""
+    written: list[Path] = []
+    for rollup in rollups:
+        if rollup.included:
+            written += rollup.write(folder, identity)
+    return written
+
+
 def plan(summaries: Sequence[dict[str, Any]], duplicate_groups: dict[str, list[dict[str, Any]]]) \
         -> tuple[dict[tuple[int, str], Rollup], set[int]]:
     """The roll-ups of a batch and the positions (in ``summaries``, input order) of the files counted in one."""
