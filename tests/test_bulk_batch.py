@@ -126,6 +126,28 @@ def test_summary_workbook_lists_files_findings_and_counts(batch):
     assert book["统计"]._charts or _has_chart(out / "summary.xlsx")
 
 
+def test_summary_workbook_prints_landscape_a4_one_page_wide_with_its_header_on_every_page(batch):
+    _, _, out, _, _, _ = batch
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == \
+            ("landscape", "9", 1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+    for name, message in (("文件清单", 8), ("问题清单", 6)):
+        sheet = book[name]
+        assert sheet.print_title_rows == "$1:$1" and sheet.print_options.gridLines
+        assert sheet.freeze_panes == "A2"
+        widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFG"]
+        assert all(4 <= w <= 80 for w in widths) and sum(widths) < 200
+        long_rows = [row for row in sheet.iter_rows(min_row=2) if len(str(row[message].value or "")) > 120]
+        assert long_rows  # the tampered workbooks' messages name many cells
+        # a long message wraps and its row is tall enough for its lines (LibreOffice does not grow it by itself)
+        for row in long_rows:
+            assert sheet.row_dimensions[row[0].row].height >= 30
+    assert book["文件清单"].cell(2, 9).alignment.wrap_text
+
+
 def _has_chart(path) -> bool:
     with zipfile.ZipFile(path) as archive:
         return any(name.startswith("xl/charts/chart") for name in archive.namelist())
