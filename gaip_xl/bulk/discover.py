@@ -38,11 +38,13 @@ class Source:
     path: Path  # the file on disk (for a member: the outermost archive)
     chain: tuple[str, ...] = ()  # member names inside ``path``, outermost first; empty for a plain file
     error: GaipError | None = None  # known unreadable before reading (unsafe name, password, too large …)
-    root: str = ""  # the input it was found under, as typed
+    root: str | None = None  # the folder input it was found under, as shown ("" when it is the only input)
 
     @property
     def local(self) -> str:
         """The name inside its input (for a file given directly: its own name)."""
+        if self.root == "":
+            return self.id
         if self.root and self.id.startswith(self.root + "/"):
             return self.id[len(self.root) + 1:]
         return self.id.rsplit("/", 1)[-1]
@@ -94,16 +96,15 @@ class Discovery:
         self.exclude = exclude.resolve() if exclude else None
         self.inventory = Inventory()
         self._seen: set[str] = set()  # resolved paths as text (a Path object holds three times the memory)
-        self._root = ""
+        self._root: str | None = None
 
     def _add(self, source: Source) -> None:
         self.inventory.sources.append(replace(source, root=self._root))
 
     def run(self, inputs: list[str]) -> Inventory:
-        for text in inputs:
+        for text, shown in zip(inputs, input_labels(inputs), strict=True):
             root = Path(text)
-            shown = PurePosixPath(os.path.normpath(text).replace("\\", "/")).as_posix()
-            self._root = shown if root.is_dir() else ""
+            self._root = shown if root.is_dir() else None
             if root.is_dir():
                 self._folder(root, shown)
             elif root.is_file():
@@ -184,6 +185,19 @@ class Discovery:
             self._add(Source(shown, path, chain, exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
             self._add(Source(shown, path, chain, ArchiveUnreadable(shown, detail=str(exc))))
+
+
+def input_labels(inputs: list[str]) -> list[str]:
+    """How each input prefixes the names of the submissions found in it: nothing for a single folder (its files
+    are shown relative to it: ``县/a.xlsx``), else the input's own name (``submissions/县/a.xlsx``,
+    ``batch.zip!县/a.xlsx``, ``a.xlsx``), and the path as typed where two inputs have the same name."""
+    typed = [PurePosixPath(os.path.normpath(text).replace("\\", "/")).as_posix() for text in inputs]
+    if len(inputs) == 1 and Path(inputs[0]).is_dir():
+        return [""]
+    names = [PurePosixPath(t).name if PurePosixPath(t).name not in ("", ".", "..") else Path(text).resolve().name
+             for t, text in zip(typed, inputs, strict=True)]
+    shared = {n for n in names if names.count(n) > 1}
+    return [t if n in shared else n for n, t in zip(names, typed, strict=True)]
 
 
 def _join(shown: str, relative: Path, name: str) -> str:
