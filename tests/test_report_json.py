@@ -133,3 +133,13 @@ def test_saved_files_get_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def test_j1_checks_the_facts_when_the_tables_are_shaped_by_the_model():
+    doc = case_document("huaian-2024")
+    doc["agency"]["region_code"] = "3208"
+    doc["year"] = "2024年"
+    result = validate(Report.from_json(doc))
+    messages = [f.message for f in result.findings if f.rule == "J1"]
+    assert any("行政区划代码" in m and "6位数字" in m for m in messages)
+    assert any("报告年度" in m and "类型不对" in m for m in messages)

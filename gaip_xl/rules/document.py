@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from ..format import Edition, layout_for
+from ..format import EDITIONS, Edition, layout_for
 from ..report import Report, schema_for
 from .checks import check, finding
 from .context import Context
@@ -106,12 +106,39 @@ def _cell(edition: Edition, error: ValidationError) -> tuple[CellRef, ...]:
     return (CellRef(code, pointer, pos.sheet if pos else "", pos.a1 if pos else "", _title(error)),)
 
 
+@cache
+def _shape(edition_code: str) -> dict[str, dict[str, frozenset[str]]]:
+    edition = EDITIONS[edition_code]
+    return {t.code: {r.code: frozenset(c.code for c in t.columns) for r in t.rows} for t in edition.tables}
+
+
+def _tables_shaped_by_model(edition_code: str, tables: Any) -> bool:
+    """True when every table, row and column key is one the model knows (objects all the way down): then the
+    schema's table part cannot fail (missing keys are blanks, figure values are the value rules' business)."""
+    if not isinstance(tables, dict):
+        return False
+    shape = _shape(edition_code)
+    for table, rows in tables.items():
+        known_rows = shape.get(table)
+        if known_rows is None or not isinstance(rows, dict):
+            return False
+        for row, columns in rows.items():
+            known_columns = known_rows.get(row)
+            if known_columns is None or not isinstance(columns, dict) or not known_columns.issuperset(columns):
+                return False
+    return True
+
+
 def schema_errors(report: Report) -> Iterator[ValidationError]:
-    """The document's schema errors. A report built in code (not loaded from JSON) has tables shaped by the model
-    itself, so only the rest of it needs the schema: this keeps bulk reading fast."""
+    """The document's schema errors. Tables shaped by the model (always so for a report built in code, as bulk reading
+    does, and usually so for a JSON document) need only the rest of the document checked; otherwise the whole
+    document goes through the schema, which names every misplaced key in Chinese."""
     document = report.extra.get("document")
-    if document is not None:
-        yield from _validator(report.edition.code).iter_errors(document)
+    code = report.edition.code
+    if document is not None and not _tables_shaped_by_model(code, document.get("tables", {})):
+        yield from _validator(code).iter_errors(document)
+    elif document is not None:
+        yield from _validator_without_tables(code).iter_errors({**document, "tables": {}})
     else:
         facts = {k: v for k, v in report.to_dict(tables=False).items()}
         yield from _validator_without_tables(report.edition.code).iter_errors(facts)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from ..format import Edition, layout_for
+from ..format import EDITIONS, Edition, layout_for
 
 
 class Severity(StrEnum):
@@ -35,11 +36,7 @@ class CellRef:
 
     @classmethod
     def figure(cls, edition: Edition, code: str, report: str = "current") -> CellRef:
-        cell = edition.cell(code)
-        pos = layout_for(edition.code).figures[code]
-        label = cell.label if report == "current" else f"上年报告{cell.label}"
-        return cls(code, cell.json_path, pos.sheet, pos.a1, label, cell.table.code, cell.row.code,
-                   cell.column.code, report)
+        return _figure_ref(edition.code, code, report)
 
     @classmethod
     def field(cls, edition: Edition, code: str, label: str) -> CellRef:
@@ -50,6 +47,17 @@ class CellRef:
     @property
     def where(self) -> str:
         return f"'{self.sheet}'!{self.address}" if self.sheet else self.json_path
+
+
+@cache
+def _figure_ref(edition_code: str, code: str, report: str) -> CellRef:
+    """Cell references depend only on the edition and the code: built once per process (a frozen, shared value)."""
+    edition = EDITIONS[edition_code]
+    cell = edition.cell(code)
+    pos = layout_for(edition_code).figures[code]
+    label = cell.label if report == "current" else f"上年报告{cell.label}"
+    return CellRef(code, cell.json_path, pos.sheet, pos.a1, label, cell.table.code, cell.row.code, cell.column.code,
+                   report)
 
 
 @dataclass(frozen=True)
