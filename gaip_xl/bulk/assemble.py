@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ class Assembly:
     written: list[Path] = field(default_factory=list)
 
 
-def assemble(journal: Journal, keys: list[str], out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
+def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
     summaries = SummaryRows(journal, keys)
     groups = duplicate_groups(summaries)
     duplicates = {s["file"] for group in groups.values() for s in group}
@@ -66,7 +67,7 @@ def assemble(journal: Journal, keys: list[str], out_dir: Path, identity: RollupI
     return Assembly(summaries, dict(counts), duplicates, list(rollups.values()), written)
 
 
-def _stream_details(journal: Journal, keys: list[str], summaries: SummaryRows, streams: list[IO[str]],
+def _stream_details(journal: Journal, keys: Iterable[str], summaries: SummaryRows, streams: list[IO[str]],
                     book: SummaryBook, rollups: dict[tuple[int, str], Rollup], counted: set[int]) -> None:
     findings_csv, findings_jsonl, tidy_csv = streams
     findings_csv.write(BOM)

@@ -9,7 +9,7 @@ belong to any input. Inputs are only ever opened for reading.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -21,7 +21,7 @@ from .pool import WorkerPool, default_workers
 from .progress import Progress
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity
-from .state import STATE_DIR, Journal, content_hash, input_key, json_name
+from .state import STATE_DIR, InputKeys, Journal, content_hash, input_key, json_name
 from .summary_book import identity_text
 from .worker import ERRORS, OK, UNREADABLE, Job, Record, unreadable
 
@@ -96,8 +96,8 @@ def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[st
             progress.close()
         assembly = assemble(journal, keys, out, identity or RollupIdentity(), len(inventory.ignored))
         _remove_stale(out, assembly)
-        journal.compact(keys)
-    return BulkResult(out, len(keys), assembly.counts, sorted(assembly.duplicates), skipped, inventory.ignored,
+        journal.compact()
+    return BulkResult(out, len(assembly.summaries), assembly.counts, sorted(assembly.duplicates), skipped, inventory.ignored,
                       assembly.rollups, assembly.summaries)
 
 
@@ -110,9 +110,8 @@ def _prepare(out: Path) -> Path:
     return out.resolve()
 
 
-def _process(sources: list[Source], journal: Journal, out: Path, workers: int, progress: Progress) \
-        -> tuple[list[str], int]:
-    keys: list[str] = []
+def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: int, progress: Progress) \
+        -> tuple[InputKeys, int]:
     skipped = 0
 
     def record(item: Record) -> None:
@@ -128,7 +127,7 @@ def _process(sources: list[Source], journal: Journal, out: Path, workers: int, p
             else:
                 key = input_key(source.id, content_hash(data))
                 job = _job(source, key, data, out)
-            keys.append(key)
+            journal.add_input(key)
             if key in journal:
                 skipped += 1
                 progress.advance(journal.summary(key)["status"], skipped=True)
@@ -137,7 +136,7 @@ def _process(sources: list[Source], journal: Journal, out: Path, workers: int, p
             else:
                 pool.submit(job)
         pool.finish()
-    return keys, skipped
+    return journal.inputs(), skipped
 
 
 def _job(source: Source, key: str, data: bytes, out: Path) -> Job:

@@ -17,9 +17,10 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -69,13 +70,17 @@ def code_fingerprint() -> str:
 
 
 class Journal:
-    """The append-only journal of one output folder; holds only the offsets of its lines in memory."""
+    """The append-only journal of one output folder. The offset of each line and the keys of this run's inputs (in
+    input order) are kept in a private on-disk SQLite database, not in memory: a batch's memory does not grow with
+    its number of submissions (a country's year is over 100,000)."""
 
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / STATE_DIR
         self.path = self.folder / JOURNAL
         self.header = f"{FORMAT} {code_fingerprint()}\n".encode()
-        self.offsets: dict[str, int] = {}
+        self._index = _private_database()
+        self._index.executescript("CREATE TABLE line (key TEXT PRIMARY KEY, offset INTEGER) WITHOUT ROWID;"
+                                  "CREATE TABLE input (position INTEGER PRIMARY KEY, key TEXT);")
         self._file: IO[bytes] | None = None
         self._lock: Any = None
 
@@ -108,13 +113,14 @@ class Journal:
             line = self._file.readline()
             if not line.endswith(b"\n") or len(line) <= KEY_LENGTH or line[KEY_LENGTH:KEY_LENGTH + 1] != b"\t":
                 return end  # an incomplete last line from a killed run (or the end)
-            self.offsets[line[:KEY_LENGTH].decode()] = end
+            self._set_offset(line[:KEY_LENGTH].decode(), end)
             end += len(line)
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+        self._index.close()
         self._release_lock()
 
     def __enter__(self) -> Journal:
@@ -125,7 +131,21 @@ class Journal:
 
     # ------------------------------------------------------------------ records
     def __contains__(self, key: str) -> bool:
-        return key in self.offsets
+        return self._offset(key) is not None
+
+    def _offset(self, key: str) -> int | None:
+        row = self._index.execute("SELECT offset FROM line WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set_offset(self, key: str, offset: int) -> None:
+        self._index.execute("INSERT OR REPLACE INTO line VALUES (?, ?)", (key, offset))
+
+    def add_input(self, key: str) -> None:
+        """The next input of this run, in input order (``inputs`` gives them back)."""
+        self._index.execute("INSERT INTO input (key) VALUES (?)", (key,))
+
+    def inputs(self) -> InputKeys:
+        return InputKeys(self._index)
 
     def append(self, key: str, summary: dict[str, Any], detail: dict[str, Any] | str) -> None:
         """``detail`` may come already encoded (``journal_json``): the workers encode it, in parallel."""
@@ -136,11 +156,11 @@ class Journal:
         offset = self._file.tell()
         self._file.write(line)  # one write: a kill leaves this line whole or without its newline
         self._file.flush()
-        self.offsets[key] = offset
+        self._set_offset(key, offset)
 
     def _line(self, key: str) -> list[bytes]:
         assert self._file is not None
-        self._file.seek(self.offsets[key])
+        self._file.seek(self._offset(key))  # type: ignore[arg-type]
         return self._file.readline().rstrip(b"\n").split(b"\t", 2)
 
     def summary(self, key: str) -> dict[str, Any]:
@@ -152,24 +172,27 @@ class Journal:
     def detail(self, key: str) -> dict[str, Any]:
         return json.loads(self._line(key)[2])
 
-    def compact(self, keys: list[str]) -> None:
-        """Keeps only the lines of ``keys`` (in that order), atomically, when the journal holds others."""
-        wanted = set(keys)
-        if set(self.offsets) == wanted:
+    def compact(self) -> None:
+        """Keeps only the lines of this run's inputs (in input order), atomically, when the journal holds others.
+        Every input has its line by now, so the journal holds others exactly when it has more keys."""
+        held = self._index.execute("SELECT count(*) FROM line").fetchone()[0]
+        if held == self._index.execute("SELECT count(DISTINCT key) FROM input").fetchone()[0]:
             return
         assert self._file is not None
         temporary = self.path.with_name(f".{JOURNAL}.compact")
-        offsets: dict[str, int] = {}
+        self._index.execute("CREATE TABLE kept (key TEXT PRIMARY KEY, offset INTEGER) WITHOUT ROWID")
+        rows = self._index.execute("SELECT input.key, line.offset FROM input JOIN line USING (key) "
+                                   "GROUP BY input.key ORDER BY min(input.position)")
         with open(temporary, "wb") as target:
             target.write(self.header)
-            for key in dict.fromkeys(keys):
-                self._file.seek(self.offsets[key])
-                offsets[key] = target.tell()
+            for key, offset in rows:
+                self._file.seek(offset)
+                self._index.execute("INSERT INTO kept VALUES (?, ?)", (key, target.tell()))
                 target.write(self._file.readline())
         self._file.close()
         os.replace(temporary, self.path)
         self._file = open(self.path, "r+b")  # noqa: SIM115
-        self.offsets = offsets
+        self._index.executescript("DROP TABLE line; ALTER TABLE kept RENAME TO line;")
 
     @property
     def private_fds(self) -> tuple[int, ...]:
@@ -201,6 +224,29 @@ class Journal:
             self._lock = None
 
 
+def _private_database() -> sqlite3.Connection:
+    """An SQLite database in a private temporary file (deleted when closed) with a small page cache: what a run
+    keeps per submission lives on disk."""
+    connection = sqlite3.connect("", isolation_level=None)  # "": a private on-disk temporary database
+    connection.executescript("PRAGMA cache_size = -2000; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    return connection
+
+
+class InputKeys:
+    """This run's input keys in input order, read from the journal's index as they are iterated."""
+
+    def __init__(self, index: sqlite3.Connection) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index.execute("SELECT count(*) FROM input").fetchone()[0]
+
+    def __iter__(self) -> Iterator[str]:
+        # a snapshot cursor of its own: the caller may query the index between two steps
+        for (key,) in self._index.execute("SELECT key FROM input ORDER BY position"):
+            yield key
+
+
 def journal_json(value: Any) -> str:
     # JSON never contains a raw tab or newline (both are escaped inside strings), so the line format is safe.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -211,7 +257,7 @@ class SummaryRows(Sequence[dict[str, Any]]):
     than in memory: the memory of a batch does not grow with its number of submissions. Each access reads and
     parses the row again; iterating reads the file once, in order."""
 
-    def __init__(self, journal: Journal, keys: list[str]) -> None:
+    def __init__(self, journal: Journal, keys: Iterable[str]) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the rows; removed when closed)
         self._offsets = array("q")
         for key in keys:
