@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
+import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -55,9 +57,35 @@ class Source:
         return PurePosixPath(name.replace("\\", "/")).suffix.lower()
 
 
+class SourceSpool:
+    """The submissions found, in order, pickled to a private temporary file rather than held in memory: listing a
+    country's year (over 100,000 files) costs disk, not memory. Iterating reads the file once, in order."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115  (removed when closed or collected)
+        self._count = 0
+
+    def append(self, source: Source) -> None:
+        error = source.error  # a GaipError is rebuilt from its class, path and parameters (its own pickle is not)
+        carried = None if error is None else (type(error), error.path, error.params)
+        pickle.dump((source.id, source.path, source.chain, carried, source.root), self._file, pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Source]:
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self._count):
+            id_, path, chain, carried, root = pickle.load(self._file)
+            error = None if carried is None else carried[0](carried[1], **carried[2])
+            yield Source(id_, path, chain, error, root)
+
+
 @dataclass
 class Inventory:
-    sources: list[Source] = field(default_factory=list)
+    sources: SourceSpool = field(default_factory=SourceSpool)
     ignored: list[str] = field(default_factory=list)  # system and hidden files that are not submissions
 
 
@@ -274,7 +302,7 @@ class Fetcher:
         del self._open[from_index:]
 
 
-def iter_bytes(sources: list[Source]) -> Iterator[tuple[Source, bytes | GaipError]]:
+def iter_bytes(sources: Iterable[Source]) -> Iterator[tuple[Source, bytes | GaipError]]:
     fetcher = Fetcher()
     try:
         for source in sources:

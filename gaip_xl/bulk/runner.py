@@ -97,8 +97,8 @@ def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[st
         assembly = assemble(journal, keys, out, identity or RollupIdentity(), len(inventory.ignored))
         _remove_stale(out, assembly)
         journal.compact()
-    return BulkResult(out, len(assembly.summaries), assembly.counts, sorted(assembly.duplicates), skipped, inventory.ignored,
-                      assembly.rollups, assembly.summaries)
+    return BulkResult(out, len(assembly.summaries), assembly.counts, sorted(assembly.duplicates), skipped,
+                      inventory.ignored, assembly.rollups, assembly.summaries)
 
 
 def _prepare(out: Path) -> Path:
