@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
+from .state import DiskSet
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -123,22 +124,25 @@ class Discovery:
     def __init__(self, exclude: Path | None = None) -> None:
         self.exclude = exclude.resolve() if exclude else None
         self.inventory = Inventory()
-        self._seen: set[str] = set()  # resolved paths as text (a Path object holds three times the memory)
+        self._seen = DiskSet()  # resolved paths, on disk: one file reached through two inputs counts once
         self._root: str | None = None
 
     def _add(self, source: Source) -> None:
         self.inventory.sources.append(replace(source, root=self._root))
 
     def run(self, inputs: list[str]) -> Inventory:
-        for text, shown in zip(inputs, input_labels(inputs), strict=True):
-            root = Path(text)
-            self._root = shown if root.is_dir() else None
-            if root.is_dir():
-                self._folder(root, shown)
-            elif root.is_file():
-                self._file(root, shown)
-            else:
-                raise FileMissing(text)
+        try:
+            for text, shown in zip(inputs, input_labels(inputs), strict=True):
+                root = Path(text)
+                self._root = shown if root.is_dir() else None
+                if root.is_dir():
+                    self._folder(root, shown)
+                elif root.is_file():
+                    self._file(root, shown)
+                else:
+                    raise FileMissing(text)
+        finally:
+            self._seen.close()
         return self.inventory
 
     def _folder(self, root: Path, shown: str) -> None:
@@ -166,9 +170,8 @@ class Discovery:
 
     def _file(self, path: Path, shown: str) -> None:
         real = os.fspath(path.resolve())
-        if real in self._seen:  # the same file reached through two inputs is one submission
+        if not self._seen.add(real):  # the same file reached through two inputs is one submission
             return
-        self._seen.add(real)
         if path.suffix.lower() == ARCHIVE_SUFFIX:
             self._archive(path, shown)
             return

@@ -232,6 +232,24 @@ def _private_database() -> sqlite3.Connection:
     return connection
 
 
+class DiskSet:
+    """A set of texts in a private on-disk SQLite database: what a batch must remember once per submission (paths
+    already seen, current output names, duplicate keys) costs disk, not memory. ``add`` says whether it was new."""
+
+    def __init__(self) -> None:
+        self._db = _private_database()
+        self._db.execute("CREATE TABLE item (text TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def add(self, text: str) -> bool:
+        return self._db.execute("INSERT OR IGNORE INTO item VALUES (?)", (text,)).rowcount == 1
+
+    def __contains__(self, text: object) -> bool:
+        return self._db.execute("SELECT 1 FROM item WHERE text = ?", (text,)).fetchone() is not None
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class InputKeys:
     """This run's input keys in input order, read from the journal's index as they are iterated."""
 
