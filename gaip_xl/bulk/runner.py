@@ -21,7 +21,7 @@ from .pool import WorkerPool, default_workers
 from .progress import Progress
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity
-from .state import STATE_DIR, InputKeys, Journal, content_hash, input_key, json_name
+from .state import STATE_DIR, DiskSet, InputKeys, Journal, content_hash, input_key, json_name
 from .summary_book import identity_text
 from .worker import ERRORS, OK, UNREADABLE, Job, Record, unreadable
 
@@ -70,8 +70,8 @@ class BulkResult:
         if self.duplicates:
             parts.append(f"重复提交 {len(self.duplicates)} 个")
         for rollup in self.rollups:
-            if rollup.included:
-                parts.append(f"{rollup.year}年度（{rollup.edition}年版）汇总 {len(rollup.included)} 份")
+            if rollup.included_count:
+                parts.append(f"{rollup.year}年度（{rollup.edition}年版）汇总 {rollup.included_count} 份")
         if self.skipped:
             parts.append(f"未变更跳过 {self.skipped} 个")
         if self.ignored:
@@ -148,10 +148,15 @@ def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
 
 def _remove_stale(out: Path, assembly: Assembly) -> None:
     """Outputs of inputs that are gone or changed, and temporary files of a killed run: only in our own folders."""
-    current = {s["json"].split("/", 1)[1] for s in assembly.summaries if s["json"]}
-    for path in (out / REPORTS_FOLDER).iterdir():
-        if path.name not in current and (path.suffix == ".json" or path.name.startswith(".")):
-            path.unlink(missing_ok=True)
+    current = DiskSet()  # the JSON names of this run's inputs, on disk: a batch may hold over 100,000
+    for summary in assembly.summaries:
+        if summary["json"]:
+            current.add(summary["json"].split("/", 1)[1])
+    with os.scandir(out / REPORTS_FOLDER) as entries:  # one entry at a time (iterdir lists them all first)
+        for entry in entries:
+            if (entry.name.endswith(".json") or entry.name.startswith(".")) and entry.name not in current:
+                Path(entry.path).unlink(missing_ok=True)
+    current.close()
     written = {p.name for p in assembly.written}
     rollups = out / ROLLUP_FOLDER
     if rollups.is_dir():
