@@ -10,7 +10,6 @@ import argparse
 
 from ..bulk import RollupIdentity, run_bulk
 from ..bulk.rollup import DEFAULT_LEVEL, DEFAULT_OFFICE
-from ..errors import GaipError
 from ..format import LEVELS
 from .output import Output
 
@@ -52,4 +51,4 @@ def main(args: argparse.Namespace, out: Output) -> int:
     return result.exit_code
 
 
-__all__ = ["GaipError", "NAME", "HELP", "add_arguments", "main"]
+__all__ = ["NAME", "HELP", "add_arguments", "main"]
