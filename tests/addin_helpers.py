@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
+from template_helpers import type_values
 
-from gaip_xl.format.layout import column_letter, layout_for
-from gaip_xl.report import Report, values_from_report
+from gaip_xl.format.layout import column_letter
+from gaip_xl.report import Report
 from gaip_xl.template import save_template
 
 VISIBILITY = {"visible": "Visible", "hidden": "Hidden", "veryHidden": "VeryHidden"}
@@ -42,13 +43,7 @@ def filled_template(report: Report, folder: Path, overrides: dict[str, Any] | No
     path = folder / f"filled-{report.edition.code}.xlsx"
     save_template(report.edition.code, path)
     workbook = load_workbook(path)
-    layout = layout_for(report.edition.code)
-    values = {**values_from_report(report), **(overrides or {})}
-    for code, value in values.items():
-        pos = layout.position(code)
-        if code == "published_on" and isinstance(value, str):
-            value = dt.date.fromisoformat(value)
-        workbook[pos.sheet].cell(pos.row, pos.col).value = value
+    type_values(workbook, report, overrides)
     workbook.save(path)
     return path
 

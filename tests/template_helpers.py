@@ -7,19 +7,16 @@ import random
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from gaip_xl.format import EDITIONS
-from gaip_xl.format.editions import S3_APPLICANT_COLUMNS
 from gaip_xl.format.layout import layout_for
 from gaip_xl.report import Report, report_from_values, values_from_report
 from gaip_xl.rules.identities import identities
 from gaip_xl.template import save_template
 from gaip_xl.template.libreoffice import soffice
-
-CASES = Path(__file__).parent / "cases"
 
 needs_libreoffice = pytest.mark.skipif(
     soffice() is None, reason="LibreOffice (soffice) is not installed: .ci/run installs libreoffice-calc-nogui")
@@ -41,51 +38,35 @@ def label_ranges(edition: str) -> dict[str, set[str]]:
     return ranges
 
 
-def fill(template: Path, report: Report, target: Path) -> None:
-    """Writes every value of ``report`` into the cell of its code, as a clerk would type it."""
+def type_values(workbook: Workbook, report: Report, overrides: dict[str, Any] | None = None) -> None:
+    """Types every value of ``report`` (``overrides`` replace some) into the cell of its code, as a clerk would —
+    through the layout and openpyxl directly, not through the product's writer, so these tests do not rest on it."""
     layout = layout_for(report.edition.code)
-    workbook = load_workbook(template)
-    for code, value in values_from_report(report).items():
+    for code, value in {**values_from_report(report), **(overrides or {})}.items():
         if value is None:
             continue
-        if code == "published_on":
+        if code == "published_on" and isinstance(value, str):
             value = dt.date.fromisoformat(value)
         pos = layout.position(code)
         workbook[pos.sheet].cell(pos.row, pos.col).value = value
+
+
+def fill(template: Path, report: Report, target: Path) -> None:
+    """Writes every value of ``report`` into the cell of its code, as a clerk would type it."""
+    workbook = load_workbook(template)
+    type_values(workbook, report)
     workbook.save(target)
 
 
 def consistent_report(edition: str, seed: int) -> Report:
-    """A report whose R1–R4 all hold, built from random parts by adding them up here (not by the code under test)."""
-    rng = random.Random(seed)
-    values: dict[str, Any] = {"agency.name": "测试县人民政府", "agency.level": "县级", "year": 2020 if edition == "2019"
-                              else 2022, "published_on": "2021-01-20" if edition == "2019" else "2023-01-20"}
-    table = EDITIONS[edition].table("s3")
-    results = [r.code for r in table.rows if r.code not in ("new", "carried_in", "total", "carried_out")]
-    for col in S3_APPLICANT_COLUMNS:
-        parts = {row: rng.randint(0, 9) for row in results}
-        carried_in = rng.randint(0, 5)
-        carried_out = rng.randint(0, 5)
-        values.update({f"s3.{row}.{col}": n for row, n in parts.items()})
-        values[f"s3.total.{col}"] = sum(parts.values())
-        values[f"s3.carried_in.{col}"] = carried_in
-        values[f"s3.carried_out.{col}"] = carried_out
-        values[f"s3.new.{col}"] = sum(parts.values()) + carried_out - carried_in
-        if values[f"s3.new.{col}"] < 0:  # keep every figure ≥ 0: move the excess into 新收
-            values[f"s3.carried_in.{col}"] += values[f"s3.new.{col}"]
-            values[f"s3.new.{col}"] = 0
-    for row in table.rows:
-        values[f"s3.{row.code}.total"] = sum(values[f"s3.{row.code}.{c}"] for c in S3_APPLICANT_COLUMNS)
-    for row in EDITIONS[edition].table("s4").rows:
-        parts = [rng.randint(0, 4) for _ in range(4)]
-        for code, n in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
-            values[f"s4.{row.code}.{code}"] = n
-        values[f"s4.{row.code}.total"] = sum(parts)
-    return report_from_values(edition, values)
+    """A report whose R1–R4 all hold, built from random parts by adding them up (tests/builders.py), with small
+    figures and a publication date."""
+    report = builders.consistent_report(edition, random.Random(seed), high=9)
+    report.published_on = "2021-01-20" if edition == "2019" else "2024-01-20"
+    return report
 
 
-def case(name: str) -> Report:
-    return Report.load(CASES / f"{name}.json")
+case = builders.load_case
 
 
 def broken(report: Report, changes: dict[str, int]) -> Report:
