@@ -6,6 +6,8 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gaip_xl.errors import GaipError
 from gaip_xl.excel import safety, scan
@@ -33,6 +35,44 @@ def test_extent_counts_rows_and_cells_without_references():
 def test_no_whitespace_or_prefix_hides_a_far_cell(separator, prefix):
     xml = _sheet(f'<{prefix}row{separator}r="1048576"><{prefix}c{separator}r="XFD1048576"/></{prefix}row>')
     assert scan.extent(xml).cells > scan.MAX_CELLS
+
+
+# Forms of a far reference python-calamine reads as XFD1048576 (checked against it): none may escape the bound.
+FAR_CELLS = ['<c r="XFD1048576"/>', "<c r='XFD1048576'/>", '<c r = "XFD1048576"/>', '<c r="xfd1048576"/>',
+             '<c r="XFD0001048576"/>', '<c\tr="XFD1048576"/>', '<c  r="XFD1048576"/>', '<c r="ZZZZZ2"/>']
+
+
+@pytest.mark.parametrize("far", FAR_CELLS)
+def test_every_form_of_a_far_reference_is_bounded(far):
+    xml = _sheet(f'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">{far}</row>')
+    assert not scan.surely_within(xml)
+    assert scan.extent(xml).cells > scan.MAX_CELLS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from(["", "A", "C", "Z", "AA", "b"]),
+                          st.integers(min_value=1, max_value=1200), st.integers(min_value=0, max_value=4)),
+                max_size=30),
+       st.integers(min_value=1, max_value=3_000_000))
+def test_surely_within_never_says_yes_to_a_larger_sheet(rows, limit):
+    """The quick answer is an upper bound: whenever it says yes, the exact bound agrees."""
+    body = "".join(f'<row r="{n}">' + "".join(f'<c r="{letters}{n}"/>' if referenced and letters else "<c/>"
+                                             for _ in range(cells)) + "</row>"
+                   for referenced, letters, n, cells in rows)
+    xml = _sheet(body)
+    if scan.surely_within(xml, limit):
+        assert scan.extent(xml).cells <= limit
+
+
+def test_an_ordinary_template_sheet_takes_the_quick_answer(tmp_path):
+    from gaip_xl import write_workbook
+    from gaip_xl.report import Report
+
+    path = tmp_path / "t.xlsx"
+    write_workbook(Report.empty("2021", 2024), path)
+    with zipfile.ZipFile(path) as package:
+        sheets = [package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and all(scan.surely_within(xml) for xml in sheets)
 
 
 def test_formulas_without_value_only_for_the_cells_asked():

@@ -81,8 +81,8 @@ class _Sheets:
         if entry is None or entry.part is None or not self.package.has(entry.part):
             raise MissingSheet(self.package.path, sheet=sheet)
         xml = self.package.part(entry.part)
-        bounds = scan.extent(xml)
-        if bounds.cells > scan.MAX_CELLS:
+        bounds = None if scan.surely_within(xml) else scan.extent(xml)
+        if bounds is not None and bounds.cells > scan.MAX_CELLS:
             raise TooLarge(self.package.path, detail=f"工作表“{sheet}”用到了第 {bounds.rows} 行、第 {bounds.cols} 列，"
                                                      f"超出模板范围（请删除表格以外的内容）")
         self.xml[sheet] = xml

@@ -212,6 +212,11 @@ def million_rows_dense() -> bytes:
     return append_rows_xml(filled(), SHEET_S3, "<row><c><v>1</v></c></row>" * 1_000_000)
 
 
+def far_cell_disguised() -> bytes:
+    """A far cell written as calamine still reads it: lower-case letters, single quotes, spaces around "="."""
+    return append_rows_xml(filled(), SHEET_S3, "<row r = '1048576'><c r = 'xfd1048576'><v>1</v></c></row>")
+
+
 def zip_bomb() -> bytes:
     return rezip(filled(), add={"xl/media/image1.png": bytes(70 * 1024 * 1024)})
 
@@ -311,6 +316,7 @@ CASES: dict[str, tuple[Callable[[], bytes | None], dict[str, object]]] = {
                                    {"code": "E_NO_CACHED_VALUE"}),
     "million_rows_sparse.xlsx": (million_rows_sparse, {"code": "E_TOO_LARGE"}),
     "million_rows_dense.xlsx": (million_rows_dense, {"code": "E_TOO_LARGE"}),
+    "far_cell_disguised.xlsx": (far_cell_disguised, {"code": "E_TOO_LARGE"}),
     "zip_bomb.xlsx": (zip_bomb, {"code": "E_ZIP_BOMB"}),
     "ratio_bomb.xlsx": (ratio_bomb, {"code": "E_ZIP_BOMB"}),
     "forged_size.xlsx": (forged_size, {"code": "E_ZIP_BOMB"}),
