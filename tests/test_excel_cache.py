@@ -51,7 +51,7 @@ def _directory(path, full: bool = False) -> names.Directory:  # type: ignore[no-
 
 
 def test_same_names_block_is_parsed_once_and_equals_a_full_parse(tmp_path, filled):
-    names._CACHE.clear()
+    names.clear_cache()
     first = _directory(_write(tmp_path, "a.xlsx", filled))
     # Excel stamps per-file attribute values outside the blocks (the active tab here): still the same directory
     other = _write(tmp_path, "b.xlsx", _with_workbook_xml(filled, lambda x: x.replace(b'activeTab="0"',
@@ -59,12 +59,13 @@ def test_same_names_block_is_parsed_once_and_equals_a_full_parse(tmp_path, fille
     assert b'activeTab="2"' in zipfile.ZipFile(other).read(WORKBOOK)
     second = _directory(other)
     assert second is first
+    assert _directory(_write(tmp_path, "c.xlsx", filled)) is first  # the very same bytes: the exact cache
     assert (dict(second.sheets), dict(second.names)) == (dict(_directory(other, full=True).sheets),
                                                          dict(_directory(other, full=True).names))
 
 
 def test_a_changed_name_is_not_taken_from_the_cache(tmp_path, filled):
-    names._CACHE.clear()
+    names.clear_cache()
     _directory(_write(tmp_path, "a.xlsx", filled))
     moved = _with_workbook_xml(filled, lambda x: x.replace(b"$B$3<", b"$B$4<", 1))
     directory = _directory(_write(tmp_path, "b.xlsx", moved))
@@ -76,7 +77,7 @@ def test_a_changed_name_is_not_taken_from_the_cache(tmp_path, filled):
 
 
 def test_a_broken_part_with_a_known_names_block_is_still_refused(tmp_path, filled):
-    names._CACHE.clear()
+    names.clear_cache()
     read_workbook(_write(tmp_path, "a.xlsx", filled))
     broken = _with_workbook_xml(filled, lambda x: x.replace(b"</workbook>", b"</workbook"))
     with pytest.raises(GaipError) as info:
@@ -85,7 +86,7 @@ def test_a_broken_part_with_a_known_names_block_is_still_refused(tmp_path, fille
 
 
 def test_a_block_inside_a_comment_or_nested_deeper_is_never_cached(tmp_path, filled):
-    names._CACHE.clear()
+    names.clear_cache()
     read_workbook(_write(tmp_path, "a.xlsx", filled))
     xml = zipfile.ZipFile(io.BytesIO(filled)).read(WORKBOOK)
     block = re.search(rb"<sheets>.*?</sheets>", xml).group(0)

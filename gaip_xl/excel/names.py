@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -104,20 +105,36 @@ def _relationship_targets(package: Package) -> dict[str, str]:
 
 def read_directory(package: Package) -> Directory:
     workbook = package.part(WORKBOOK_PART)  # bounded, entity-free
-    key = _cache_key(workbook, package.part(WORKBOOK_RELS) if package.has(WORKBOOK_RELS) else b"")
+    rels = package.part(WORKBOOK_RELS) if package.has(WORKBOOK_RELS) else b""
+    exact = _EXACT.get((workbook, rels))  # the very bytes parsed before (files written by one program): no more work
+    if exact is not None:
+        return exact
+    key = _cache_key(workbook, rels)
     cached = _CACHE.get(key) if key is not None else None
     if cached is not None and _well_formed(workbook):
-        return cached
+        return _remember(_EXACT, (workbook, rels), cached)
     directory = _parse_directory(package)
     if key is not None:
-        if len(_CACHE) >= MAX_CACHED:
-            del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = directory
+        _remember(_CACHE, key, directory)
+        _remember(_EXACT, (workbook, rels), directory)
     return directory
 
 
 MAX_CACHED = 16  # distinct names blocks remembered per process (one per template a batch was made from)
 _CACHE: dict[tuple[bytes, ...], Directory] = {}
+_EXACT: dict[tuple[bytes, bytes], Directory] = {}  # (workbook.xml, its relationships) exactly as parsed
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+    _EXACT.clear()
+
+
+def _remember(cache: dict[Any, Directory], key: Any, directory: Directory) -> Directory:
+    if len(cache) >= MAX_CACHED:
+        del cache[next(iter(cache))]
+    cache[key] = directory
+    return directory
 _BLOCK_STARTS = {b"sheets": re.compile(rb"<(?:[\w.-]+:)?sheets[\s>/]"),
                  b"definedNames": re.compile(rb"<(?:[\w.-]+:)?definedNames[\s>/]")}
 _BLOCK_ENDS = {b"sheets": re.compile(rb"</(?:[\w.-]+:)?sheets\s*>"),
