@@ -17,7 +17,7 @@ from pathlib import Path
 from builders import CASES, case_document, load_case
 
 from gaip_xl import Report, read_workbook, validate, write_workbook
-from gaip_xl.bulk.worker import tidy_chunk
+from gaip_xl.bulk.tidy import tidy_chunk
 from gaip_xl.format import EDITIONS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,19 +1,23 @@
 """The batch's outputs, rebuilt from the journal in input order: the same inputs always give the same files.
 
 The short summaries are copied from the journal to a temporary file (``SummaryRows``) and read from there in passes:
-the duplicates, then the details (each submission's findings, tidy rows and figures streamed to findings.csv,
-findings.jsonl, tidy.csv, the findings sheet, and its roll-up entry and sum), then the files sheet. None is held in
-memory for long. Each output goes to a temporary file and is renamed into place when complete.
+the duplicates, then each submission's roll-up (which one it counts in, if any; its entry spooled to the roll-up's
+list). Then two processes share the rest, each reading the journal's lines in input order: a second process writes
+tidy.csv (rendered from each submission's figure values) and sums and writes the roll-ups, while this one writes
+findings.csv, findings.jsonl and summary.xlsx. None is held in memory for long. Each output goes to a temporary file
+and is renamed into place when complete.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -22,13 +26,17 @@ from .pool import Beside
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Planner, Rollup, RollupIdentity, duplicate_groups, remove_leftover_spools, write_all
 from .stable import stabilise
-from .state import Journal, SummaryRows
+from .state import Journal, SummaryRows, read_lines
 from .summary_book import SummaryBook
-from .worker import ERRORS, FINDING_COLUMNS, OK, TIDY_COLUMNS, UNREADABLE
+from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
+from .worker import ERRORS, FINDING_COLUMNS, OK, UNREADABLE
 
-SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL, TIDY_CSV = "summary.xlsx", "findings.csv", "findings.jsonl", "tidy.csv"
+SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL = "summary.xlsx", "findings.csv", "findings.jsonl"
 FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "agency", "year", *FINDING_COLUMNS[1:])
 BOM = "\ufeff"  # so that Excel opens the CSV files as UTF-8
+NOT_COUNTED = -1
+
+Sums = tuple[dict[str, int], dict[str, Decimal]]
 
 
 @dataclass
@@ -45,45 +53,75 @@ def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: Rol
     groups = duplicate_groups(summaries)
     duplicates = {s["file"] for group in groups.values() for s in group}
     remove_leftover_spools(journal.folder)
-    planner = Planner(groups, journal.folder)
     counts = Counter({OK: 0, ERRORS: 0, UNREADABLE: 0})
-    counts.update(s["status"] for s in summaries)
+    rollups, membership = _plan(summaries, Planner(groups, journal.folder), counts)
+    # tidy.csv and the roll-ups in a second process, while this one writes the findings and the summary workbook
+    beside = Beside(_tidy_and_rollups, journal.path, summaries.journal_offsets, membership, rollups,
+                    out_dir, identity, private_fds=journal.private_fds)
+    paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, SUMMARY_XLSX)]
     book = SummaryBook()
-    paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, TIDY_CSV, SUMMARY_XLSX)]
     with ExitStack() as stack:
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]
-        streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:3]]
-        _stream_details(journal, keys, summaries, streams, book, planner)
+        streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:2]]
+        _stream_findings(journal, summaries, streams, book)
         for stream in streams:
             stream.close()
-        # the roll-ups are final now: written in a second process while this one writes the summary workbook
-        rollups = planner.rollups()
-        beside = Beside(write_all, rollups, out_dir / ROLLUP_FOLDER, identity, private_fds=journal.private_fds)
         book.add_files(summaries, duplicates)
         book.add_counts(counts, len(summaries), len(duplicates), ignored)
-        book.save(temporary[3])
-        stabilise(temporary[3])
-    written = paths + beside.result()
-    return Assembly(summaries, dict(counts), duplicates, rollups, written)
+        book.save(temporary[2])
+        stabilise(temporary[2])
+    tidy, written, sums = beside.result()
+    for rollup, rollup_sums in zip(rollups, sums, strict=True):
+        rollup.sums = rollup_sums  # the sums were made in the other process
+    return Assembly(summaries, dict(counts), duplicates, rollups, [*paths, tidy, *written])
 
 
-def _stream_details(journal: Journal, keys: Iterable[str], summaries: SummaryRows, streams: list[IO[str]],
-                    book: SummaryBook, planner: Planner) -> None:
-    findings_csv, findings_jsonl, tidy_csv = streams
+def _plan(summaries: SummaryRows, planner: Planner, counts: Counter[str]) -> tuple[list[Rollup], array[int]]:
+    """The roll-ups (by year and edition) and, for each submission in input order, the index of the one it counts in
+    (``NOT_COUNTED``: none); each entry is spooled to its roll-up's list as it goes. Counts the statuses too."""
+    membership, seen = array("i"), {}  # seen: (year, edition) → a number in order of first appearance
+    for s in summaries:
+        counts[s["status"]] += 1
+        rollup = planner.consider(s)
+        membership.append(NOT_COUNTED if rollup is None else seen.setdefault((rollup.year, rollup.edition), len(seen)))
+    rollups = planner.rollups()
+    position = {(r.year, r.edition): i for i, r in enumerate(rollups)}
+    renumber = {number: position[key] for key, number in seen.items()}
+    for i, number in enumerate(membership):
+        if number != NOT_COUNTED:
+            membership[i] = renumber[number]
+    return rollups, membership
+
+
+def _stream_findings(journal: Journal, summaries: SummaryRows, streams: list[IO[str]], book: SummaryBook) -> None:
+    findings_csv, findings_jsonl = streams
     findings_csv.write(BOM)
-    tidy_csv.write(BOM)
     findings = csv.DictWriter(findings_csv, FINDINGS_CSV_COLUMNS, lineterminator="\r\n")
     findings.writeheader()
-    csv.writer(tidy_csv, lineterminator="\r\n").writerow(TIDY_COLUMNS)
-    for key, summary in zip(keys, summaries, strict=True):
-        detail = journal.detail(key)
+    for offset, summary in zip(summaries.journal_offsets, summaries, strict=True):
+        detail = json.loads(journal.line_at(offset)[2])
         facts = {"agency": summary["agency"], "year": summary["year"]}
         for row in detail["findings"]:
             row = {**row, **facts}
             findings.writerow(row)
             findings_jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
             book.add_finding(row, summary["agency"])
-        tidy_csv.write(detail["tidy"])
-        rollup = planner.consider(summary)  # its roll-up entry, in input order; the roll-up it counts in, if any
-        if rollup is not None:
-            rollup.add(detail.get("figures") or {})
+
+
+def _tidy_and_rollups(journal_path: Path, offsets: array[int], membership: array[int], rollups: list[Rollup],
+                      out_dir: Path, identity: RollupIdentity) -> tuple[Path, list[Path], list[Sums]]:
+    """tidy.csv and the roll-ups' sums, in one pass over the journal in input order; then the roll-ups written."""
+    target = out_dir / TIDY_CSV
+    with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
+        stream.write(BOM)
+        csv.writer(stream, lineterminator="\r\n").writerow(TIDY_COLUMNS)
+        for (summary, detail), member in zip(read_lines(journal_path, offsets), membership, strict=True):
+            values = detail.get("values")
+            if values is None:
+                continue  # unreadable: no figures
+            stream.write(tidy_lines(summary["file"], summary["agency"], summary["year"], summary["edition"], values))
+            if member != NOT_COUNTED:
+                rollups[member].add(values)
+        stream.close()
+    written = write_all(rollups, out_dir / ROLLUP_FOLDER, identity)
+    return target, written, [r.sums for r in rollups]

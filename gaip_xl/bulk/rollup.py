@@ -17,7 +17,7 @@ import pickle
 import tempfile
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +30,7 @@ from ..report import Report
 from ..rules import validate
 from .stable import stabilise
 from .state import DiskSet
+from .tidy import cell_codes
 from .worker import ERRORS, OK
 
 DEFAULT_OFFICE = "汇总"
@@ -137,14 +138,24 @@ class Rollup:
     def stem(self) -> str:
         return f"rollup-{self.year}-{self.edition}"
 
-    def add(self, figures: dict[str, Any]) -> None:
-        for code, value in figures.items():
-            if value is None or isinstance(value, (bool, str)):
-                continue  # a report without errors holds only numbers; anything else is not summed
-            if isinstance(value, int):
-                self._whole[code] = self._whole.get(code, 0) + value
-            else:  # the decimal a clerk typed, summed exactly (no binary rounding drift over thousands of reports)
-                self._decimal[code] = self._decimal.get(code, Decimal(0)) + Decimal(repr(value))
+    def add(self, values: Sequence[Any]) -> None:
+        """Adds one report's figures, given in its edition's cell order (``tidy.figure_values``)."""
+        whole, decimal = self._whole, self._decimal
+        for code, value in zip(cell_codes(self.edition), values, strict=True):
+            kind = type(value)
+            if kind is int:
+                whole[code] = whole.get(code, 0) + value
+            elif kind is float:  # the decimal a clerk typed, summed exactly (no binary drift over thousands of reports)
+                decimal[code] = decimal.get(code, Decimal(0)) + Decimal(repr(value))
+            # else blank (None): a report without errors holds only numbers; anything else is not summed
+
+    @property
+    def sums(self) -> tuple[dict[str, int], dict[str, Decimal]]:
+        return self._whole, self._decimal
+
+    @sums.setter
+    def sums(self, value: tuple[dict[str, int], dict[str, Decimal]]) -> None:
+        self._whole, self._decimal = value
 
     def figures(self) -> dict[str, int | float]:
         codes = [c.code for c in EDITIONS[self.edition].cells]

@@ -158,10 +158,21 @@ class Journal:
         self._file.flush()
         self._set_offset(key, offset)
 
-    def _line(self, key: str) -> list[bytes]:
+    def offset(self, key: str) -> int:
+        """Where the line of ``key`` starts (the key must be in the journal)."""
+        offset = self._offset(key)
+        if offset is None:
+            raise KeyError(key)
+        return offset
+
+    def line_at(self, offset: int) -> list[bytes]:
+        """The key, summary and detail of the line starting at ``offset``, as bytes."""
         assert self._file is not None
-        self._file.seek(self._offset(key))  # type: ignore[arg-type]
+        self._file.seek(offset)
         return self._file.readline().rstrip(b"\n").split(b"\t", 2)
+
+    def _line(self, key: str) -> list[bytes]:
+        return self.line_at(self.offset(key))
 
     def summary(self, key: str) -> dict[str, Any]:
         return json.loads(self._line(key)[1])
@@ -265,6 +276,16 @@ class InputKeys:
             yield key
 
 
+def read_lines(path: Path, offsets: Iterable[int]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """The summary and detail of the journal lines at ``offsets``, in that order, through a file of its own (the
+    process that writes tidy.csv and the roll-ups reads the journal while this one reads it too)."""
+    with open(path, "rb") as journal:
+        for offset in offsets:
+            journal.seek(offset)
+            _, summary, detail = journal.readline().rstrip(b"\n").split(b"\t", 2)
+            yield json.loads(summary), json.loads(detail)
+
+
 def journal_json(value: Any) -> str:
     # JSON never contains a raw tab or newline (both are escaped inside strings), so the line format is safe.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -278,9 +299,12 @@ class SummaryRows(Sequence[dict[str, Any]]):
     def __init__(self, journal: Journal, keys: Iterable[str]) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the rows; removed when closed)
         self._offsets = array("q")
+        self.journal_offsets = array("q")  # where each row's journal line starts: its details are read from there
         for key in keys:
+            offset = journal.offset(key)
             self._offsets.append(self._file.tell())
-            self._file.write(journal.summary_bytes(key) + b"\n")
+            self.journal_offsets.append(offset)
+            self._file.write(journal.line_at(offset)[1] + b"\n")
         self._file.flush()
 
     def __len__(self) -> int:

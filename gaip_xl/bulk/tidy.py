@@ -1,23 +1,84 @@
-"""The tidy table: one row per figure cell of every readable report, as a pandas DataFrame.
+"""The tidy table: one row per figure cell of every readable report, as tidy.csv and as a pandas DataFrame.
 
 Columns (``TIDY_COLUMNS``): file, agency, year, edition, table, row, column, code, label, value. ``value`` is a
-number, or NaN where the cell is blank (or holds text, which the rules report as an error). Repeated text columns
-are categoricals, so a country's year (a hundred thousand reports, some 25 million cells) still fits in memory.
+number, or blank where the cell is blank (or holds text, which the rules report as an error). Each submission's
+figures travel as a plain list of values in the edition's cell order (``figure_values``); its rows are rendered
+from that list when the batch is assembled (``tidy_lines``), with the columns that depend only on the edition
+rendered once per process. In the DataFrame repeated text columns are categoricals, so a country's year (a hundred
+thousand reports, some 25 million cells) still fits in memory.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .assemble import TIDY_CSV
-from .worker import TIDY_COLUMNS
+from ..format import EDITIONS
+from ..report import Report
 
 if TYPE_CHECKING:
     import pandas
 
+TIDY_CSV = "tidy.csv"
+TIDY_COLUMNS = ("file", "agency", "year", "edition", "table", "row", "column", "code", "label", "value")
 CATEGORIES = ("file", "agency", "edition", "table", "row", "column", "code", "label")
+
+
+@cache
+def cell_codes(edition: str) -> tuple[str, ...]:
+    """The figure codes of an edition in its cells' order: the order of ``figure_values``."""
+    return tuple(c.code for c in EDITIONS[edition].cells)
+
+
+def figure_values(report: Report) -> list[Any]:
+    """The report's figures as a list in its edition's cell order (None where blank): compact, and all a tidy row
+    or a roll-up needs."""
+    figures = report.figures
+    return [figures.get(code) for code in cell_codes(report.edition.code)]
+
+
+@cache
+def _cell_columns(edition: str) -> tuple[str, ...]:
+    """The CSV text of the table, row, column, code and label columns of every figure cell, in cell order."""
+    return tuple(_csv_line((c.table.code, c.row.code, c.column.code, c.code, c.label)) for c in EDITIONS[edition].cells)
+
+
+def _csv_line(fields: tuple[Any, ...]) -> str:
+    """Fields as csv.writer writes them (Excel dialect), without the line end."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(fields)  # the same dialect as tidy.csv's: same quoting
+    return buffer.getvalue()[:-2]
+
+
+_CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_value(value: Any) -> str:
+    """One field of a multi-field row as csv.writer writes it: quoted only when it holds a comma, quote or line end."""
+    if value is None:
+        return ""
+    text = value if type(value) is str else (int.__repr__(value) if type(value) is int else str(value))
+    if _CSV_SPECIAL.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def tidy_lines(source_id: str, agency: str | None, year: int | None, edition: str, values: Sequence[Any]) -> str:
+    """Every figure cell of one report as CSV lines (``TIDY_COLUMNS``), blanks with an empty value."""
+    head = _csv_line((source_id, agency, year, edition))
+    return "".join([f"{head},{cells},{_csv_value(value)}\r\n"
+                    for cells, value in zip(_cell_columns(edition), values, strict=True)])
+
+
+def tidy_chunk(source_id: str, report: Report) -> str:
+    """``tidy_lines`` of a report."""
+    return tidy_lines(source_id, report.agency.name, report.year, report.edition.code, figure_values(report))
 
 
 def tidy_frame(source: str | os.PathLike[str]) -> pandas.DataFrame:

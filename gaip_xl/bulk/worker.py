@@ -1,36 +1,31 @@
 """One submission → one small, picklable record. Runs in the worker processes; never raises for a bad input.
 
 A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
-``detail`` its findings rows, its figures in tidy form (a CSV chunk rendered here, in parallel) and, when it has no
-error, its figures for the roll-up, encoded here as the journal's JSON text (the parent only writes it). The
+``detail`` its findings rows and its figures as a list of values in cell order (``tidy.figure_values``: the tidy
+rows and the roll-up are made from it), encoded here as the journal's JSON text (the parent only writes it). The
 report's JSON is written here too, atomically, by ``report_document``: the same document as ``gaip-xl to-json``.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
-import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..atomic import write_new_text
 from ..errors import GaipError, InternalError, OutputFailed
 from ..excel.document import report_document, report_text
-from ..format import EDITIONS
 from ..report import Report
 from ..rules import Finding, ValidationReport, validate
 from .state import journal_json
+from .tidy import figure_values
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
 STATUSES = (OK, ERRORS, UNREADABLE)
-TIDY_COLUMNS = ("file", "agency", "year", "edition", "table", "row", "column", "code", "label", "value")
 FINDING_COLUMNS = ("file", "sheet", "cell", "rule", "severity", "message", "codes", "expected", "actual", "difference")
 
 Record = tuple[str, dict[str, Any], str]  # key, summary, detail as JSON text
@@ -96,7 +91,7 @@ def unreadable(source_id: str, key: str, exc: GaipError) -> Record:
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}")
     row = dict.fromkeys(FINDING_COLUMNS, "")
     row.update(file=source_id, rule=exc.code, severity="error", message=message)
-    return key, summary, journal_json({"findings": [row], "tidy": ""})
+    return key, summary, journal_json({"findings": [row]})
 
 
 def plain_message(exc: GaipError) -> str:
@@ -125,12 +120,7 @@ def _record(job: Job, report: Report, result: ValidationReport, digest: str) -> 
         duplicate_key=duplicate_key(report.agency.name, report.year),
         digest=digest,
     )
-    detail: dict[str, Any] = {
-        "findings": [finding_row(job.id, f) for f in result.findings],
-        "tidy": tidy_chunk(job.id, report),
-    }
-    if status == OK:
-        detail["figures"] = report.figures
+    detail = {"findings": [finding_row(job.id, f) for f in result.findings], "values": figure_values(report)}
     return job.key, summary, journal_json(detail)
 
 
@@ -161,39 +151,3 @@ def finding_row(source_id: str, finding: Finding) -> dict[str, Any]:
         "codes": _listed([c.code for c in finding.cells], " "),
         "expected": finding.expected, "actual": finding.actual, "difference": finding.difference,
     }
-
-
-@cache
-def _tidy_cells(edition: str) -> tuple[tuple[str, str], ...]:
-    """(code, the CSV text of its table, row, column, code and label columns) of every figure cell."""
-    return tuple((c.code, _csv_line((c.table.code, c.row.code, c.column.code, c.code, c.label)))
-                 for c in EDITIONS[edition].cells)
-
-
-def _csv_line(fields: tuple[Any, ...]) -> str:
-    """Fields as csv.writer writes them (Excel dialect), without the line end."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(fields)  # the same dialect as tidy.csv's: same quoting
-    return buffer.getvalue()[:-2]
-
-
-_CSV_SPECIAL = re.compile(r'[,"\r\n]')
-
-
-def _csv_value(value: Any) -> str:
-    """One field of a multi-field row as csv.writer writes it: quoted only when it holds a comma, quote or line end."""
-    if value is None:
-        return ""
-    text = value if type(value) is str else (int.__repr__(value) if type(value) is int else str(value))
-    if _CSV_SPECIAL.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def tidy_chunk(source_id: str, report: Report) -> str:
-    """Every figure cell of the report as CSV lines (TIDY_COLUMNS), blanks with an empty value. The columns that
-    depend only on the edition are rendered once per process; per report only the head and each value."""
-    head = _csv_line((source_id, report.agency.name, report.year, report.edition.code))
-    figures = report.figures
-    return "".join([f"{head},{cells},{_csv_value(figures.get(code))}\r\n"
-                    for code, cells in _tidy_cells(report.edition.code)])
