@@ -84,6 +84,17 @@ def test_formulas_without_value_only_for_the_cells_asked():
                                               '</row>'), {"D6"}) == []
 
 
+def test_a_few_addresses_looked_up_one_by_one_give_what_the_walk_gives():
+    xml = _sheet('<row r="6"><c r="D6"><f>1+1</f><v /></c><c r="E6"><f>1+2</f><v>3</v></c>'
+                 '<c r="F6" t="str"><f>""</f><v></v></c><c r="K6"><f>SUM(D6:J6)</f></c><c r="L6" s="1"/>'
+                 '<c r="M6" t="inlineStr"><is><t>r="D6"</t></is></c></row>')
+    few = {"D6", "E6", "F6", "K6", "L6", "M6", "Z9"}
+    many = few | {f"A{i}" for i in range(1, 40)}  # more than a handful: the walk over every formula
+    assert len(few) <= scan._FEW < len(many)
+    assert scan.formulas_without_value(xml, few) == ["D6", "K6"]
+    assert sorted(scan.formulas_without_value(xml, many)) == ["D6", "K6"]
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:

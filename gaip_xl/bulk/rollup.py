@@ -30,7 +30,6 @@ from ..report import Report
 from ..rules import validate
 from .stable import stabilise
 from .state import DiskSet
-from .tidy import cell_codes
 from .worker import ERRORS, OK
 
 DEFAULT_OFFICE = "汇总"
@@ -141,7 +140,7 @@ class Rollup:
     def add(self, values: Sequence[Any]) -> None:
         """Adds one report's figures, given in its edition's cell order (``tidy.figure_values``)."""
         whole, decimal = self._whole, self._decimal
-        for code, value in zip(cell_codes(self.edition), values, strict=True):
+        for code, value in zip(EDITIONS[self.edition].cell_codes, values, strict=True):
             kind = type(value)
             if kind is int:
                 whole[code] = whole.get(code, 0) + value

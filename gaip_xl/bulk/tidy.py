@@ -30,17 +30,11 @@ TIDY_COLUMNS = ("file", "agency", "year", "edition", "table", "row", "column", "
 CATEGORIES = ("file", "agency", "edition", "table", "row", "column", "code", "label")
 
 
-@cache
-def cell_codes(edition: str) -> tuple[str, ...]:
-    """The figure codes of an edition in its cells' order: the order of ``figure_values``."""
-    return tuple(c.code for c in EDITIONS[edition].cells)
-
-
 def figure_values(report: Report) -> list[Any]:
     """The report's figures as a list in its edition's cell order (None where blank): compact, and all a tidy row
     or a roll-up needs."""
     figures = report.figures
-    return [figures.get(code) for code in cell_codes(report.edition.code)]
+    return [figures.get(code) for code in report.edition.cell_codes]
 
 
 @cache

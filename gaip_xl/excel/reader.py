@@ -124,13 +124,16 @@ def _identify(sheets: _Sheets) -> tuple[str, str]:
     return edition, version
 
 
-def _plain(value: Any) -> Any:
-    """A calamine value as report_from_values expects it: "" is blank; durations become text (never a figure)."""
-    if isinstance(value, str) and value == "":
-        return None
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return value
+@dataclass(frozen=True)
+class _SheetInputs:
+    """The input cells of one sheet: codes, 0-based row and column indices, A1 addresses; and the grid they need."""
+
+    codes: tuple[str, ...]
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    addresses: tuple[str, ...]
+    height: int  # rows and columns the grid must have for plain indexing
+    width: int
 
 
 @dataclass(frozen=True)
@@ -138,30 +141,48 @@ class _Plan:
     """What reading one edition's workbook needs, from its layout alone."""
 
     rows: dict[str, int]  # sheet → the rows to convert (the last the layout uses)
-    inputs: tuple[tuple[str, str, int, int, str], ...]  # (code, sheet, row, col, A1 address) of every input cell
+    inputs: dict[str, _SheetInputs]  # sheet → its input cells
 
 
 @cache
 def _plan(edition: str) -> _Plan:
     layout = layout_for(edition)
     rows = {sheet: _layout.sheet_extent(layout, sheet)[0] for sheet in layout.sheets}
-    inputs = []
+    cells: dict[str, list[tuple[str, int, int, str]]] = {}
     for code in value_codes(layout.edition):
         pos = layout.position(code)
-        inputs.append((code, pos.sheet, pos.row, pos.col, pos.a1))
-    return _Plan(rows, tuple(inputs))
+        cells.setdefault(pos.sheet, []).append((code, pos.row - 1, pos.col - 1, pos.a1))
+    inputs = {}
+    for sheet, found in cells.items():
+        codes, rows_, cols, addresses = zip(*found, strict=True)
+        inputs[sheet] = _SheetInputs(codes, rows_, cols, addresses, max(rows_) + 1, max(cols) + 1)
+    return _Plan(rows, inputs)
+
+
+def _sheet_values(grid: Grid, inputs: _SheetInputs) -> list[Any]:
+    """The raw values of a sheet's input cells, in ``inputs`` order ("" where the sheet holds nothing)."""
+    if len(grid) >= inputs.height and all(len(grid[r]) >= inputs.width for r in set(inputs.rows)):
+        return [grid[r][c] for r, c in zip(inputs.rows, inputs.cols, strict=True)]  # the common case: one rectangle
+    return [cell_value(grid, r + 1, c + 1) for r, c in zip(inputs.rows, inputs.cols, strict=True)]
 
 
 def _input_values(path: str, plan: _Plan, sheets: _Sheets, grids: dict[str, Grid]) -> dict[str, Any]:
+    """Every input cell's value by code, as report_from_values expects it: blank is None, a duration is text (never a
+    figure). Blank input cells that hold a formula without a saved result are refused."""
     values: dict[str, Any] = {}
-    blanks: dict[str, set[str]] = {}
-    for code, sheet, row, col, address in plan.inputs:
-        value = _plain(cell_value(grids[sheet], row, col))
-        values[code] = value
-        if value is None:
-            blanks.setdefault(sheet, set()).add(address)
-    missing = [f"“{sheet}”{address}" for sheet, addresses in blanks.items()
-               for address in scan.formulas_without_value(sheets.xml[sheet], addresses)]
+    missing = []
+    for sheet, inputs in plan.inputs.items():
+        raw = _sheet_values(grids[sheet], inputs)
+        blanks = set()
+        for code, value, address in zip(inputs.codes, raw, inputs.addresses, strict=True):
+            if type(value) is str and value == "":
+                value = None
+                blanks.add(address)
+            elif isinstance(value, dt.timedelta):
+                value = str(value)
+            values[code] = value
+        if blanks:
+            missing += [f"“{sheet}”{address}" for address in scan.formulas_without_value(sheets.xml[sheet], blanks)]
     if missing:
         raise NoCachedValue(path, cells="、".join(sorted(missing)[:10]) + ("等" if len(missing) > 10 else ""))
     return values

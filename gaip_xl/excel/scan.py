@@ -89,7 +89,9 @@ def formulas_without_value(xml: bytes, addresses: set[str]) -> list[str]:
 
     Walks from each formula element back to its cell (the formula is the cell's first child, so the cell's start tag
     is within a few hundred bytes) rather than over every cell: a template sheet has a few dozen formulas among
-    hundreds of cells."""
+    hundreds of cells. A handful of addresses (the usual few blank cells) are looked up one by one instead."""
+    if len(addresses) <= _FEW:
+        return [address for address in sorted(addresses) if _formula_without_value_at(xml, address)]
     missing = []
     for formula in _FORMULA.finditer(xml):
         starts = list(_CELL_START.finditer(xml, max(0, formula.start() - _CELL_TAG_REACH), formula.start()))
@@ -104,3 +106,21 @@ def formulas_without_value(xml: bytes, addresses: set[str]) -> list[str]:
             continue
         missing.append(address.group(1).decode())
     return missing
+
+
+_FEW = 16
+
+
+def _formula_without_value_at(xml: bytes, address: str) -> bool:
+    """Whether the cell at ``address`` holds a formula but no saved result (found by its r attribute)."""
+    needle = f' r="{address}"'.encode()
+    at = xml.find(needle)
+    while at >= 0:
+        start = xml.rfind(b"<", 0, at)  # the start of the tag this attribute belongs to
+        cell = _CELLS.match(xml, start) if start >= 0 else None
+        if cell is not None and _CELL_ADDRESS.search(cell.group(1)) is not None:
+            attributes, body = cell.group(1), cell.group(2) or b""
+            return bool(_FORMULA.search(body)) and not (
+                _VALUE.search(body) or (_STRING_RESULT.search(attributes) and b"v>" in body))
+        at = xml.find(needle, at + 1)
+    return False

@@ -161,6 +161,11 @@ class Edition:
         return tuple(c for t in self.tables for c in t.cells())
 
     @cached_property
+    def cell_codes(self) -> tuple[str, ...]:
+        """The codes of ``cells``, in the same order."""
+        return tuple(c.code for c in self.cells)
+
+    @cached_property
     def cells_by_code(self) -> dict[str, Cell]:
         return {c.code: c for c in self.cells}
 
