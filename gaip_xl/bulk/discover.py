@@ -38,7 +38,7 @@ class Source:
     """One submission: where its bytes are, and its stable display name ``id``."""
 
     id: str
-    path: Path  # the file on disk (for a member: the outermost archive)
+    path: str | Path  # the file on disk (for a member: the outermost archive); as text once spooled
     chain: tuple[str, ...] = ()  # member names inside ``path``, outermost first; empty for a plain file
     error: GaipError | None = None  # known unreadable before reading (unsafe name, password, too large …)
     root: str | None = None  # the folder input it was found under, as shown ("" when it is the only input)
@@ -54,8 +54,9 @@ class Source:
 
     @property
     def suffix(self) -> str:
-        name = self.chain[-1] if self.chain else self.path.name
-        return PurePosixPath(name.replace("\\", "/")).suffix.lower()
+        name = self.chain[-1] if self.chain else os.path.basename(self.path)
+        suffix = os.path.splitext(name.replace("\\", "/").rsplit("/", 1)[-1])[1].lower()
+        return "" if suffix == "." else suffix  # as PurePosixPath.suffix has it
 
 
 class SourceSpool:
@@ -69,7 +70,8 @@ class SourceSpool:
     def append(self, source: Source) -> None:
         error = source.error  # a GaipError is rebuilt from its class, path and parameters (its own pickle is not)
         carried = None if error is None else (type(error), error.path, error.params)
-        pickle.dump((source.id, source.path, source.chain, carried, source.root), self._file, pickle.HIGHEST_PROTOCOL)
+        pickle.dump((source.id, os.fspath(source.path), source.chain, carried, source.root), self._file,
+                    pickle.HIGHEST_PROTOCOL)  # the path as text: unpickling a Path costs more than reading the file
         self._count += 1
 
     def __len__(self) -> int:
@@ -274,7 +276,8 @@ class Fetcher:
             raise source.error
         if not source.chain:
             try:
-                return source.path.read_bytes()
+                with open(source.path, "rb") as stream:
+                    return stream.read()
             except OSError as exc:
                 raise FileMissing(source.id, detail=str(exc)) from None
         archive = self._archive(source, len(source.chain) - 1)

@@ -142,8 +142,8 @@ def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: in
 def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
     name = json_name(source.local, key)
     plain = not source.chain
-    return Job(source.id, key, source.suffix, str(source.path) if plain else None, None if plain else data,
-               str(out / REPORTS_FOLDER / name), f"{REPORTS_FOLDER}/{name}")
+    return Job(source.id, key, source.suffix, os.fspath(source.path) if plain else None, None if plain else data,
+               os.path.join(out, REPORTS_FOLDER, name), f"{REPORTS_FOLDER}/{name}")
 
 
 def _remove_stale(out: Path, assembly: Assembly) -> None:
