@@ -37,6 +37,7 @@ BOM = "\ufeff"  # so that Excel opens the CSV files as UTF-8
 NOT_COUNTED = -1
 
 Sums = tuple[dict[str, int], dict[str, Decimal]]
+Key = tuple[int, str]  # a roll-up's year and edition
 
 
 @dataclass
@@ -54,9 +55,11 @@ def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: Rol
     duplicates = {s["file"] for group in groups.values() for s in group}
     remove_leftover_spools(journal.folder)
     counts = Counter({OK: 0, ERRORS: 0, UNREADABLE: 0})
-    rollups, membership = _plan(summaries, Planner(groups, journal.folder), counts)
+    planner = Planner(groups, journal.folder)
+    counted, membership = _plan(summaries, planner, counts)
+    rollups = planner.rollups()
     # tidy.csv and the roll-ups in a second process, while this one writes the findings and the summary workbook
-    beside = Beside(_tidy_and_rollups, journal.path, summaries.journal_offsets, membership, rollups,
+    beside = Beside(_tidy_and_rollups, journal.path, summaries.journal_offsets, membership, counted, rollups,
                     out_dir, identity, private_fds=journal.private_fds)
     paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, SUMMARY_XLSX)]
     book = SummaryBook()
@@ -76,21 +79,17 @@ def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: Rol
     return Assembly(summaries, dict(counts), duplicates, rollups, [*paths, tidy, *written])
 
 
-def _plan(summaries: SummaryRows, planner: Planner, counts: Counter[str]) -> tuple[list[Rollup], array[int]]:
-    """The roll-ups (by year and edition) and, for each submission in input order, the index of the one it counts in
-    (``NOT_COUNTED``: none); each entry is spooled to its roll-up's list as it goes. Counts the statuses too."""
-    membership, seen = array("i"), {}  # seen: (year, edition) → a number in order of first appearance
+def _plan(summaries: SummaryRows, planner: Planner, counts: Counter[str]) -> tuple[list[Key], array[int]]:
+    """For each submission in input order, the number of the roll-up it counts in (``NOT_COUNTED``: none), and the
+    roll-ups' (year, edition) by number; each entry is spooled to its roll-up's list as it goes. Counts the statuses
+    too."""
+    membership, numbers = array("i"), {}  # numbers: (year, edition) → its number, in order of first appearance
     for s in summaries:
         counts[s["status"]] += 1
         rollup = planner.consider(s)
-        membership.append(NOT_COUNTED if rollup is None else seen.setdefault((rollup.year, rollup.edition), len(seen)))
-    rollups = planner.rollups()
-    position = {(r.year, r.edition): i for i, r in enumerate(rollups)}
-    renumber = {number: position[key] for key, number in seen.items()}
-    for i, number in enumerate(membership):
-        if number != NOT_COUNTED:
-            membership[i] = renumber[number]
-    return rollups, membership
+        membership.append(NOT_COUNTED if rollup is None else numbers.setdefault((rollup.year, rollup.edition),
+                                                                                 len(numbers)))
+    return list(numbers), membership
 
 
 def _stream_findings(journal: Journal, summaries: SummaryRows, streams: list[IO[str]], book: SummaryBook) -> None:
@@ -108,9 +107,13 @@ def _stream_findings(journal: Journal, summaries: SummaryRows, streams: list[IO[
             book.add_finding(row, summary["agency"])
 
 
-def _tidy_and_rollups(journal_path: Path, offsets: array[int], membership: array[int], rollups: list[Rollup],
-                      out_dir: Path, identity: RollupIdentity) -> tuple[Path, list[Path], list[Sums]]:
-    """tidy.csv and the roll-ups' sums, in one pass over the journal in input order; then the roll-ups written."""
+def _tidy_and_rollups(journal_path: Path, offsets: array[int], membership: array[int], counted: list[Key],
+                      rollups: list[Rollup], out_dir: Path, identity: RollupIdentity) \
+        -> tuple[Path, list[Path], list[Sums]]:
+    """tidy.csv and the roll-ups' sums, in one pass over the journal in input order; then the roll-ups written.
+    ``membership`` numbers the roll-up each submission counts in; ``counted`` gives each number's (year, edition)."""
+    by_key = {(r.year, r.edition): r for r in rollups}
+    by_number = [by_key[key] for key in counted]
     target = out_dir / TIDY_CSV
     with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
         stream.write(BOM)
@@ -121,7 +124,7 @@ def _tidy_and_rollups(journal_path: Path, offsets: array[int], membership: array
                 continue  # unreadable: no figures
             stream.write(tidy_lines(summary["file"], summary["agency"], summary["year"], summary["edition"], values))
             if member != NOT_COUNTED:
-                rollups[member].add(values)
+                by_number[member].add(values)
         stream.close()
     written = write_all(rollups, out_dir / ROLLUP_FOLDER, identity)
     return target, written, [r.sums for r in rollups]

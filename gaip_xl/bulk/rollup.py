@@ -157,9 +157,8 @@ class Rollup:
         self._whole, self._decimal = value
 
     def figures(self) -> dict[str, int | float]:
-        codes = [c.code for c in EDITIONS[self.edition].cells]
         result: dict[str, int | float] = {}
-        for code in codes:
+        for code in EDITIONS[self.edition].cell_codes:
             if code in self._decimal:
                 total = self._decimal[code] + self._whole.get(code, 0)
                 result[code] = float(round(total, AMOUNT_DECIMALS))

@@ -169,16 +169,13 @@ class Journal:
         """The key, summary and detail of the line starting at ``offset``, as bytes."""
         assert self._file is not None
         self._file.seek(offset)
-        return self._file.readline().rstrip(b"\n").split(b"\t", 2)
+        return _fields(self._file.readline())
 
     def _line(self, key: str) -> list[bytes]:
         return self.line_at(self.offset(key))
 
     def summary(self, key: str) -> dict[str, Any]:
         return json.loads(self._line(key)[1])
-
-    def summary_bytes(self, key: str) -> bytes:
-        return self._line(key)[1]
 
     def detail(self, key: str) -> dict[str, Any]:
         return json.loads(self._line(key)[2])
@@ -282,8 +279,13 @@ def read_lines(path: Path, offsets: Iterable[int]) -> Iterator[tuple[dict[str, A
     with open(path, "rb") as journal:
         for offset in offsets:
             journal.seek(offset)
-            _, summary, detail = journal.readline().rstrip(b"\n").split(b"\t", 2)
+            _, summary, detail = _fields(journal.readline())
             yield json.loads(summary), json.loads(detail)
+
+
+def _fields(line: bytes) -> list[bytes]:
+    """A journal line's key, summary and detail."""
+    return line.rstrip(b"\n").split(b"\t", 2)
 
 
 def journal_json(value: Any) -> str:

@@ -161,7 +161,7 @@ def _plan(edition: str) -> _Plan:
 
 def _sheet_values(grid: Grid, inputs: _SheetInputs) -> list[Any]:
     """The raw values of a sheet's input cells, in ``inputs`` order ("" where the sheet holds nothing)."""
-    if len(grid) >= inputs.height and all(len(grid[r]) >= inputs.width for r in set(inputs.rows)):
+    if len(grid) >= inputs.height and all(len(row) >= inputs.width for row in grid):
         return [grid[r][c] for r, c in zip(inputs.rows, inputs.cols, strict=True)]  # the common case: one rectangle
     return [cell_value(grid, r + 1, c + 1) for r, c in zip(inputs.rows, inputs.cols, strict=True)]
 

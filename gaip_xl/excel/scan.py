@@ -102,7 +102,7 @@ def formulas_without_value(xml: bytes, addresses: set[str]) -> list[str]:
         address = _CELL_ADDRESS.search(attributes)
         if address is None or address.group(1).decode() not in addresses:
             continue
-        if _VALUE.search(body) or (_STRING_RESULT.search(attributes) and b"v>" in body):
+        if _has_result(attributes, body):
             continue
         missing.append(address.group(1).decode())
     return missing
@@ -120,7 +120,11 @@ def _formula_without_value_at(xml: bytes, address: str) -> bool:
         cell = _CELLS.match(xml, start) if start >= 0 else None
         if cell is not None and _CELL_ADDRESS.search(cell.group(1)) is not None:
             attributes, body = cell.group(1), cell.group(2) or b""
-            return bool(_FORMULA.search(body)) and not (
-                _VALUE.search(body) or (_STRING_RESULT.search(attributes) and b"v>" in body))
+            return bool(_FORMULA.search(body)) and not _has_result(attributes, body)
         at = xml.find(needle, at + 1)
     return False
+
+
+def _has_result(attributes: bytes, body: bytes) -> bool:
+    """Whether a formula cell carries its saved result: a value, or an (empty) string result."""
+    return bool(_VALUE.search(body) or (_STRING_RESULT.search(attributes) and b"v>" in body))
