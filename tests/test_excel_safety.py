@@ -121,6 +121,41 @@ def test_other_zip_files_are_named(tmp_path):
     assert _code(tmp_path, _zip({"xl/workbook.bin": b"\0"})) == "E_NOT_XLSX"
 
 
+def _package(tmp_path, data: bytes) -> safety.Package:
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(data)
+    return safety.open_package(path)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_parts_read_straight_from_the_bytes_equal_what_zipfile_reads(tmp_path, method):
+    sheet = _sheet("".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 300)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as package:
+        package.writestr("xl/workbook.xml", b"<workbook/>")
+        package.writestr("xl/worksheets/sheet1.xml", sheet)
+    package = _package(tmp_path, out.getvalue())
+    assert package.part("xl/worksheets/sheet1.xml") == sheet
+    with zipfile.ZipFile(io.BytesIO(package.data)) as reference:
+        assert package.part("xl/workbook.xml") == reference.read("xl/workbook.xml")
+
+
+def test_a_damaged_part_is_refused_not_misread(tmp_path):
+    sheet = _sheet("".join(f'<row r="{i}"><c r="A{i}"><v>{i * 7919 % 1000}</v></c></row>' for i in range(1, 300)))
+    data = bytearray(_zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": sheet}))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    codes = set()
+    for offset in range(10, info.compress_size - 10, max(1, info.compress_size // 25)):  # damage inside the stream
+        damaged = bytearray(data)
+        damaged[start + offset] ^= 0x55
+        package = _package(tmp_path, bytes(damaged))
+        with pytest.raises(GaipError) as raised:
+            package.part("xl/worksheets/sheet1.xml")
+        codes.add(raised.value.code)
+    assert codes == {"E_ZIP_BOMB"}
+
+
 def test_utf16_parts_are_checked_for_entities():
     doctype = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY b "c">]><a/>'.encode("utf-16")
     with pytest.raises(GaipError) as info:

@@ -17,7 +17,9 @@ Limits (a filled template is about 30 KB on disk and 200 KB unpacked, so each li
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # an OOXML file with an opening password
 _XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))  # BIFF8 / BIFF5
 _XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+_ENCRYPTED_FLAG = 0x1
+_LOCAL_HEADER = struct.Struct("<26xHH")  # a local file header: its name's and extra field's lengths, 30 bytes in all
 
 
 @dataclass
@@ -63,17 +67,46 @@ class Package:
         info = self.archive.getinfo(name)
         if info.file_size > MAX_PART_BYTES:
             raise TooLarge(self.path, detail=f"内部文件“{name}”解压后有 {info.file_size // 1024 // 1024} MB")
-        try:
-            with self.archive.open(info) as stream:
-                data = stream.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-                NotImplementedError) as exc:
-            raise ZipBomb(self.path, detail=f"内部文件“{name}”无法解压（{exc}）") from None
+        data = self._inflate(info)
+        if data is None:
+            data = self._unzip(info)
         if len(data) != info.file_size:
             raise ZipBomb(self.path, detail=f"内部文件“{name}”的实际大小与声明不符")
         check_xml_declarations(self.path, name, data)
         self._parts[name] = data
         return data
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes | None:
+        """An ordinary entry (stored or deflated, not encrypted) straight from the package's bytes: what zipfile does,
+        without the stream object and chunked reads it sets up for every part (a third of the time of the reader's
+        checks). At most ``MAX_PART_BYTES + 1`` bytes are inflated; the CRC is checked as zipfile would. None: an
+        entry of another kind, left to zipfile."""
+        if info.flag_bits & _ENCRYPTED_FLAG or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return None
+        start = info.header_offset
+        if self.data[start:start + 4] != ZIP_MAGIC or len(self.data) < start + _LOCAL_HEADER.size:
+            return None
+        name_length, extra_length = _LOCAL_HEADER.unpack_from(self.data, start)
+        begin = start + _LOCAL_HEADER.size + name_length + extra_length
+        raw = memoryview(self.data)[begin:begin + info.compress_size]
+        try:
+            if info.compress_type == zipfile.ZIP_STORED:
+                data = bytes(raw[:MAX_PART_BYTES + 1])
+            else:
+                data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, MAX_PART_BYTES + 1)
+        except zlib.error as exc:
+            raise ZipBomb(self.path, detail=f"内部文件“{info.filename}”无法解压（{exc}）") from None
+        if len(data) == info.file_size and zlib.crc32(data) != info.CRC:
+            raise ZipBomb(self.path, detail=f"内部文件“{info.filename}”无法解压（校验和不符）")
+        return data
+
+    def _unzip(self, info: zipfile.ZipInfo) -> bytes:
+        try:
+            with self.archive.open(info) as stream:
+                return stream.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+                NotImplementedError) as exc:
+            raise ZipBomb(self.path, detail=f"内部文件“{info.filename}”无法解压（{exc}）") from None
 
     def close(self) -> None:
         self.archive.close()
@@ -84,7 +117,8 @@ def check_xml_declarations(path: str, name: str, data: bytes) -> None:
     text = data
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as text
         text = data.decode("utf-16", errors="replace").encode("utf-8")
-    if b"<!" in text and any(marker in text for marker in _XML_DECLARATIONS):  # one search in the common case
+    # "!" alone is found by memchr, many times faster than any longer needle; most parts have none at all
+    if b"!" in text and b"<!" in text and any(marker in text for marker in _XML_DECLARATIONS):
         raise XmlAttack(path, part=name)
 
 

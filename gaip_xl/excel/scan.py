@@ -63,9 +63,15 @@ def surely_within(xml: bytes, max_cells: int = MAX_CELLS) -> bool:
     sheet, where ``extent`` takes 0.15 ms."""
     if any(space in xml for space in _OTHER_WHITESPACE) or _FAR_REF.search(xml):
         return False
-    tags = xml.count(b"<") - xml.count(b"</")  # start and empty tags (and the odd declaration: an over-count)
+    tags = xml.count(b"<")  # every tag, start or end: a looser bound, but one byte is counted three times faster
+    if _square_bound(tags) > max_cells:
+        tags -= xml.count(b"</")  # start and empty tags only (and the odd declaration: an over-count)
+    return _square_bound(tags) <= max_cells
+
+
+def _square_bound(tags: int) -> int:
     half = (_NEAR_ROWS + _NEAR_COLS + tags) // 2 + 1  # (a + R)(b + C) ≤ ((a + b + R + C) / 2)²
-    return half * half <= max_cells
+    return half * half
 
 
 def extent(xml: bytes) -> Extent:
