@@ -14,6 +14,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
+import pytest
 from builders import CASES, case_document, load_case
 
 from gaip_xl import Report, read_workbook, validate, write_workbook
@@ -80,9 +81,14 @@ def test_synthetic_workbooks_are_valid_reports_of_different_agencies(tmp_path):
     assert reports[1].figures != reports[0].figures
 
 
-def test_tidy_chunk_is_what_csv_writer_writes():
+TEXT_AND_OTHERS = ["a,b", 'q"x', "l\nm", "r\rs", " lead", 1.5, True, [1, 2], {"a": "b,c"}, "", -3, 2**60, 1e20,
+                   float("nan")]
+NUMBERS_ONLY = [1.5, 0.1, -3, 2**60, 1e20, 1e-7, 123456789.125, float("nan"), float("inf"), 0, None, -0.0, True]
+
+
+@pytest.mark.parametrize("odd", [TEXT_AND_OTHERS, NUMBERS_ONLY], ids=["with-text", "numbers-only"])
+def test_tidy_chunk_is_what_csv_writer_writes(odd):
     report = load_case("huaian-2024")
-    odd = ["a,b", 'q"x', "l\nm", "r\rs", " lead", 1.5, True, [1, 2], {"a": "b,c"}, "", -3, 2**60, 1e20, float("nan")]
     for code, value in zip(list(report.figures), odd, strict=False):
         report.figures[code] = value
     report.agency.name = '名,"称"\n'

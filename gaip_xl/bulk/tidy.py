@@ -63,11 +63,22 @@ def _csv_value(value: Any) -> str:
     return text
 
 
+@cache
+def _middles(edition: str) -> tuple[str, ...]:
+    """``_cell_columns`` between the commas that join them to the file's columns and to the value."""
+    return tuple(f",{cells}," for cells in _cell_columns(edition))
+
+
 def tidy_lines(source_id: str, agency: str | None, year: int | None, edition: str, values: Sequence[Any]) -> str:
     """Every figure cell of one report as CSV lines (``TIDY_COLUMNS``), blanks with an empty value."""
     head = _csv_line((source_id, agency, year, edition))
-    return "".join([f"{head},{cells},{_csv_value(value)}\r\n"
-                    for cells, value in zip(_cell_columns(edition), values, strict=True)])
+    middles = _middles(edition)
+    if str in set(map(type, values)):  # text in a figure cell (rare): quoted where csv.writer would quote it
+        return "".join([f"{head}{middle}{_csv_value(value)}\r\n"
+                        for middle, value in zip(middles, values, strict=True)])
+    # numbers and blanks only: formatted as str() formats them, which is what csv.writer writes (five times faster)
+    return "".join([f"{head}{middle}{'' if value is None else value}\r\n"
+                    for middle, value in zip(middles, values, strict=True)])
 
 
 def tidy_chunk(source_id: str, report: Report) -> str:
