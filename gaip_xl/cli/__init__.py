@@ -35,10 +35,12 @@ class _UsageError(Exception):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone: a command's module imports what it works with (the
+    template command imports openpyxl, for instance), and a run of one command should not pay for the others."""
     parser = _Parser(prog="gaip-xl", description="政府信息公开工作年度报告：模板、校验、转换与汇总")
     sub = parser.add_subparsers(dest="command", metavar="命令")
-    for name in COMMANDS:
+    for name in COMMANDS if command not in COMMANDS else (command,):
         module_name = f"{__name__}.{name.replace('-', '_')}"
         if find_spec(module_name) is None:  # a command whose module is not part of this build yet
             continue
@@ -51,9 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out = Output(stdout or sys.stdout, stderr or sys.stderr)
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else argv
+    parser = build_parser(arguments[0] if arguments else None)  # a usage error or --help: every command
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except _UsageError as exc:
         out.error(f"[E_USAGE] 命令用法不对：{exc}\n{parser.format_usage()}")
         return EXIT_UNREADABLE
