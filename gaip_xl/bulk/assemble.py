@@ -25,7 +25,6 @@ from ..atomic import atomic_path
 from .pool import Beside
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Planner, Rollup, RollupIdentity, duplicate_groups, remove_leftover_spools, write_all
-from .stable import stabilise
 from .state import Journal, SummaryRows, read_lines
 from .summary_book import SummaryBook
 from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
@@ -62,17 +61,16 @@ def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: Rol
     beside = Beside(_tidy_and_rollups, journal.path, summaries.journal_offsets, membership, counted, rollups,
                     out_dir, identity, private_fds=journal.private_fds)
     paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, SUMMARY_XLSX)]
-    book = SummaryBook()
     with ExitStack() as stack:
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]
         streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:2]]
+        book = SummaryBook(temporary[2])
         _stream_findings(journal, summaries, streams, book)
         for stream in streams:
             stream.close()
         book.add_files(summaries, duplicates)
         book.add_counts(counts, len(summaries), len(duplicates), ignored)
-        book.save(temporary[2])
-        stabilise(temporary[2])
+        book.close()
     tidy, written, sums = beside.result()
     for rollup, rollup_sums in zip(rollups, sums, strict=True):
         rollup.sums = rollup_sums  # the sums were made in the other process

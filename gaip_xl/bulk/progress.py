@@ -61,3 +61,10 @@ def _bar(console, total: int):  # type: ignore[no-untyped-def]
     task = progress.add_task("bulk", total=total, counts="")
     progress.start()
     return progress, task
+
+
+def identity_text(counts: dict[str, int], total: int) -> str:
+    """The summary's promise that no file is lost, in words: files in = ok + with errors + unreadable."""
+    ok, errors, unreadable = counts[OK], counts[ERRORS], counts[UNREADABLE]
+    verdict = "一个不少" if ok + errors + unreadable == total else "数目不符！"
+    return f"输入文件 {total} 个 = 通过 {ok} + 有错误 {errors} + 无法读取 {unreadable}（{verdict}）"

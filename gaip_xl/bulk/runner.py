@@ -18,11 +18,10 @@ from ..errors import GaipError, OutputFailed
 from .assemble import Assembly, assemble
 from .discover import Discovery, Source, iter_bytes
 from .pool import WorkerPool, default_workers
-from .progress import Progress
+from .progress import Progress, identity_text
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity
 from .state import STATE_DIR, DiskSet, InputKeys, Journal, content_hash, input_key, json_name
-from .summary_book import identity_text
 from .worker import ERRORS, OK, UNREADABLE, Job, Record, unreadable
 
 if TYPE_CHECKING:
