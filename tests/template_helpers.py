@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,53 @@ def failing_identities(report: Report) -> dict[tuple[str, str], int]:
         if lhs != rhs:
             found[(identity.rule, identity.key)] = (report.figures.get(identity.target.code) or 0) - (rhs - lhs)
     return found
+
+
+class _SheetGrids(HTMLParser):
+    """LibreOffice's HTML export of a workbook: per sheet (named in the <h1> before its table) every cell's
+    (row, column) from A1, with its background colour as rendered (conditional formats applied) and its text;
+    merged cells (colspan/rowspan) take the position of their top-left cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grids: dict[str, dict[tuple[int, int], tuple[str | None, str]]] = {}
+        self._title, self._in_em, self._sheet = "", False, ""
+        self._row, self._taken, self._cell = 0, set(), None  # type: ignore[var-annotated]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "em":
+            self._in_em, self._title = True, ""
+        elif tag == "table":
+            self._sheet, self._row, self._taken = self._title, 0, set()
+            self.grids[self._sheet] = {}
+        elif tag == "tr":
+            self._row += 1
+        elif tag == "td":
+            col = 1
+            while (self._row, col) in self._taken:
+                col += 1
+            rows, cols = int(found.get("rowspan") or 1), int(found.get("colspan") or 1)
+            self._taken |= {(self._row + r, col + c) for r in range(rows) for c in range(cols)}
+            self._cell = ((self._row, col), (found.get("bgcolor") or "").upper() or None, [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "em":
+            self._in_em = False
+        elif tag == "td" and self._cell:
+            pos, colour, text = self._cell
+            self.grids[self._sheet][pos] = (colour, "".join(text).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_em:
+            self._title += data
+        elif self._cell:
+            self._cell[2].append(data)
+
+
+def rendered_cells(html: Path) -> dict[str, dict[tuple[int, int], tuple[str | None, str]]]:
+    """Sheet → (row, column) → (background colour "#RRGGBB" or None, text) of a LibreOffice HTML export."""
+    parser = _SheetGrids()
+    parser.feed(html.read_text(encoding="utf-8"))
+    return parser.grids

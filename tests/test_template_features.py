@@ -7,6 +7,8 @@ import math
 import re
 
 import pytest
+from openpyxl.formula.translate import Translator
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.formula import ArrayFormula
 from template_helpers import generated
@@ -110,15 +112,64 @@ def test_only_old_functions_are_used(template):
     assert names - {UDF_CHECK} <= EXCEL_2010_FUNCTIONS
 
 
+def _formats_at(sheet, pos) -> list[tuple[str, str]]:
+    """Every conditional rule that applies to ``pos``: (formula as Excel evaluates it in ``pos``, fill colour). The
+    block's formula is written for the top-left cell of its range; relative references move with the cell."""
+    found = []
+    for cf in sheet.conditional_formatting:
+        for area in cf.sqref.ranges:
+            if pos.a1 in area:
+                origin = f"{get_column_letter(area.min_col)}{area.min_row}"
+                for rule in cf.rules:
+                    (formula,) = rule.formula
+                    moved = Translator(f"={formula}", origin=origin).translate_formula(pos.a1)
+                    found.append((moved.removeprefix("="), rule.dxf.fill.fgColor.rgb))
+    return found
+
+
 def test_every_checked_total_turns_red_when_its_check_fails(template):
     edition, workbook = template
+    checks_of: dict = {}
     for check in (c for s in check_strips(edition) for c in s.checks):
-        sheet = workbook[check.target.sheet]
-        rules = [r for cf in sheet.conditional_formatting if check.target.a1 in cf.sqref for r in cf.rules]
-        assert rules, check.target
-        formula = " ".join(f for r in rules for f in r.formula)
-        assert f"NOT(ISTEXT(${check.pos.a1[0]}${check.pos.a1[1:]}))" in formula
-        assert rules[0].dxf.fill.fgColor.rgb.endswith("FFC7CE")
+        checks_of.setdefault(check.target, []).append(check.pos)
+    for target, checks in checks_of.items():
+        ((formula, fill),) = _formats_at(workbook[target.sheet], target)  # one rule, no overlapping blocks
+        tested = set(re.findall(r"NOT\(ISTEXT\(([A-Z]+[0-9]+)\)\)", formula))
+        assert tested == {p.a1 for p in checks}, (target, formula)  # exactly its own checks, wherever it stands
+        assert formula in (f"NOT(ISTEXT({checks[0].a1}))", f"OR({','.join(f'NOT(ISTEXT({p.a1}))' for p in checks)})")
+        assert fill.endswith("FFC7CE")
+
+
+def test_every_check_cell_turns_red_when_it_fails(template):
+    edition, workbook = template
+    for check in (c for s in check_strips(edition) for c in s.checks):
+        assert _formats_at(workbook[check.pos.sheet], check.pos) == [(f"NOT(ISTEXT({check.pos.a1}))", "FFFFC7CE")]
+
+
+def test_summary_counts_turn_red_above_zero_and_green_at_zero(template):
+    edition, workbook = template
+    for item in summary_cells(edition):
+        assert _formats_at(workbook[item.pos.sheet], item.pos) == [
+            (f"{item.pos.a1}>0", "FFFFC7CE"), (f"{item.pos.a1}=0", "FFC6EFCE")], item.pos
+
+
+def test_conditional_formats_are_shared_by_rectangles(template):
+    """Cells of a check strip that stand side by side share one block (not one block per cell, which every filled
+    file would carry), and every block covers one rectangle, so its formula is relative to one unambiguous top-left
+    cell (Excel and LibreOffice may anchor a block of several ranges differently)."""
+    edition, workbook = template
+    shared = 0
+    for strip in check_strips(edition):
+        sheet = workbook[strip.caption.pos.sheet]
+        holding = {str(cf.sqref) for cf in sheet.conditional_formatting for c in strip.checks
+                   if c.pos.a1 in cf.sqref}
+        along = sorted(c.pos.col if strip.across else c.pos.row for c in strip.checks)
+        side_by_side = 1 + sum(1 for a, b in zip(along, along[1:], strict=False) if b != a + 1)
+        assert len(holding) <= side_by_side, (strip.rule, holding)
+        shared += len(strip.checks) > side_by_side
+    assert shared >= 3  # R1, R2 and R3 stand side by side
+    for sheet in workbook.worksheets:
+        assert all(len(cf.sqref.ranges) == 1 for cf in sheet.conditional_formatting), sheet.title
 
 
 def test_summary_and_findings_stay_outside_the_udf_ranges(template):

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from template_helpers import broken, case, consistent_report, failing_identities, fill, needs_libreoffice
+from openpyxl.worksheet.cell_range import CellRange
+from template_helpers import (
+    broken,
+    case,
+    consistent_report,
+    failing_identities,
+    fill,
+    needs_libreoffice,
+    rendered_cells,
+)
 
 from gaip_xl.addin.udfs import block_sized
 from gaip_xl.format.layout import SHEET_INFO, layout_for
@@ -204,3 +213,74 @@ def test_libreoffice_recalculates_stale_cached_values(tmp_path):
     values = _check_values(changed, load_workbook(out, data_only=True))
     assert {k: v for k, v in values.items() if v != CHECK_OK} == failing_identities(changed)
     assert key in failing_identities(changed)
+
+
+RED, GREEN = "#FFC7CE", "#C6EFCE"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The broken reports and one consistent report, filled into fresh templates and exported by LibreOffice to
+    HTML, which writes every cell's background as rendered, conditional formats applied; (report, cells, template)."""
+    folder = tmp_path_factory.mktemp("html")
+    reports = _reports()
+    chosen = {name: reports[name] for name in ("huaian-2024", *(f"{n}-broken" for n in BREAKS))}
+    templates = {}
+    for edition in ("2021", "2019"):
+        templates[edition] = folder / f"template-{edition}.xlsx"
+        save_template(edition, templates[edition])
+    filled = []
+    for name, report in chosen.items():
+        filled.append(folder / f"{name}.xlsx")
+        fill(templates[report.edition.code], report, filled[-1])
+    pages = convert(filled, "html", folder / "out")
+    return {name: (report, rendered_cells(page), load_workbook(templates[report.edition.code]))
+            for (name, report), page in zip(chosen.items(), pages, strict=True)}
+
+
+def _block_origin(template, pos) -> tuple[int, int]:
+    """The top-left cell of the conditional format's range that holds ``pos``."""
+    (area,) = [a for cf in template[pos.sheet].conditional_formatting for a in cf.sqref.ranges
+               if pos.a1 in CellRange(str(a))]
+    return area.min_row, area.min_col
+
+
+@pytest.mark.parametrize("name", ["huaian-2024", *(f"{n}-broken" for n in BREAKS)])
+def test_libreoffice_renders_exactly_the_failing_totals_and_checks_red(rendered, name):
+    report, cells, template = rendered[name]
+    edition = report.edition.code
+    layout = layout_for(edition)
+    for label in layout.labels:  # the HTML grid stands where the layout says (else the colours below mean nothing)
+        assert "".join(cells[label.pos.sheet][(label.pos.row, label.pos.col)][1].split()) == \
+            "".join(label.text.split()), label
+    failing = failing_identities(report)
+    targets: dict = {}
+    for identity in identities(edition):
+        targets.setdefault(layout.position(identity.target.code), set()).add((identity.rule, identity.key))
+    for target, keys in targets.items():
+        colour = cells[target.sheet][(target.row, target.col)][0]
+        assert (colour == RED) == bool(keys & set(failing)), (target, colour)
+    for key, pos in check_positions(edition).items():
+        colour, text = cells[pos.sheet][(pos.row, pos.col)]
+        assert (colour == RED) == (key in failing), (key, pos, colour, text)
+        assert (text == CHECK_OK) == (key not in failing), (key, text)
+    for item in summary_cells(edition):
+        colour, text = cells[item.pos.sheet][(item.pos.row, item.pos.col)]
+        assert colour == (GREEN if text == "✓ 一致" else RED), (item.label.text, colour, text)
+    if not failing:
+        assert not [pos for sheet, grid in cells.items() for pos, (colour, _) in grid.items() if colour == RED]
+
+
+def test_red_reaches_totals_away_from_the_cell_their_shared_formula_is_written_for(rendered):
+    """The cases above include failing totals inside a shared block, not at its top-left cell, so LibreOffice moved
+    the block's relative formula to them (E30 in D30:I30, F29 in D29:I29, J13 in J6:J28, …)."""
+    away = []
+    for name, (report, cells, template) in rendered.items():
+        layout = layout_for(report.edition.code)
+        failing = failing_identities(report)
+        for identity in identities(report.edition.code):
+            target = layout.position(identity.target.code)
+            if (identity.rule, identity.key) in failing and _block_origin(template, target) != (target.row, target.col):
+                assert cells[target.sheet][(target.row, target.col)][0] == RED, (name, target)
+                away.append(target)
+    assert len({p.row for p in away}) >= 2 and len({p.col for p in away}) >= 2, away  # row and column blocks

@@ -38,6 +38,11 @@ def ref(first: Pos, last: Pos | None = None, *, on_sheet: str | None = None, abs
     return text if first.sheet == on_sheet else f"'{first.sheet}'!{text}"
 
 
+def ranges_a1(positions: Iterable[Pos]) -> list[str]:
+    """The cells of one sheet as few rectangles as ``runs`` finds: ["D6:J30", "D34"], for an sqref."""
+    return [ref(first, last, on_sheet=first.sheet) for first, last in runs(positions)]
+
+
 def sum_of(positions: Iterable[Pos], on_sheet: str) -> str:
     """SUM over the cells; blanks and text count as 0, as in the rule engine."""
     return "SUM(" + ",".join(ref(a, b, on_sheet=on_sheet) for a, b in runs(positions)) + ")"

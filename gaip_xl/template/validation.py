@@ -16,6 +16,7 @@ from ..format import EDITIONS, LEVELS, ValueType
 from ..format.fields import INFO_FIELDS, FieldKind, InfoField
 from ..format.layout import Layout, Pos
 from ..report.cells import EXCEL_EPOCH
+from .references import ranges_a1
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100  # the regulations took effect on 2008-05-01
 CHANGE_LIMIT = 999_999_999
@@ -73,8 +74,8 @@ def _add(sheets: dict[str, Worksheet], rule: DataValidation, positions: Iterable
     if not positions:
         return
     sheet = sheets[positions[0].sheet]
-    for pos in positions:
-        rule.add(pos.a1)
+    for cell_range in ranges_a1(positions):  # "D6:J30", not 175 single cells: every filled file carries the sqref
+        rule.add(cell_range)
     sheet.add_data_validation(rule)
 
 
