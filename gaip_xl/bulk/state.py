@@ -236,7 +236,7 @@ def _private_database() -> sqlite3.Connection:
     """An SQLite database in a private temporary file (deleted when closed) with a small page cache: what a run
     keeps per submission lives on disk."""
     connection = sqlite3.connect("", isolation_level=None)  # "": a private on-disk temporary database
-    connection.executescript("PRAGMA cache_size = -2000; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    connection.executescript("PRAGMA cache_size = -256; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
     return connection
 
 

@@ -167,6 +167,10 @@ def _write_row(sheet: Worksheet, row: int, values: tuple[Any, ...], wrap: Format
             sheet.write_string(row, col, value, wrap if col in wrapped else None)
         else:
             sheet.write_number(row, col, value)
+    # Writing this row has written the previous one out (constant-memory mode): its height, kept by XlsxWriter in two
+    # dictionaries for positioning pictures (none on these sheets), would otherwise make memory grow with the rows.
+    sheet.row_info.pop(row - 1, None)
+    sheet.row_sizes.pop(row - 1, None)
 
 
 def _fit_height(sheet: Worksheet, row: int, texts: tuple[tuple[Any, int], ...],
