@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
-from .state import DiskSet
+from .state import DiskSet, private_database
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -125,6 +126,7 @@ class Discovery:
 
     def __init__(self, exclude: Path | None = None) -> None:
         self.exclude = exclude.resolve() if exclude else None
+        self.exclude_text = os.fspath(self.exclude) if self.exclude else None
         self.inventory = Inventory()
         self._seen = DiskSet()  # resolved paths, on disk: one file reached through two inputs counts once
         self._root: str | None = None
@@ -148,37 +150,45 @@ class Discovery:
         return self.inventory
 
     def _folder(self, root: Path, shown: str) -> None:
-        def unlistable(exc: OSError) -> None:  # a folder that cannot be listed is reported, not skipped
-            name = Path(exc.filename or root)
-            self._add(Source(_join(shown, name.relative_to(root), "") + "/", name, (),
-                                                 FileMissing(str(exc.filename))))
+        """Depth first, each folder's files (sorted) before its sub-folders (sorted); as ``os.walk`` would, but with
+        text paths, one ``realpath`` per folder (not per file), and a folder's names sorted on disk when it holds
+        many (a flat folder of 100,000 submissions)."""
+        pending = [(os.fspath(root), "")]  # (folder, its path inside root), next on top
+        while pending:
+            folder, relative = pending.pop()
+            try:
+                listing = _Listing(folder)
+            except OSError as exc:  # a folder that cannot be listed is reported, not skipped
+                self._add(Source(_join(shown, relative, "") + "/", exc.filename or folder, (),
+                                 FileMissing(str(exc.filename or folder))))
+                continue
+            with listing:
+                real_folder = os.path.realpath(folder)
+                descend = []
+                for name, is_link in listing.names(folders=True):
+                    real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
+                    if is_junk(name) or (self.exclude and real == self.exclude_text):
+                        self.inventory.ignored.append(_join(shown, relative, name) + "/")
+                    elif not is_link:  # a link to a folder is not followed (as os.walk does not)
+                        descend.append(name)
+                for name, is_link in listing.names(folders=False):
+                    display = _join(shown, relative, name)
+                    if is_junk(name):
+                        self.inventory.ignored.append(display)
+                        continue
+                    path = os.path.join(folder, name)
+                    self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
+            pending += [(os.path.join(folder, name), _join("", relative, name)) for name in reversed(descend)]
 
-        for folder, dirs, files in os.walk(root, onerror=unlistable):
-            here = Path(folder)
-            kept = []
-            for name in sorted(dirs):
-                if is_junk(name) or (self.exclude and (here / name).resolve() == self.exclude):
-                    self.inventory.ignored.append(_join(shown, here.relative_to(root), name) + "/")
-                else:
-                    kept.append(name)
-            dirs[:] = kept
-            for name in sorted(files):
-                path = here / name
-                display = _join(shown, here.relative_to(root), name)
-                if is_junk(name):
-                    self.inventory.ignored.append(display)
-                else:
-                    self._file(path, display)
-
-    def _file(self, path: Path, shown: str) -> None:
-        real = os.fspath(path.resolve())
+    def _file(self, path: str | Path, shown: str, real: str | None = None) -> None:
+        real = real or os.path.realpath(path)
         if not self._seen.add(real):  # the same file reached through two inputs is one submission
             return
-        if path.suffix.lower() == ARCHIVE_SUFFIX:
-            self._archive(path, shown)
+        if os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
+            self._archive(Path(path), shown)
             return
         try:
-            size = path.stat().st_size
+            size = os.stat(path).st_size
         except OSError:
             self._add(Source(shown, path, (), FileMissing(shown)))
             return
@@ -233,9 +243,57 @@ def input_labels(inputs: list[str]) -> list[str]:
     return [t if n in shared else n for n, t in zip(names, typed, strict=True)]
 
 
-def _join(shown: str, relative: Path, name: str) -> str:
-    parts = [p for p in (shown if shown != "." else "", relative.as_posix(), name) if p and p != "."]
+def _join(shown: str, relative: str, name: str) -> str:
+    parts = [p for p in (shown if shown != "." else "", relative, name) if p and p != "."]
     return "/".join(parts)
+
+
+SORTED_IN_MEMORY = 4096  # names of one folder sorted in memory; a folder with more is sorted on disk
+
+
+class _Listing:
+    """The names in one folder, its sub-folders and its files each in sorted order (by their bytes, which for UTF-8
+    names is the order ``sorted`` gives), with memory bounded however many the folder holds: past
+    ``SORTED_IN_MEMORY`` names they go to a private SQLite database, which sorts BLOBs by their bytes too."""
+
+    def __init__(self, folder: str) -> None:
+        self._memory: list[tuple[bytes, bool, bool]] = []  # name as bytes, is a folder, is a link
+        self._db: sqlite3.Connection | None = None
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    is_folder = entry.is_dir()  # follows a link, as os.walk does
+                    is_link = entry.is_symlink()
+                except OSError:
+                    is_folder = is_link = False
+                self._put((os.fsencode(entry.name), is_folder, is_link))
+
+    def _put(self, row: tuple[bytes, bool, bool]) -> None:
+        if self._db is not None:
+            self._db.execute("INSERT INTO name VALUES (?, ?, ?)", row)
+            return
+        self._memory.append(row)
+        if len(self._memory) > SORTED_IN_MEMORY:
+            self._db = private_database()
+            self._db.execute("CREATE TABLE name (name BLOB, folder INTEGER, link INTEGER)")
+            self._db.executemany("INSERT INTO name VALUES (?, ?, ?)", self._memory)
+            self._memory = []
+
+    def names(self, folders: bool) -> Iterator[tuple[str, bool]]:
+        """(name, is a link) of the sub-folders, or of everything else, in sorted order."""
+        if self._db is None:
+            rows: Iterable[tuple[bytes, bool, bool]] = sorted(r for r in self._memory if r[1] == folders)
+        else:
+            rows = self._db.execute("SELECT name, folder, link FROM name WHERE folder = ? ORDER BY name", (folders,))
+        for name, _, is_link in rows:
+            yield os.fsdecode(name), bool(is_link)
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db is not None:
+            self._db.close()
 
 
 def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> GaipError | None:

@@ -78,7 +78,7 @@ class Journal:
         self.folder = out_dir / STATE_DIR
         self.path = self.folder / JOURNAL
         self.header = f"{FORMAT} {code_fingerprint()}\n".encode()
-        self._index = _private_database()
+        self._index = private_database()
         self._index.executescript("CREATE TABLE line (key TEXT PRIMARY KEY, offset INTEGER) WITHOUT ROWID;"
                                   "CREATE TABLE input (position INTEGER PRIMARY KEY, key TEXT);")
         self._file: IO[bytes] | None = None
@@ -232,7 +232,7 @@ class Journal:
             self._lock = None
 
 
-def _private_database() -> sqlite3.Connection:
+def private_database() -> sqlite3.Connection:
     """An SQLite database in a private temporary file (deleted when closed) with a small page cache: what a run
     keeps per submission lives on disk."""
     connection = sqlite3.connect("", isolation_level=None)  # "": a private on-disk temporary database
@@ -245,7 +245,7 @@ class DiskSet:
     already seen, current output names, duplicate keys) costs disk, not memory. ``add`` says whether it was new."""
 
     def __init__(self) -> None:
-        self._db = _private_database()
+        self._db = private_database()
         self._db.execute("CREATE TABLE item (text TEXT PRIMARY KEY) WITHOUT ROWID")
 
     def add(self, text: str) -> bool:
