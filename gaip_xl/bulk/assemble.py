@@ -48,6 +48,14 @@ class Assembly:
     written: list[Path] = field(default_factory=list)
 
 
+def prepare_assembly() -> None:
+    """Imports what writing a roll-up needs (openpyxl and the template generator, about 0.15 s), called while the
+    workers read the last workbooks: the process that writes the roll-ups is forked from this one at the end and
+    inherits them, instead of importing them when nothing else is left to do."""
+    from ..excel import writer  # noqa: F401
+    from ..template import builder  # noqa: F401
+
+
 def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
     summaries = SummaryRows(journal, keys)
     groups = duplicate_groups(summaries)

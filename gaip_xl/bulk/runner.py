@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import GaipError, OutputFailed
-from .assemble import Assembly, assemble
+from .assemble import Assembly, assemble, prepare_assembly
 from .discover import Discovery, Source, iter_bytes
 from .pool import WorkerPool, default_workers
 from .progress import Progress, identity_text
@@ -134,6 +134,7 @@ def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: in
                 record(unreadable(source.id, key, data))  # type: ignore[arg-type]
             else:
                 pool.submit(job)
+        prepare_assembly()
         pool.finish()
     return journal.inputs(), skipped
 
