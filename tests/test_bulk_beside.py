@@ -19,11 +19,55 @@ def _fails(path: str) -> None:
 
 
 def test_value_comes_back():
-    tag, _ = Beside(_where, "汇总").result()
+    tag, _ = Beside().start(_where, "汇总").result()
     assert tag == "汇总"
 
 
 def test_a_gaip_error_comes_back_with_its_class_and_message():
     with pytest.raises(OutputFailed) as caught:
-        Beside(_fails, "/out/rollup.xlsx").result()
+        Beside().start(_fails, "/out/rollup.xlsx").result()
     assert caught.value.message == OutputFailed("/out/rollup.xlsx", detail="磁盘已满").message
+
+
+PREPARED: list[int] = []
+
+
+def _prepare() -> None:
+    PREPARED.append(os.getpid())
+
+
+def _prepared() -> list[int]:
+    return list(PREPARED)
+
+
+def _breaks() -> None:
+    raise ValueError("不是 GaipError")
+
+
+def _dies() -> None:
+    os._exit(9)
+
+
+def test_prepare_runs_in_the_other_process_before_the_work():
+    PREPARED.clear()
+    prepared = Beside(_prepare).start(_prepared).result()
+    assert prepared and prepared[0] != os.getpid()  # it ran there, and the work saw it
+    assert PREPARED == []  # not here
+
+
+def test_any_other_exception_comes_back_as_itself():
+    with pytest.raises(ValueError, match="不是 GaipError"):
+        Beside().start(_breaks).result()
+
+
+def test_a_process_that_dies_is_an_output_error_not_a_hang():
+    with pytest.raises(OutputFailed) as caught:
+        Beside().start(_dies).result()
+    assert "意外退出" in caught.value.message
+
+
+def test_closed_without_work_the_process_ends():
+    beside = Beside(_prepare)
+    process = beside._process
+    beside.close()
+    assert process is not None and not process.is_alive() and process.exitcode == 0

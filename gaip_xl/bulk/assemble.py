@@ -49,14 +49,18 @@ class Assembly:
 
 
 def prepare_assembly() -> None:
-    """Imports what writing a roll-up needs (openpyxl and the template generator, about 0.15 s), called while the
-    workers read the last workbooks: the process that writes the roll-ups is forked from this one at the end and
-    inherits them, instead of importing them when nothing else is left to do."""
+    """Imports what writing a roll-up needs (openpyxl and the template generator: about 0.15 s and 18 MB), in the
+    second process started while the workers read the last workbooks, rather than when nothing else is left to do;
+    this process never needs them."""
     from ..excel import writer  # noqa: F401
     from ..template import builder  # noqa: F401
 
 
-def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
+def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: RollupIdentity, ignored: int,
+             beside: Beside | None = None) -> Assembly:
+    """Every output of the batch; ``beside`` is the second process, started early by ``Beside(prepare_assembly)``
+    (else started here)."""
+    beside = beside or Beside(prepare_assembly, journal.private_fds)
     summaries = SummaryRows(journal, keys)
     groups = duplicate_groups(summaries)
     duplicates = {s["file"] for group in groups.values() for s in group}
@@ -66,8 +70,8 @@ def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: Rol
     counted, membership = _plan(summaries, planner, counts)
     rollups = planner.rollups()
     # tidy.csv and the roll-ups in a second process, while this one writes the findings and the summary workbook
-    beside = Beside(_tidy_and_rollups, journal.path, summaries.journal_offsets, membership, counted, rollups,
-                    out_dir, identity, private_fds=journal.private_fds)
+    beside.start(_tidy_and_rollups, journal.path, summaries.journal_offsets, membership, counted, rollups, out_dir,
+                 identity)
     paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, SUMMARY_XLSX)]
     with ExitStack() as stack:
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..errors import GaipError, OutputFailed
 from .assemble import Assembly, assemble, prepare_assembly
 from .discover import Discovery, Source, iter_bytes
-from .pool import WorkerPool, default_workers
+from .pool import Beside, WorkerPool, default_workers
 from .progress import Progress, identity_text
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity
@@ -88,12 +89,13 @@ def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[st
     out = _prepare(Path(out_dir))
     inventory = Discovery(exclude=out).run([os.fspath(i) for i in inputs])
     progress = Progress(len(inventory.sources), progress_stream, enabled=progress_stream is not None)
-    with Journal(out) as journal:
+    with Journal(out) as journal, ExitStack() as stack:
         try:
-            keys, skipped = _process(inventory.sources, journal, out, jobs or default_workers(), progress)
+            keys, skipped, beside = _process(inventory.sources, journal, out, jobs or default_workers(), progress)
         finally:
             progress.close()
-        assembly = assemble(journal, keys, out, identity or RollupIdentity(), len(inventory.ignored))
+        stack.callback(beside.close)
+        assembly = assemble(journal, keys, out, identity or RollupIdentity(), len(inventory.ignored), beside)
         _remove_stale(out, assembly)
         journal.compact()
     return BulkResult(out, len(assembly.summaries), assembly.counts, sorted(assembly.duplicates), skipped,
@@ -110,7 +112,7 @@ def _prepare(out: Path) -> Path:
 
 
 def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: int, progress: Progress) \
-        -> tuple[InputKeys, int]:
+        -> tuple[InputKeys, int, Beside]:
     skipped = 0
 
     def record(item: Record) -> None:
@@ -118,25 +120,31 @@ def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: in
         journal.append(key, summary, detail)
         progress.advance(summary["status"])
 
-    with WorkerPool(workers, record, journal.private_fds) as pool:
-        for source, data in iter_bytes(sources):
-            if isinstance(data, GaipError):
-                key = input_key(source.id, f"error {data.code}")
-                job = None
-            else:
-                key = input_key(source.id, content_hash(data))
-                job = _job(source, key, data, out)
-            journal.add_input(key)
-            if key in journal:
-                skipped += 1
-                progress.advance(journal.summary(key)["status"], skipped=True)
-            elif job is None:
-                record(unreadable(source.id, key, data))  # type: ignore[arg-type]
-            else:
-                pool.submit(job)
-        prepare_assembly()
-        pool.finish()
-    return journal.inputs(), skipped
+    # The second process of the last steps is forked first, while this process runs no thread (the pool's threads
+    # start with it), and prepares what it needs while the workers read the workbooks.
+    beside = Beside(prepare_assembly, journal.private_fds)
+    try:
+        with WorkerPool(workers, record, journal.private_fds) as pool:
+            for source, data in iter_bytes(sources):
+                if isinstance(data, GaipError):
+                    key = input_key(source.id, f"error {data.code}")
+                    job = None
+                else:
+                    key = input_key(source.id, content_hash(data))
+                    job = _job(source, key, data, out)
+                journal.add_input(key)
+                if key in journal:
+                    skipped += 1
+                    progress.advance(journal.summary(key)["status"], skipped=True)
+                elif job is None:
+                    record(unreadable(source.id, key, data))  # type: ignore[arg-type]
+                else:
+                    pool.submit(job)
+            pool.finish()
+    except BaseException:
+        beside.close()
+        raise
+    return journal.inputs(), skipped, beside
 
 
 def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
