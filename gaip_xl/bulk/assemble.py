@@ -50,8 +50,8 @@ class Assembly:
 
 def prepare_assembly() -> None:
     """Imports what writing a roll-up needs (openpyxl and the template generator: about 0.15 s and 18 MB), in the
-    second process started while the workers read the last workbooks, rather than when nothing else is left to do;
-    this process never needs them."""
+    second process, forked before the workers and preparing while they read the workbooks, rather than at the end
+    when nothing else is left to do; the bulk process itself never needs them."""
     from ..excel import writer  # noqa: F401
     from ..template import builder  # noqa: F401
 

@@ -146,7 +146,7 @@ class Beside:
         self._value: Any = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._connection: Any = None
-        self._sent = False
+        self._sent = self._received = False
         context = _context()
         if context.get_start_method() == "fork":
             here, there = context.Pipe()
@@ -171,6 +171,7 @@ class Beside:
             if self._sent:
                 try:
                     self._value = self._connection.recv()
+                    self._received = True
                 except EOFError:
                     raise OutputFailed(detail="汇总与明细表的写出进程意外退出（可能内存不足）") from None
                 if isinstance(self._value, BaseException):
@@ -185,7 +186,7 @@ class Beside:
         """Ends the process: after its result (``result`` calls this), or at once when the run failed before."""
         if self._process is None:
             return
-        if self._sent and self._process.is_alive() and self._value is None:
+        if self._sent and not self._received and self._process.is_alive():
             self._process.terminate()  # the run failed while the work was running: not worth waiting for
         self._connection.close()  # without work, the process sees the end of the pipe and ends
         self._process.join()
