@@ -57,10 +57,9 @@ def prepare_assembly() -> None:
 
 
 def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: RollupIdentity, ignored: int,
-             beside: Beside | None = None) -> Assembly:
-    """Every output of the batch; ``beside`` is the second process, started early by ``Beside(prepare_assembly)``
-    (else started here)."""
-    beside = beside or Beside(prepare_assembly, journal.private_fds)
+             beside: Beside) -> Assembly:
+    """Every output of the batch; ``beside`` is the second process, started before the workers by
+    ``Beside(prepare_assembly)``."""
     summaries = SummaryRows(journal, keys)
     groups = duplicate_groups(summaries)
     duplicates = {s["file"] for group in groups.values() for s in group}

@@ -125,8 +125,7 @@ class Discovery:
     """Walks the inputs in a stable order (sorted names), never following into ``exclude`` (the output folder)."""
 
     def __init__(self, exclude: Path | None = None) -> None:
-        self.exclude = exclude.resolve() if exclude else None
-        self.exclude_text = os.fspath(self.exclude) if self.exclude else None
+        self.exclude = os.fspath(exclude.resolve()) if exclude else None  # as realpath gives it, to compare
         self.inventory = Inventory()
         self._seen = DiskSet()  # resolved paths, on disk: one file reached through two inputs counts once
         self._root: str | None = None
@@ -167,7 +166,7 @@ class Discovery:
                 descend = []
                 for name, is_link in listing.names(folders=True):
                     real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
-                    if is_junk(name) or (self.exclude and real == self.exclude_text):
+                    if is_junk(name) or real == self.exclude:
                         self.inventory.ignored.append(_join(shown, relative, name) + "/")
                     elif not is_link:  # a link to a folder is not followed (as os.walk does not)
                         descend.append(name)
