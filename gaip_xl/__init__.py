@@ -3,7 +3,14 @@
 The public API: the format model (``gaip_xl.format``), ``Report`` and its JSON, the rule engine (``validate``).
 """
 
+import os
 from pathlib import Path
+
+# openpyxl writes text as XML character references ("&#21512;") when lxml is importable and as UTF-8 otherwise; lxml
+# is a dependency (the importer parses HTML with it), and our workbooks must be the same bytes either way, stay
+# compact and be read fast. openpyxl decides when it is first imported, so this must run before any of our modules
+# import it.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from .loaders import load_report
 from .report import Report, schema_for
