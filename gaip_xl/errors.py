@@ -198,3 +198,24 @@ class OutputInUse(GaipError):
     code = "E_OUTPUT_IN_USE"
     title = "输出目录正被使用"
     template = "另一个 gaip-xl bulk 正在向该目录写出结果，请等它结束后再运行"
+
+
+# ---------------------------------------------------------------------------- JSON input and the command line
+class JsonEncoding(GaipError):
+    code = "E_JSON_ENCODING"
+    title = "JSON文件编码不对"
+    template = "JSON 文件不是 UTF-8 编码（{detail}）：请用记事本等工具“另存为”UTF-8 编码后再提交"
+
+
+class JsonTooLarge(GaipError):
+    code = "E_JSON_TOO_LARGE"
+    title = "JSON文件过大"
+    template = "JSON 文件有 {size} 字节，超过年报文档的合理大小（最多 {limit} 字节），拒绝读取"
+
+
+class ProgramError(GaipError):
+    """A bug, not bad input: what the command line says instead of a traceback (``--debug`` shows it)."""
+
+    code = "E_INTERNAL"
+    title = "程序内部错误"
+    template = "程序内部错误（{detail}）：请把所用的文件和这条信息发给维护人员；加 --debug 可显示详细的出错位置"

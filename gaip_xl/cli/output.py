@@ -1,15 +1,61 @@
-"""Where commands write: text for people on stdout, errors on stderr, all UTF-8."""
+"""Where commands write: text for people on stdout, errors on stderr, all UTF-8.
+
+A command's stdout may be a full disk (``> /dev/full``), a pipe whose reader has gone (``| head -c1``) or a closed
+file. Every write and flush to it goes through ``GuardedStream``, which turns such a failure into ``OutputFailed``
+(``E_OUTPUT``), so the command line reports it with its code and exit 2 like any other error. Writing to stderr
+never raises: when even stderr is gone there is nobody left to tell.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
+
+from ..errors import OutputFailed
+
+STDOUT_NAME = "标准输出"
+
+
+class GuardedStream:
+    """A text stream whose write and flush failures (OSError, ValueError of a closed file, an unencodable
+    character) become ``OutputFailed``; everything else is the wrapped stream's."""
+
+    def __init__(self, stream: TextIO, name: str = STDOUT_NAME) -> None:
+        self.stream = stream
+        self.name = name
+        self.failed = False
+
+    def _fail(self, exc: Exception) -> OutputFailed:
+        self.failed = True
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        if isinstance(exc, BrokenPipeError):
+            detail = "接收输出的程序已关闭管道"
+        return OutputFailed(self.name, detail=detail)
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except (OSError, ValueError) as exc:  # ValueError: closed file; UnicodeEncodeError is one too
+            raise self._fail(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except (OSError, ValueError) as exc:
+            raise self._fail(exc) from None
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno… as the wrapped stream has them
+        return getattr(self.stream, name)
 
 
 @dataclass
 class Output:
     stdout: TextIO
     stderr: TextIO
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.stdout, GuardedStream):
+            self.stdout = GuardedStream(self.stdout)  # type: ignore[assignment]
 
     def write(self, text: str) -> None:
         self.stdout.write(text)
@@ -18,8 +64,15 @@ class Output:
         self.stdout.write(text + "\n")
 
     def error(self, text: str) -> None:
-        self.stderr.write(text.rstrip("\n") + "\n")
+        try:
+            self.stderr.write(text.rstrip("\n") + "\n")
+            self.stderr.flush()
+        except (OSError, ValueError):
+            pass  # stderr itself is gone: nobody is left to tell
 
     def flush(self) -> None:
-        for stream in (self.stdout, self.stderr):
-            stream.flush()
+        self.stdout.flush()
+        try:
+            self.stderr.flush()
+        except (OSError, ValueError):
+            pass

@@ -4,55 +4,45 @@ The template is generated in memory by ``gaip_xl.template.build_template`` (the 
 at run time), so protection, formats, data validation and the check formulas are exactly the template's. Each value
 goes to the cell of its code's defined name. Text is always written as text: a value that starts with "=" stays the
 characters the clerk typed and never becomes a formula. The file is written to a temporary file beside the target
-and renamed (``gaip_xl.atomic``), so a failure never leaves a half-written workbook.
+and renamed (``gaip_xl.atomic``), so a failure (a full disk included) never leaves a half-written workbook.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 
-from ..atomic import atomic_path
-from ..errors import UnsupportedFile, UnwritableValue
+from ..atomic import write_bytes
+from ..errors import OutputFailed, UnsupportedFile, UnwritableValue
 from ..format.layout import defined_name
 from ..report import Report, values_from_report
+from ..report.limits import excel_date, excel_text, number_problem, text_problem
 
-MAX_TEXT = 32_767  # characters an Excel cell can hold
-MAX_EXACT_INTEGER = 10**15  # Excel keeps 15 significant digits
 DATE_FORMAT = "yyyy-mm-dd"
 DATE_CODES = ("published_on",)
 
 
 def _check_text(code: str, text: str) -> str:
-    if len(text) > MAX_TEXT:
-        raise UnwritableValue(code=code, detail=f"文字有 {len(text)} 个字符，Excel 单元格最多 {MAX_TEXT} 个")
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        raise UnwritableValue(code=code, detail="含有 Excel 不能保存的控制字符")
-    return text
+    problem = text_problem(text)
+    if problem:
+        raise UnwritableValue(code=code, detail=problem)
+    return excel_text(text)
 
 
 def _check_number(code: str, value: int | float) -> int | float:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise UnwritableValue(code=code, detail=f"“{value}”不是有限的数")
-    if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
-        raise UnwritableValue(code=code, detail=f"{value} 超过 Excel 能精确保存的 15 位数字")
+    problem = number_problem(value)
+    if problem:
+        raise UnwritableValue(code=code, detail=f"{value!r}：{problem}")
     return value
 
 
-def _iso_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
-
-
 def _set(cell: Cell, code: str, value: Any) -> None:
+    """Writes one value so that the reader gets it back unchanged (the limits are ``gaip_xl.report.limits``)."""
     if value is None:
         cell.value = None
     elif isinstance(value, bool):
@@ -60,12 +50,12 @@ def _set(cell: Cell, code: str, value: Any) -> None:
     elif isinstance(value, (int, float)):
         cell.value = _check_number(code, value)
     elif isinstance(value, str):
-        date = _iso_date(value) if code in DATE_CODES else None
+        date = excel_date(value) if code in DATE_CODES else None
         if date is not None:
             cell.value = date
             if cell.number_format == "General":  # keep the template's date format; never leave a bare serial
                 cell.number_format = DATE_FORMAT
-        else:
+        else:  # text, and a date out of range or malformed: kept as typed (the schema names it)
             cell.value = _check_text(code, value)
             cell.data_type = "s"  # openpyxl turns "=…" into a formula; the clerk's text stays text
     else:
@@ -95,5 +85,12 @@ def write_workbook(report: Report, path: str | Path) -> None:
     if Path(path).suffix.lower() != ".xlsx":
         raise UnsupportedFile(str(path), detail=f"输出文件扩展名应为 .xlsx（现为“{Path(path).suffix or '无'}”）")
     workbook = filled_template(report)
-    with atomic_path(path, suffix=".xlsx") as temporary:
-        workbook.save(temporary)
+    # Saved in memory first: openpyxl's zip writer, interrupted by a full disk, would raise again from its
+    # finaliser ("Exception ignored …"); the bytes then go to disk atomically, any failure being E_OUTPUT.
+    # openpyxl still spools each sheet through a temporary file, which a full disk also stops.
+    buffer = io.BytesIO()
+    try:
+        workbook.save(buffer)
+    except OSError as exc:
+        raise OutputFailed(str(path), detail=f"临时文件无法写入（{exc.strerror or exc}）") from None
+    write_bytes(path, buffer.getvalue())

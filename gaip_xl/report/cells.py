@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..format import EDITIONS, INFO_FIELDS, Edition, FieldKind
-from .model import Agency, Report
+from .model import Agency, Report, clean_prose, clean_text
 
 # Excel stores dates as serial numbers counted from 1899-12-30 (the 1900 leap-year bug included).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -34,8 +34,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a region code typed as a number
-    text = str(value).strip()
-    return text or None
+    return clean_text(str(value))  # as the JSON loader cleans it: a report reads the same from either
 
 
 def _year(value: Any) -> int | None | Any:
@@ -80,10 +79,10 @@ _FACT_READERS = {FieldKind.YEAR: _year, FieldKind.DATE: _date}
 
 def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Report:
     ed = EDITIONS[edition] if isinstance(edition, str) else edition
-    facts = {f.code: _FACT_READERS.get(f.kind, _text)(values.get(f.code)) for f in INFO_FIELDS}
-    figures = {}
+    facts: dict[str, Any] = {f.code: _FACT_READERS.get(f.kind, _text)(values.get(f.code)) for f in INFO_FIELDS}
+    figures: dict[str, Any] = {}
     for code in ed.cell_codes:  # _figure inlined for the common kinds: ~200 cells per report, in every reader
-        value = values.get(code)
+        value: Any = values.get(code)
         kind = type(value)
         if kind is float:
             if value.is_integer() and abs(value) < 2**53:
@@ -112,10 +111,7 @@ def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Rep
 
 
 def _multiline(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).replace("\r\n", "\n").strip()
-    return text or None
+    return None if value is None else clean_prose(str(value))
 
 
 def values_from_report(report: Report) -> dict[str, Any]:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import FileMissing, JsonStructure, JsonSyntax, UnknownEdition
+from ..errors import FileMissing, JsonStructure, JsonTooLarge, UnknownEdition
 from ..format import EDITIONS, Edition, edition_for_year
+from .jsontext import MAX_JSON_BYTES, parse_json
 
 Figure = int | float | str | bool | None  # what a figure cell may hold before validation
 
@@ -54,10 +55,7 @@ class Report:
     def from_json(cls, data: str | bytes | Mapping[str, Any], path: str | None = None) -> Report:
         """Builds a report from its JSON document (text or already parsed). Raises a ``GaipError`` if it is not one."""
         if isinstance(data, (str, bytes)):
-            try:
-                data = json.loads(data)
-            except json.JSONDecodeError as exc:
-                raise JsonSyntax(path, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
+            data = parse_json(data, path)
         if not isinstance(data, Mapping):
             raise JsonStructure(path, detail="顶层应为对象（{…}）")
         edition = _edition_of(data, path)
@@ -70,24 +68,30 @@ class Report:
         text = data.get("text") or {}
         if not isinstance(text, Mapping):
             raise JsonStructure(path, detail="“text”应为对象")
+        # Text as a cell gives it back (``clean_text``, ``clean_prose``), so the report judged is the report that a
+        # workbook written from it holds; the schema (J1) sees these values too.
+        parts = {p.code for p in edition.text_parts}
+        agency = {k: clean_text(v) if k in AGENCY_KEYS else v for k, v in agency.items()}
+        text = {k: clean_prose(v) if k in parts else v for k, v in text.items()}
+        document = {**data}
+        document.update({key: value for key, value in (("agency", agency), ("text", text)) if key in data})
         year = data.get("year")
+        if isinstance(year, float) and year.is_integer():  # 2024.0 is an integer to JSON Schema
+            year = document["year"] = int(year)
         return cls(
             edition=edition,
             year=year if isinstance(year, int) and not isinstance(year, bool) else None,
-            agency=Agency(**{k: agency.get(k) for k in ("name", "level", "region_code", "contact")}),
+            agency=Agency(**{k: agency.get(k) for k in AGENCY_KEYS}),
             published_on=data.get("published_on"),
             text={p.code: text.get(p.code) for p in edition.text_parts},
             figures=_figures_from_tables(edition, tables),
-            extra={"document": data},
+            extra={"document": document},
         )
 
     @classmethod
     def load(cls, path: str | Path) -> Report:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            raise FileMissing(str(path)) from None
-        return cls.from_json(raw, path=str(path))
+        """Reads a report's JSON file (bounded: see ``jsontext``). Raises a ``GaipError`` for anything else."""
+        return cls.from_json(read_json_bytes(path), path=str(path))
 
     # ------------------------------------------------------------------ output
     def to_dict(self, tables: bool = True) -> dict[str, Any]:
@@ -131,6 +135,37 @@ class Report:
         return self.figures.get(code)
 
 
+AGENCY_KEYS = ("name", "level", "region_code", "contact")
+
+
+def clean_text(value: Any) -> Any:
+    """A one-line fact as a cell gives it back: without surrounding whitespace, empty as None; not text: as is."""
+    if not isinstance(value, str):
+        return value
+    return value.strip() or None
+
+
+def clean_prose(value: Any) -> Any:
+    """Prose as a cell gives it back: Windows line ends as "\\n", without surrounding whitespace, empty as None."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").strip() or None
+
+
+def read_json_bytes(path: str | Path) -> bytes:
+    """The bytes of a JSON file, at most ``MAX_JSON_BYTES`` (a device or a huge file is never read whole)."""
+    try:
+        if not Path(path).is_file():
+            raise FileMissing(str(path))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_JSON_BYTES + 1)
+    except OSError:
+        raise FileMissing(str(path)) from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise JsonTooLarge(str(path), size=f"超过 {MAX_JSON_BYTES:,}", limit=f"{MAX_JSON_BYTES:,}")
+    return raw
+
+
 def _edition_of(data: Mapping[str, Any], path: str | None) -> Edition:
     stated = data.get("edition")
     if stated is not None:
@@ -156,6 +191,6 @@ def _figures_from_tables(edition: Edition, tables: Mapping[str, Any]) -> dict[st
                 continue
             for col in table.columns:
                 value = columns.get(col.code)
-                if value is not None:
+                if value is not None and value != "":  # "" is what an empty cell gives back: blank
                     figures[f"{table.code}.{row.code}.{col.code}"] = value
     return figures

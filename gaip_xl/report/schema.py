@@ -12,20 +12,24 @@ from typing import Any
 
 from ..format import EDITIONS, INFO_FIELDS, LEVELS, FieldKind, ValueType
 from ..format.model import AMOUNT_DECIMALS, Table
+from .limits import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_DIGITS, MAX_TEXT, MAX_WHOLE, TEXT_PATTERN
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+# Every limit comes from ``limits`` (what Excel holds exactly), which the workbook writer uses too.
 _FIGURE_TYPES: dict[ValueType, dict[str, Any]] = {
-    ValueType.COUNT: {"type": ["integer", "null"], "minimum": 0},
-    ValueType.CHANGE: {"type": ["integer", "null"]},
-    ValueType.AMOUNT: {"type": ["number", "null"], "minimum": 0},
+    ValueType.COUNT: {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_WHOLE},
+    ValueType.CHANGE: {"type": ["integer", "null"], "minimum": -MAX_WHOLE, "maximum": MAX_WHOLE},
+    ValueType.AMOUNT: {"type": ["number", "null"], "minimum": 0, "maximum": MAX_WHOLE},
 }
 
+_TEXT: dict[str, Any] = {"type": ["string", "null"], "maxLength": MAX_TEXT, "pattern": TEXT_PATTERN}
+
 _FIELD_TYPES: dict[FieldKind, dict[str, Any]] = {
-    FieldKind.TEXT: {"type": ["string", "null"]},
+    FieldKind.TEXT: _TEXT,
     FieldKind.LEVEL: {"enum": [*LEVELS, None]},
-    FieldKind.YEAR: {"type": "integer", "minimum": 2008, "maximum": 2100},
-    FieldKind.DATE: {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
+    FieldKind.YEAR: {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    FieldKind.DATE: {"type": ["string", "null"], "pattern": DATE_PATTERN, "format": "date"},
     FieldKind.REGION_CODE: {"type": ["string", "null"], "pattern": r"^\d{6}$"},
 }
 
@@ -34,7 +38,7 @@ def _figure(table: Table, row_code: str, col_code: str) -> dict[str, Any]:
     column = table.column(col_code)
     schema = {"title": column.label, **_FIGURE_TYPES[column.type]}
     if column.type is ValueType.AMOUNT:
-        schema["description"] = f"最多{AMOUNT_DECIMALS}位小数"
+        schema["description"] = f"最多{AMOUNT_DECIMALS}位小数，共不超过{MAX_DIGITS}位有效数字"
     return schema
 
 
@@ -94,7 +98,7 @@ def schema_for(edition_code: str) -> dict[str, Any]:
             "text": {
                 "title": "文字部分",
                 "type": "object",
-                "properties": {p.code: {"title": p.label, "type": ["string", "null"]} for p in edition.text_parts},
+                "properties": {p.code: {"title": p.label, **_TEXT} for p in edition.text_parts},
                 "additionalProperties": False,
             },
             "tables": {

@@ -85,6 +85,9 @@ CATALOG: tuple[RuleSpec, ...] = (
              "所附上年报告的机关为“{previous_name}”，与本报告的“{name}”不同，请确认是同一机关", "上年报告的机关名称"),
     # ------------------------------------------------------------------ the document itself
     RuleSpec("J1", E, "文档结构不符", "{message}", "JSON Schema 规定的文档结构与基本情况"),
+    # ------------------------------------------------------------------ what Excel can hold (gaip_xl/report/limits.py)
+    RuleSpec("V5", E, "数字超出Excel精度",
+             "{label}为{value}，{reason}：写入 Excel 后会变成别的数，请核实", "每个数字单元格"),
 )
 
 SPECS: dict[str, RuleSpec] = {spec.id: spec for spec in CATALOG}

@@ -97,7 +97,8 @@ for _rule in ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"):
 
 
 # ---------------------------------------------------------------------- figure values (V1–V4, B1)
-_PROBLEM_RULES = {Problem.TEXT: "V1", Problem.NOT_WHOLE: "V2", Problem.NEGATIVE: "V3", Problem.DECIMALS: "V4"}
+_PROBLEM_RULES = {Problem.TEXT: "V1", Problem.NOT_WHOLE: "V2", Problem.NEGATIVE: "V3", Problem.DECIMALS: "V4",
+                  Problem.DIGITS: "V5"}
 
 
 def _value_check(rule_id: str) -> Check:
@@ -108,11 +109,12 @@ def _value_check(rule_id: str) -> Check:
             cell = CellRef.figure(ctx.edition, code)
             value = ctx.report.figures.get(code)
             hint = f"（是否应为 {parsed.suggestion}？）" if parsed.suggestion is not None else "；空白请留空，0请填0"
-            yield finding(rule_id, (cell,), actual=value, label=cell.label, value=value, hint=hint)
+            yield finding(rule_id, (cell,), actual=value, label=cell.label, value=value, hint=hint,
+                          reason=parsed.reason)
     return run
 
 
-for _rule in ("V1", "V2", "V3", "V4"):
+for _rule in ("V1", "V2", "V3", "V4", "V5"):
     check(_rule)(_value_check(_rule))
 
 

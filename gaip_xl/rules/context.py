@@ -7,6 +7,7 @@ from functools import cache
 
 from ..format import EDITIONS, Edition, ValueType
 from ..report import Report
+from ..report.limits import MAX_WHOLE
 from .findings import CellRef
 from .identities import Identity, Term
 from .values import Parsed, parse
@@ -27,7 +28,7 @@ class Sheet:
 
     report: Report
     numbers: dict[str, int | float | None] = field(default_factory=dict)  # blank → 0, not a number → None
-    problems: dict[str, Parsed] = field(default_factory=dict)  # cells a value rule (V1–V4) reports, in cell order
+    problems: dict[str, Parsed] = field(default_factory=dict)  # cells a value rule (V1–V5) reports, in cell order
     blanks: dict[str, None] = field(default_factory=dict)  # blank cells, in cell order (a dict: ordered and fast)
 
     @classmethod
@@ -37,7 +38,7 @@ class Sheet:
         get = report.figures.get
         for code, kind in _cell_types(report.edition):
             value = get(code)
-            if type(value) is int and value >= 0:  # most cells: a plain count, acceptable to every value type
+            if type(value) is int and 0 <= value <= MAX_WHOLE:  # most cells: a plain count, fit for every value type
                 numbers[code] = value
                 continue
             parsed = parse(value, kind)

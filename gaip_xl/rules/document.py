@@ -1,6 +1,6 @@
 """J1: the document against its JSON Schema, with every error told in Chinese.
 
-Errors inside a figure are left to the value rules (V1–V4) and missing figures to B1, which say it better; what is
+Errors inside a figure are left to the value rules (V1–V5) and missing figures to B1, which say it better; what is
 left (basic facts, unknown or misplaced keys, the wrong edition's rows) becomes J1 findings. As python-jsonschema
 does, each error keeps both paths: the JSON Pointer of the instance and the schema keyword that failed.
 """
@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from ..format import EDITIONS, Edition, layout_for
 from ..report import Report, schema_for
+from ..report.limits import DATE_PATTERN, FIRST_DATE, LAST_DATE, MAX_TEXT, TEXT_PATTERN, text_problem
 from .checks import check, finding
 from .context import Context
 from .findings import CellRef, Finding
@@ -23,7 +24,7 @@ from .findings import CellRef, Finding
 
 @cache
 def _validator(edition_code: str) -> Draft202012Validator:
-    """The schema with its figures left open: a figure's value is judged by V1–V4 and a missing one by B1, so the
+    """The schema with its figures left open: a figure's value is judged by V1–V5 and a missing one by B1, so the
     check here only needs the shape of the tables (unknown or misplaced keys). Derived from the schema, and about ten
     times faster than walking every figure."""
     schema = copy.deepcopy(schema_for(edition_code))
@@ -36,7 +37,7 @@ def _validator(edition_code: str) -> Draft202012Validator:
             row["propertyNames"] = {"title": f"{row['title']}的栏目", "enum": columns}
         table.pop("required", None)
     schema["properties"]["tables"].pop("required", None)
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache
@@ -44,7 +45,7 @@ def _validator_without_tables(edition_code: str) -> Draft202012Validator:
     schema = dict(schema_for(edition_code))
     schema["properties"] = {**schema["properties"], "tables": {}}
     schema["required"] = [k for k in schema["required"] if k != "tables"]
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _title(error: ValidationError) -> str:
@@ -58,7 +59,20 @@ def _shown(value: Any) -> str:
 
 _TYPE_NAMES = {"integer": "整数", "number": "数字", "string": "文字", "object": "对象", "null": "空", "array": "列表"}
 
-_HINTS = {r"^\d{4}-\d{2}-\d{2}$": "，应为 YYYY-MM-DD 形式的日期", r"^\d{6}$": "，应为6位数字"}
+def _text_hint(error: ValidationError) -> str:
+    return f"：{text_problem(error.instance)}" if isinstance(error.instance, str) else ""
+
+
+_HINTS: dict[str, Callable[[ValidationError], str]] = {
+    DATE_PATTERN: lambda e: f"，应为 {FIRST_DATE.isoformat()} 至 {LAST_DATE.isoformat()} 之间、YYYY-MM-DD 形式的日期",
+    r"^\d{6}$": lambda e: "，应为6位数字",
+    TEXT_PATTERN: _text_hint,
+}
+
+
+def _hint(error: ValidationError) -> str:
+    hint = _HINTS.get(str(error.validator_value))
+    return hint(error) if hint else ""
 
 
 def _types(expected: str | list[str]) -> str:
@@ -73,12 +87,15 @@ def _required(e: ValidationError) -> str:
 
 _MESSAGES: dict[str, Callable[[ValidationError], str]] = {
     "required": _required,
-    "type": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”类型不对，应为{_types(e.validator_value)}",
+    "type": lambda e: f"「{_title(e)}」不能为空" if e.instance is None and "minLength" in e.schema else
+                      f"「{_title(e)}」的值“{_shown(e.instance)}”类型不对，应为{_types(e.validator_value)}",
     "enum": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”不在可选范围内（"
                       f"{'、'.join(str(v) for v in e.validator_value if v is not None)}）",
     "const": lambda e: f"「{_title(e)}」应为“{e.validator_value}”，实为“{_shown(e.instance)}”",
-    "pattern": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”格式不对{_HINTS.get(e.validator_value, '')}",
+    "pattern": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”格式不对{_hint(e)}",
+    "format": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”不是有效的日期（该日不存在）",
     "minLength": lambda e: f"「{_title(e)}」不能为空",
+    "maxLength": lambda e: f"「{_title(e)}」有 {len(e.instance)} 个字符，超过 Excel 单元格能保存的 {MAX_TEXT} 个",
     "minimum": lambda e: f"「{_title(e)}」的值{e.instance}小于{e.validator_value}",
     "maximum": lambda e: f"「{_title(e)}」的值{e.instance}大于{e.validator_value}",
     "additionalProperties": lambda e: f"「{_title(e)}」中有本格式没有的项目："

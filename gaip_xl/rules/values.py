@@ -10,15 +10,17 @@ from decimal import Decimal, InvalidOperation
 
 from ..format import ValueType
 from ..format.model import AMOUNT_DECIMALS
+from ..report.limits import MAX_DIGITS, MAX_WHOLE, NUMBER_TEXT, number_problem
 
 
 class Problem:
-    """Stable reason codes for a figure that is not acceptable (value rules V1–V4)."""
+    """Stable reason codes for a figure that is not acceptable (value rules V1–V5)."""
 
     TEXT = "text"  # V1: text, not a number ("0件", "—", "/", "无", "１２")
     NOT_WHOLE = "not_whole"  # V2: a count or 增/减 with decimals
     NEGATIVE = "negative"  # V3: below zero where only ≥ 0 is allowed
     DECIMALS = "decimals"  # V4: an amount with more than six decimals
+    DIGITS = "digits"  # V5: more significant digits than Excel keeps (or a JSON number too large to be one)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Parsed:
     number: int | float | None  # None for a blank cell or a cell that is not a number
     problem: str | None = None
     suggestion: int | float | None = None  # for text that plainly means a number ("１２", " 3 ", "3件")
+    reason: str | None = None  # V5: why Excel cannot keep the number, in Chinese
 
 
 _NUMBER_IN_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?")
@@ -53,12 +56,14 @@ _BLANK = Parsed(None)
 
 
 def parse(value: object, kind: ValueType) -> Parsed:
-    if type(value) is int and (value >= 0 or kind is ValueType.CHANGE):  # the common case, kept cheap
+    if type(value) is int and (0 <= value <= MAX_WHOLE or (kind is ValueType.CHANGE and -MAX_WHOLE <= value < 0)):
         return Parsed(value)
     if value is None or (isinstance(value, str) and value == ""):
         return _BLANK
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         text = value if isinstance(value, str) else repr(value)
+        if isinstance(value, str) and NUMBER_TEXT.fullmatch(value):  # a JSON number no float holds: kept as typed
+            return Parsed(None, Problem.DIGITS, reason=f"超出 Excel 能保存的数（最多 {MAX_DIGITS} 位有效数字）")
         return Parsed(None, Problem.TEXT, _number_in_text(text))
     if isinstance(value, float) and not math.isfinite(value):
         return Parsed(None, Problem.TEXT)
@@ -67,11 +72,17 @@ def parse(value: object, kind: ValueType) -> Parsed:
             return Parsed(value, Problem.NEGATIVE)
         if isinstance(value, float) and _decimals(value) > AMOUNT_DECIMALS:
             return Parsed(value, Problem.DECIMALS, round(value, AMOUNT_DECIMALS))
-        return Parsed(value)
+        return _exact(value)
     if isinstance(value, float):
         if not value.is_integer():
             return Parsed(value, Problem.NOT_WHOLE)
         value = int(value)
     if kind is ValueType.COUNT and value < 0:
         return Parsed(value, Problem.NEGATIVE)
-    return Parsed(value)
+    return _exact(value)
+
+
+def _exact(value: int | float) -> Parsed:
+    """The number, or V5 when Excel would not keep it exactly (more than 15 significant digits)."""
+    reason = number_problem(value)
+    return Parsed(value, Problem.DIGITS, reason=reason) if reason else Parsed(value)

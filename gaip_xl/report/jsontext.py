@@ -1,0 +1,114 @@
+"""Parsing a report's JSON text so that any input gives a report or a ``GaipError``, never another exception.
+
+What the standard library would let through, and what happens here instead:
+
+- bytes that are not UTF-8 (GBK, Latin-1, UTF-16 without a byte-order mark): ``E_JSON_ENCODING``; UTF-16 and
+  UTF-32 with a byte-order mark (what Windows Notepad calls "Unicode") are unambiguous and read;
+- a file larger than any report (``MAX_JSON_BYTES``): ``E_JSON_TOO_LARGE``;
+- nesting deeper than any report (``MAX_DEPTH``; a report is five levels deep, its findings seven): refused as
+  ``E_JSON_STRUCTURE`` before anything walks it recursively (json itself raises RecursionError near 1,000);
+- half of a surrogate pair written as an escape (``"\\ud800"``): no file encoding can hold it, so it is
+  ``E_JSON_ENCODING``;
+- numbers no float holds as typed — more than 15 significant digits (``limits.MAX_DIGITS``), beyond the float range
+  (``1e400``, or a 5,000-digit integer, which Python refuses to convert) or rounded to zero (``1e-400``) — and
+  ``NaN``, ``Infinity``, ``-Infinity``: kept as the text typed, so the value rules report it (V5, V1) and every
+  document written from the report is strict JSON.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from ..errors import JsonEncoding, JsonStructure, JsonSyntax, JsonTooLarge
+from .limits import MAX_DIGITS
+
+MAX_JSON_BYTES = 16 * 1024 * 1024  # a report with its findings is well under 1 MB; prose is at most 3 × 32,767 chars
+MAX_DEPTH = 64
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _encoding_guess(raw: bytes) -> str:
+    if b"\x00" in raw[:64]:
+        return "疑似 UTF-16 或 UTF-32 编码且没有字节顺序标记"
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "含有不是 UTF-8 的字节"
+    return "疑似 GBK/GB18030 编码"
+
+
+def decode(raw: bytes, path: str | None = None) -> str:
+    """The text of a JSON file: UTF-8 (a byte-order mark allowed), or UTF-16/UTF-32 with a byte-order mark."""
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        where = f"第 {exc.start + 1} 个字节起"
+        guess = _encoding_guess(raw) if encoding == "utf-8" else f"按 {encoding.upper()} 无法解码"
+        raise JsonEncoding(path, detail=f"{where}{guess}") from None
+
+
+def _integer(text: str) -> int | str:
+    return text if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _number(text: str) -> float | str:
+    decimal = Decimal(text)  # the JSON grammar is a subset of Decimal's: never fails
+    if len(decimal.normalize().as_tuple().digits) > MAX_DIGITS:
+        return text
+    number = float(text)
+    if number in (float("inf"), float("-inf")) or (number == 0 and not decimal.is_zero()):
+        return text
+    return number
+
+
+def _constant(text: str) -> str:
+    return text  # NaN, Infinity, -Infinity: not JSON; kept as typed so nothing non-JSON is ever written
+
+
+def _check_shape(data: Any, path: str | None, surrogates: bool) -> None:
+    """Refuses nesting deeper than ``MAX_DEPTH`` and (when the text hints at them) lone surrogates; no recursion."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            items = list(node.items())
+            children = [value for _, value in items]
+            keys = [key for key, _ in items]
+        elif isinstance(node, list):
+            children, keys = node, []
+        else:
+            if surrogates and isinstance(node, str) and _SURROGATE.search(node):
+                raise JsonEncoding(path, detail="含有不成对的 Unicode 代理项（如 \\ud800），任何文字编码都无法保存")
+            continue
+        if depth > MAX_DEPTH:
+            raise JsonStructure(path, detail=f"嵌套超过 {MAX_DEPTH} 层，不是年报文档")
+        if surrogates and any(_SURROGATE.search(key) for key in keys):
+            raise JsonEncoding(path, detail="键名含有不成对的 Unicode 代理项")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def parse_json(data: str | bytes, path: str | None = None) -> Any:
+    """The parsed JSON value of ``data`` (bytes or text), or a ``GaipError``: see the module's docstring."""
+    if len(data) > MAX_JSON_BYTES:
+        raise JsonTooLarge(path, size=f"{len(data):,}", limit=f"{MAX_JSON_BYTES:,}")
+    text = decode(data, path) if isinstance(data, bytes) else data
+    try:
+        value = json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonSyntax(path, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
+    except RecursionError:
+        raise JsonStructure(path, detail=f"嵌套超过 {MAX_DEPTH} 层，不是年报文档") from None
+    _check_shape(value, path, surrogates=bool(_SURROGATE_HINT.search(text)))
+    return value
+
+
+__all__ = ["MAX_DEPTH", "MAX_JSON_BYTES", "decode", "parse_json"]
