@@ -1,10 +1,22 @@
 """gaip_xl: the annual government-information-disclosure report (政府信息公开工作年度报告) as data.
 
-The public API: the format model (``gaip_xl.format``), ``Report`` and its JSON, the rule engine (``validate``).
+The public API: the format model (``gaip_xl.format``), ``Report`` and its JSON (``load_report``, ``schema_for``),
+the rule engine (``validate``, ``ValidationReport``), the workbook converter (``read_workbook``,
+``write_workbook``) and bulk conversion (``run_bulk``, ``tidy_frame``). Importing ``gaip_xl`` stays light: the
+workbook converter, bulk and pandas are imported on first use.
+
+Example:
+    >>> import gaip_xl
+    >>> report = gaip_xl.load_report("examples/huaian-2024.json")
+    >>> gaip_xl.validate(report).valid
+    True
 """
+
+from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 # openpyxl writes text as XML character references ("&#21512;") when lxml is importable and as UTF-8 otherwise; lxml
 # is a dependency (the importer parses HTML with it), and our workbooks must be the same bytes either way, stay
@@ -12,26 +24,83 @@ from pathlib import Path
 # import it.
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
-from .loaders import load_report
-from .report import Report, schema_for
-from .rules import ValidationReport, validate
+from .loaders import load_report  # noqa: E402
+from .report import Report, schema_for  # noqa: E402
+from .rules import ValidationReport, validate  # noqa: E402
+
+if TYPE_CHECKING:
+    from .bulk import run_bulk, tidy_frame
 
 __version__ = "0.1.0"
 
+_LAZY = {"run_bulk": "gaip_xl.bulk", "tidy_frame": "gaip_xl.bulk"}  # bulk imports pandas-free but heavy machinery
+
+
+def __getattr__(name: str) -> Any:
+    """``run_bulk`` and ``tidy_frame`` from ``gaip_xl.bulk``, imported when first asked for."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gaip_xl' has no attribute {name!r}")
+
 
 def read_workbook(path: str | Path) -> Report:
-    """The report in a filled template (see ``gaip_xl.excel``); imported on first use (keeps the import light)."""
+    """The report in a filled template (the converter of ``gaip_xl.excel``, python-calamine; never openpyxl).
+
+    Args:
+        path: a ``.xlsx`` or ``.xlsm`` made from gaip-xl's template (``gaip-xl template``).
+
+    Returns:
+        The report; text, decimals or negative numbers in figure cells are kept as typed for the rules to report.
+
+    Raises:
+        GaipError: ``E_FILE_NOT_FOUND``, ``E_NOT_XLSX``, ``E_LEGACY_XLS``, ``E_ENCRYPTED``, ``E_ZIP_BOMB``,
+            ``E_XML_ATTACK``, ``E_TOO_LARGE``, ``E_NOT_TEMPLATE``, ``E_TEMPLATE_VERSION``, ``E_MISSING_SHEET``,
+            ``E_MISSING_NAME``, ``E_TAMPERED``, ``E_NO_CACHED_VALUE`` (see README, “The converter”).
+
+    Example:
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> write_workbook(load_report("examples/huaian-2024.json"), f"{folder}/huaian.xlsx")
+        >>> read_workbook(f"{folder}/huaian.xlsx").value("s3.new.total")
+        3119
+    """
     from .excel import read_workbook as read
 
     return read(path)
 
 
 def write_workbook(report: Report, path: str | Path) -> None:
-    """Fills a fresh template of the report's edition and saves it atomically as .xlsx (see ``gaip_xl.excel``)."""
+    """Fills a fresh template of the report's edition and saves it atomically as .xlsx.
+
+    Args:
+        report: the report; every value must be one Excel holds exactly (``gaip_xl.report.limits``), which
+            ``validate`` checks (J1, V1–V5).
+        path: the ``.xlsx`` to write (replaced whole, or left as it was if writing fails).
+
+    Raises:
+        GaipError: ``E_FILE_TYPE`` (not ``.xlsx``), ``E_UNWRITABLE_VALUE`` (a value Excel cannot hold: control
+            characters, over 32,767 characters, over 15 significant digits), ``E_OUTPUT`` (the file cannot be
+            written, a full disk included).
+
+    Example:
+        >>> import tempfile
+        >>> report = load_report("examples/huaian-2024.json")
+        >>> report.agency.name = "某某\\x01"
+        >>> from gaip_xl.errors import GaipError
+        >>> try:
+        ...     write_workbook(report, f"{tempfile.mkdtemp()}/bad.xlsx")
+        ... except GaipError as error:
+        ...     print(error.code, error.message)
+        E_UNWRITABLE_VALUE “agency.name”的值无法写入 Excel 单元格：含有 Excel 不能保存的控制字符（U+0001，第 3 个字符）
+    """
     from .excel import write_workbook as write
 
     write(report, path)
 
 
-__all__ = ["Report", "ValidationReport", "__version__", "load_report", "read_workbook", "schema_for", "validate",
-           "write_workbook"]
+__all__ = ["Report", "ValidationReport", "__version__", "load_report", "read_workbook", "run_bulk", "schema_for",
+           "tidy_frame", "validate", "write_workbook"]

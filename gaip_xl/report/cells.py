@@ -10,6 +10,7 @@ of its code. Codes: figure codes ("s3.new.natural"), fact codes ("agency.name", 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,8 @@ def _text(value: Any) -> str | None:
 def _year(value: Any) -> int | None | Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, float):
+        return repr(value)  # not a whole number (or not finite): text, which J1 names
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None if value in (None, "") else value  # anything else is left for the schema to reject
@@ -87,6 +90,8 @@ def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Rep
         if kind is float:
             if value.is_integer() and abs(value) < 2**53:
                 value = int(value)
+            elif not math.isfinite(value):  # "INF", "NaN" or 1e400 in the sheet's XML: V1 names it, JSON stays JSON
+                value = repr(value)
         elif kind is str:
             if value == "":
                 continue

@@ -18,11 +18,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FileMissing, JsonStructure, JsonTooLarge, UnknownEdition
 from ..format import EDITIONS, Edition, edition_for_year
 from .jsontext import MAX_JSON_BYTES, parse_json
+
+if TYPE_CHECKING:
+    import pandas
 
 Figure = int | float | str | bool | None  # what a figure cell may hold before validation
 
@@ -37,6 +40,28 @@ class Agency:
 
 @dataclass
 class Report:
+    """One annual report: its edition, basic facts, prose and every figure by cell code.
+
+    Build one with ``Report.load(path)`` or ``Report.from_json(text_or_dict)`` (or ``gaip_xl.read_workbook`` from a
+    filled template); write it with ``to_json``/``save``, check it with ``gaip_xl.validate``.
+
+    Attributes:
+        edition: the format edition (``gaip_xl.format.EDITIONS["2021"]`` …).
+        year: the report year, or None when the document gives none (J1 says so).
+        agency: name, level, region code and contact.
+        published_on: ISO date ``YYYY-MM-DD`` (kept as typed if it is not one: J1 names it).
+        text: the prose parts by code (``overview``, ``problems``, ``other``).
+        figures: ``{cell code: value}``; an absent code is a blank cell. Values are kept as given (text too) so the
+            rules, not the loader, say what is wrong.
+
+    Example:
+        >>> report = Report.load("examples/huaian-2024.json")
+        >>> report.edition.code, report.year, report.agency.name
+        ('2021', 2024, '淮安市人民政府')
+        >>> report.value("s3.new.natural")
+        3001
+    """
+
     edition: Edition
     year: int | None = None
     agency: Agency = field(default_factory=Agency)
@@ -53,7 +78,31 @@ class Report:
 
     @classmethod
     def from_json(cls, data: str | bytes | Mapping[str, Any], path: str | None = None) -> Report:
-        """Builds a report from its JSON document (text or already parsed). Raises a ``GaipError`` if it is not one."""
+        """Builds a report from its JSON document.
+
+        Args:
+            data: the document as text, as bytes (UTF-8; UTF-16/32 with a byte-order mark) or already parsed.
+            path: the file it came from, named in error messages.
+
+        Returns:
+            The report; one-line facts and prose are cleaned as a worksheet cell gives them back (surrounding
+            whitespace removed, empty as None), figures are kept as given.
+
+        Raises:
+            GaipError: ``E_JSON_SYNTAX``, ``E_JSON_ENCODING``, ``E_JSON_TOO_LARGE``, ``E_JSON_STRUCTURE`` (not an
+                object, or nested too deep) or ``E_EDITION``.
+
+        Example:
+            >>> Report.from_json('{"edition": "2021", "year": 2024, "tables": {"s3": {"new": {"natural": 7}}}}'
+            ...                  ).value("s3.new.natural")
+            7
+            >>> from gaip_xl.errors import GaipError
+            >>> try:
+            ...     Report.from_json(b"[" * 100_000)
+            ... except GaipError as error:
+            ...     print(error.code, error.message)
+            E_JSON_STRUCTURE 不是政府信息公开年报的 JSON 文档：嵌套超过 64 层，不是年报文档
+        """
         if isinstance(data, (str, bytes)):
             data = parse_json(data, path)
         if not isinstance(data, Mapping):
@@ -90,7 +139,22 @@ class Report:
 
     @classmethod
     def load(cls, path: str | Path) -> Report:
-        """Reads a report's JSON file (bounded: see ``jsontext``). Raises a ``GaipError`` for anything else."""
+        """Reads a report's JSON file.
+
+        Args:
+            path: the ``.json`` file.
+
+        Returns:
+            The report (see ``from_json``).
+
+        Raises:
+            GaipError: ``E_FILE_NOT_FOUND`` if it cannot be read (or is not a regular file), ``E_JSON_TOO_LARGE``
+                over 16 MB, or whatever ``from_json`` raises.
+
+        Example:
+            >>> Report.load("examples/huaian-2024.json").year
+            2024
+        """
         return cls.from_json(read_json_bytes(path), path=str(path))
 
     # ------------------------------------------------------------------ output
@@ -119,7 +183,7 @@ class Report:
 
     def to_json(self, **extra: Any) -> str:
         """The canonical JSON text: UTF-8, Chinese unescaped, keys in format order."""
-        return json.dumps({**self.to_dict(), **extra}, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps({**self.to_dict(), **extra}, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
     def save(self, path: str | Path, **extra: Any) -> None:
         """Writes the canonical JSON (UTF-8, Chinese unescaped) atomically."""
@@ -133,6 +197,27 @@ class Report:
 
     def value(self, code: str) -> Figure:
         return self.figures.get(code)
+
+    def to_frame(self) -> pandas.DataFrame:
+        """Every figure cell as a pandas DataFrame, the rows the bulk tidy table has for this report.
+
+        Returns:
+            One row per figure cell in the edition's order, columns ``table``, ``row``, ``column``, ``code``,
+            ``label`` (categoricals) and ``value`` (float; NaN where the cell is blank or holds text).
+
+        Raises:
+            ImportError: if pandas is not installed.
+
+        Example:
+            >>> frame = Report.load("examples/huaian-2024.json").to_frame()
+            >>> float(frame.set_index("code").loc["s3.new.natural", "value"])
+            3001.0
+            >>> list(frame.columns)
+            ['table', 'row', 'column', 'code', 'label', 'value']
+        """
+        from .frames import report_frame
+
+        return report_frame(self)
 
 
 AGENCY_KEYS = ("name", "level", "region_code", "contact")

@@ -47,7 +47,27 @@ def run_rules(report: Report, previous: Report | None = None, rules: Iterable[st
 
 
 def validate(report: Report, previous: Report | None = None, rules: Iterable[str] | None = None) -> ValidationReport:
-    """Every finding of ``report``: errors first, then warnings, each in rule order."""
+    """Every finding of ``report``: errors first, then warnings, each in rule order.
+
+    Args:
+        report: the report to check.
+        previous: last year's report of the same agency, for the cross-year rules (R5–R8; X1, X2 say when it does
+            not fit).
+        rules: only these rule ids (default: every rule of ``gaip_xl.rules.CATALOG``).
+
+    Returns:
+        A ``ValidationReport``: ``valid`` (no error), ``errors``, ``warnings``, ``stats``, ``findings``.
+
+    Raises:
+        Nothing for any report: whatever a report holds is a finding, never an exception.
+
+    Example:
+        >>> from gaip_xl import Report, validate
+        >>> report = Report.load("examples/huaian-2024.json")
+        >>> report.figures["s3.new.natural"] = "3001件"
+        >>> [(f.rule, f.cells[0].code) for f in validate(report).errors]
+        [('V1', 's3.new.natural')]
+    """
     order = {spec.id: i for i, spec in enumerate(CATALOG)}
     findings = sorted(run_rules(report, previous, rules), key=lambda f: (f.severity.value != "error", order[f.rule]))
     return ValidationReport(findings)

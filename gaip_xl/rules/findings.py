@@ -6,9 +6,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..format import EDITIONS, Edition, layout_for
+
+if TYPE_CHECKING:
+    import pandas
 
 
 class Severity(StrEnum):
@@ -80,7 +83,18 @@ class Finding:
 
 @dataclass
 class ValidationReport:
-    """Every finding of one report, frictionless-style: ``valid``, ``stats``, ``findings`` and ``flatten()``."""
+    """Every finding of one report, frictionless-style: ``valid``, ``stats``, ``findings`` and ``flatten()``.
+
+    Attributes:
+        findings: errors first, then warnings, each in rule order; each names its rule, severity, Chinese message,
+            every cell involved, and the expected and actual values.
+
+    Example:
+        >>> from gaip_xl import Report, validate
+        >>> result = validate(Report.load("examples/huaian-2024.json"))
+        >>> result.valid, result.stats
+        (True, {'errors': 0, 'warnings': 0, 'by_rule': {}})
+    """
 
     findings: list[Finding] = field(default_factory=list)
 
@@ -120,3 +134,28 @@ class ValidationReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"valid": self.valid, **self.stats, "findings": [f.to_dict() for f in self.findings]}
+
+    def to_frame(self) -> pandas.DataFrame:
+        """The findings as a pandas DataFrame.
+
+        Returns:
+            One row per finding, columns ``rule``, ``severity`` (categoricals), ``title``, ``message``, ``codes``
+            (the cell codes it names, a list), ``cells`` (where a clerk finds them, "'sheet'!A1", a list),
+            ``expected``, ``actual``, ``difference``. For one row per finding and cell use ``flatten()``.
+
+        Raises:
+            ImportError: if pandas is not installed.
+
+        Example:
+            >>> from gaip_xl import Report, validate
+            >>> report = Report.load("examples/huaian-2024.json")
+            >>> report.figures["s3.new.natural"] += 1
+            >>> frame = validate(report).to_frame()
+            >>> frame.loc[0, ["rule", "severity"]].tolist(), int(frame.loc[0, "difference"])
+            (['R1', 'error'], -1)
+            >>> frame.loc[0, "codes"][:2]
+            ['s3.new.natural', 's3.carried_in.natural']
+        """
+        from ..report.frames import findings_frame
+
+        return findings_frame(self)
