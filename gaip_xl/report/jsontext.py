@@ -36,7 +36,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _encoding_guess(raw: bytes) -> str:
-    if b"\x00" in raw[:64]:
+    if b"\x00" in raw:
         return "疑似 UTF-16 或 UTF-32 编码且没有字节顺序标记"
     try:
         raw.decode("gb18030")
@@ -48,6 +48,9 @@ def _encoding_guess(raw: bytes) -> str:
 def decode(raw: bytes, path: str | None = None) -> str:
     """The text of a JSON file: UTF-8 (a byte-order mark allowed), or UTF-16/UTF-32 with a byte-order mark."""
     encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    nul = raw.find(b"\x00") if encoding == "utf-8" else -1
+    if nul >= 0:  # JSON text never holds a NUL byte: UTF-16 or UTF-32 without a byte-order mark
+        raise JsonEncoding(path, detail=f"第 {nul + 1} 个字节起{_encoding_guess(raw)}")
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:

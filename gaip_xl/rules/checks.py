@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..format import LEVELS_THAT_MAKE_RULES, edition_for_year
+from ..report.limits import FIRST_YEAR, LAST_YEAR
 from .catalog import BLANK_NOTE, SPECS
 from .context import Context
 from .findings import CellRef, Finding
@@ -162,8 +163,8 @@ def overview_length(ctx: Context) -> Iterator[Finding]:
 @check("S3")
 def publication_date(ctx: Context) -> Iterator[Finding]:
     year, published = ctx.report.year, ctx.report.published_on
-    if year is None or not isinstance(published, str):
-        return
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR or not isinstance(published, str):
+        return  # J1 reports a year out of range
     try:
         date = dt.date.fromisoformat(published)
     except ValueError:
