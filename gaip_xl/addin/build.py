@@ -96,10 +96,10 @@ def _inside(folder: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def _class_module_type():  # type: ignore[no-untyped-def]
+def _class_module_type() -> type:
     from ms_ovba.Models.Entities.module_base import ModuleBase
 
-    class ClassModule(ModuleBase):  # type: ignore[misc]
+    class ClassModule(ModuleBase):
         """A class module: stored like a document module (MODULETYPE 0x0022), listed as "Class=" in PROJECT."""
 
         def __init__(self, name: str) -> None:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from importlib import import_module
 from importlib.util import find_spec
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..errors import GaipError
 from .output import Output
@@ -23,7 +23,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors through our streams, in Chinese, with exit code 2."""
 
-    def __init__(self, *args, out: Output | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, out: Output | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._out = out
 
@@ -45,9 +45,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if find_spec(module_name) is None:  # a command whose module is not part of this build yet
             continue
         module = import_module(module_name)
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.add_arguments(command)
-        command.set_defaults(handler=module.main)
+        command_parser = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(handler=module.main)
     return parser
 
 
