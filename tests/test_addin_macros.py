@@ -11,7 +11,7 @@ import pytest
 from addin_helpers import actions, filled_template, remote_book, xw_remote  # noqa: F401
 from builders import load_case
 
-MACROS = Path(__file__).resolve().parents[1] / "macros"
+MACROS = Path(__file__).resolve().parents[1] / "gaip_xl" / "addin" / "macros"
 CUSTOM_UI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 
 

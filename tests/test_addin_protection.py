@@ -20,18 +20,18 @@ class FakeCom:
         self.name, self.log, self.locked, self.password, self.fail_protect = name, log, locked, password, fail_protect
 
     @property
-    def ProtectContents(self) -> bool:  # noqa: N802
+    def ProtectContents(self) -> bool:
         return self.locked
 
     ProtectStructure = ProtectContents
 
-    def Unprotect(self, password: str) -> None:  # noqa: N802
+    def Unprotect(self, password: str) -> None:
         if password != self.password:
             raise RuntimeError("(-2147352567, 'Exception occurred.', 'The password you supplied is not correct.')")
         self.locked = False
         self.log.append(("unprotect", self.name))
 
-    def Protect(self, **options) -> None:  # noqa: N802
+    def Protect(self, **options) -> None:
         if self.fail_protect:
             raise RuntimeError("protect failed")
         self.locked = True

@@ -54,7 +54,7 @@ def copy_corpus(folder: Path, *names: str) -> None:
 
 
 class _GbkName(zipfile.ZipInfo):
-    def _encodeFilenameFlags(self):  # noqa: N802  (zipfile's own name)
+    def _encodeFilenameFlags(self):  # zipfile's own name
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 

@@ -1,4 +1,4 @@
-"""Builds the ``.xlam`` add-in from the sources in ``macros/``, with Python only (no Excel needed).
+"""Builds the ``.xlam`` add-in from the sources in ``gaip_xl/addin/macros/``, with Python only (no Excel needed).
 
 The package holds: the workbook part with the add-in content type, a hidden config sheet ``gaip_xl.conf`` (xlwings
 reads "UDF Modules" from it), the ribbon (``customUI/customUI.xml`` under the 2006 relationship type, the one
@@ -8,6 +8,9 @@ friends, bound to the *active* workbook, with the project name set to ``gaip_xl`
 
 ms-ovba writes source-only VBA (no compiled p-code): Excel compiles it when the add-in is first loaded. Its
 compressor is replaced by ``ovba.compress`` (see there why).
+
+The sources are package data, read through ``importlib.resources``, so a wheel install builds the add-in as a
+checkout does; a folder given instead (``--macros DIR``) is read the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -32,7 +37,7 @@ PROJECT_NAME = "gaip_xl"  # xlwings' PROJECT_NAME: config sheet "gaip_xl.conf", 
 CONFIG_SHEET = f"{PROJECT_NAME}.conf"
 UDF_MODULE = "gaip_xl.addin.udfs"
 CONFIG = (("UDF Modules", UDF_MODULE),)
-MACROS = Path(__file__).resolve().parents[2] / "macros"  # the sources, in a checkout of the repository
+MACROS: Traversable = resources.files("gaip_xl.addin") / "macros"  # the add-in's sources, shipped as package data
 CUSTOM_UI = "customUI.xml"
 
 REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -71,8 +76,9 @@ def xlwings_sources() -> list[VbaSource]:
     return [VbaSource(module_name(main), "module", main), VbaSource(module_name(dictionary), "class", dictionary)]
 
 
-def macro_sources(folder: Path = MACROS) -> list[VbaSource]:
-    files = sorted(folder.glob("*.bas"))
+def macro_sources(folder: Traversable = MACROS) -> list[VbaSource]:
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".bas") and f.is_file()), key=lambda f: f.name) \
+        if folder.is_dir() else []
     if not files:
         raise FileMissing(str(folder / "*.bas"))
     return [VbaSource(module_name(text), "module", text) for text in (f.read_text(encoding="ascii") for f in files)]
@@ -90,10 +96,10 @@ def _inside(folder: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def _class_module_type():  # type: ignore[no-untyped-def]
+def _class_module_type() -> type:
     from ms_ovba.Models.Entities.module_base import ModuleBase
 
-    class ClassModule(ModuleBase):  # type: ignore[misc]
+    class ClassModule(ModuleBase):
         """A class module: stored like a document module (MODULETYPE 0x0022), listed as "Class=" in PROJECT."""
 
         def __init__(self, name: str) -> None:
@@ -215,7 +221,7 @@ def _styles() -> str:
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
-def xlam_parts(folder: Path = MACROS) -> dict[str, bytes]:
+def xlam_parts(folder: Traversable = MACROS) -> dict[str, bytes]:
     custom_ui = folder / CUSTOM_UI
     if not custom_ui.is_file():
         raise FileMissing(str(custom_ui))
@@ -235,7 +241,7 @@ def xlam_parts(folder: Path = MACROS) -> dict[str, bytes]:
     return encoded
 
 
-def build_xlam(target: str | os.PathLike[str], folder: Path = MACROS) -> Path:
+def build_xlam(target: str | os.PathLike[str], folder: Traversable = MACROS) -> Path:
     """Writes the add-in to ``target`` (atomically) and returns its path."""
     parts = xlam_parts(folder)
     with tempfile.SpooledTemporaryFile() as buffer:

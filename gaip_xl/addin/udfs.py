@@ -88,7 +88,7 @@ def block_sized(rows: list[list[Any]]) -> list[list[Any]]:
 @xw.arg("s3", ndim=2, doc="“三、依申请公开”工作表，从 A1 起")
 @xw.arg("s4", ndim=2, doc="“四、复议诉讼”工作表，从 A1 起")
 @xw.arg("text", ndim=2, doc="“文字部分”工作表，从 A1 起")
-def GAIP_CHECK(edition: Any, info: Block, s2: Block, s3: Block, s4: Block, text: Block) -> list[list[Any]]:  # noqa: N802
+def GAIP_CHECK(edition: Any, info: Block, s2: Block, s3: Block, s4: Block, text: Block) -> list[list[Any]]:
     """按政府信息公开工作年度报告的全部规则校验本模板，列出每个问题（规则、单元格、说明），全部通过时显示“全部通过”。"""
     code = edition_code(edition)
     if code is None:
@@ -102,7 +102,7 @@ def GAIP_CHECK(edition: Any, info: Block, s2: Block, s3: Block, s4: Block, text:
 # ---------------------------------------------------------------------------- single identities
 def numbers(values: Iterable[Any]) -> list[float] | None:
     """Cell values as numbers, blanks as 0 (as the rules count them); None if any is text or a flag."""
-    found = []
+    found: list[float] = []
     for value in flatten(values):
         if value is None or value == "":
             found.append(0)
@@ -152,7 +152,7 @@ def balance_identity() -> Identity:
 @xw.func
 @xw.arg("total", doc="合计单元格")
 @xw.arg("parts", doc="各分项单元格或区域（空白按0计算）")
-def GAIP_SUMCHECK(total: Any, *parts: Any) -> Any:  # noqa: N802
+def GAIP_SUMCHECK(total: Any, *parts: Any) -> Any:
     """核对合计：合计等于各分项之和时显示“✓”，否则显示合计应有的数值。"""
     values = list(flatten(parts))
     identity = sum_identity(len(values))
@@ -165,7 +165,7 @@ def GAIP_SUMCHECK(total: Any, *parts: Any) -> Any:  # noqa: N802
 @xw.arg("carried_in", doc="二、上年结转政府信息公开申请数量")
 @xw.arg("total", doc="三、本年度办理结果（七）总计")
 @xw.arg("carried_out", doc="四、结转下年度继续办理")
-def GAIP_BALANCE(new: Any, carried_in: Any, total: Any, carried_out: Any) -> Any:  # noqa: N802
+def GAIP_BALANCE(new: Any, carried_in: Any, total: Any, carried_out: Any) -> Any:
     """核对第三部分的结转关系（一 + 二 = 三（七）总计 + 四）：成立时显示“✓”，否则显示“结转下年度继续办理”应有的数值。"""
     identity = balance_identity()
     new_term, in_term = identity.lhs

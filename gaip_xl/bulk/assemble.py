@@ -74,7 +74,8 @@ def assemble(journal: Journal, keys: Iterable[str], out_dir: Path, identity: Rol
     paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, SUMMARY_XLSX)]
     with ExitStack() as stack:
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]
-        streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:2]]
+        streams: list[IO[str]] = [stack.enter_context(open(t, "w", encoding="utf-8", newline=""))
+                                  for t in temporary[:2]]
         book = SummaryBook(temporary[2])
         _stream_findings(journal, summaries, streams, book)
         for stream in streams:
@@ -92,7 +93,8 @@ def _plan(summaries: SummaryRows, planner: Planner, counts: Counter[str]) -> tup
     """For each submission in input order, the number of the roll-up it counts in (``NOT_COUNTED``: none), and the
     roll-ups' (year, edition) by number; each entry is spooled to its roll-up's list as it goes. Counts the statuses
     too."""
-    membership, numbers = array("i"), {}  # numbers: (year, edition) → its number, in order of first appearance
+    membership = array("i")
+    numbers: dict[Key, int] = {}  # (year, edition) → its number, in order of first appearance
     for s in summaries:
         counts[s["status"]] += 1
         rollup = planner.consider(s)

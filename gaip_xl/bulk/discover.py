@@ -65,7 +65,7 @@ class SourceSpool:
     country's year (over 100,000 files) costs disk, not memory. Iterating reads the file once, in order."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115  (removed when closed or collected)
+        self._file = tempfile.TemporaryFile()  # removed when closed or collected
         self._count = 0
 
     def append(self, source: Source) -> None:

@@ -200,7 +200,7 @@ def _beside_main(connection: Any, parents_end: Any, prepare: Callable[[], Any] |
     if prepare is not None:
         try:
             prepare()
-        except Exception:  # noqa: BLE001  (only a head start: the work will meet the same problem and report it)
+        except Exception:  # only a head start: the work will meet the same problem and report it
             pass
     try:
         function, args = connection.recv()
@@ -208,11 +208,11 @@ def _beside_main(connection: Any, parents_end: Any, prepare: Callable[[], Any] |
         return  # closed without work: the run failed before its last steps
     try:
         outcome = _carried(function, *args)
-    except Exception as exc:  # noqa: BLE001  (raised in the parent, as a pool would)
+    except Exception as exc:  # raised in the parent, as a pool would
         outcome = exc
     try:
         connection.send(outcome)
-    except Exception as exc:  # noqa: BLE001  (an exception that cannot be pickled)
+    except Exception as exc:  # an exception that cannot be pickled
         connection.send(_Raised(OutputFailed, None, {"detail": f"{type(exc).__name__}: {exc}"}))
 
 
@@ -257,7 +257,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.DefaultContext | multiprocessing.context.ForkContext:
     # fork is fastest where it is safe (Linux; the parent runs no threads); elsewhere the platform's default.
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")

@@ -52,7 +52,7 @@ class Progress:
             self._bar = None
 
 
-def _bar(console, total: int):  # type: ignore[no-untyped-def]
+def _bar(console, total: int):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("转换与校验"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),

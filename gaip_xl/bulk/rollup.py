@@ -86,7 +86,7 @@ class _ReadSpool(EntrySpool):
 
     def __init__(self, name: str, counts: list[int]) -> None:
         self.name = name
-        self._file = open(name, "rb")  # noqa: SIM115  (closed when collected)
+        self._file = open(name, "rb")  # closed when collected
         self.counts = counts
 
 
@@ -173,7 +173,7 @@ class Rollup:
         report.text["overview"] = (f"本报告由{identity.name}汇总{self.included_count}份{self.year}年度"
                                    f"政府信息公开工作年度报告生成（{self.edition}年版格式），"
                                    f"所汇总报告的清单见 {self.stem}-reports.csv。")
-        report.figures = self.figures()
+        report.figures = dict(self.figures())
         return report
 
     def write(self, folder: Path, identity: RollupIdentity) -> list[Path]:

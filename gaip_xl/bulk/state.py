@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -89,12 +90,12 @@ class Journal:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._acquire_lock()
         if self.path.exists():
-            self._file = open(self.path, "r+b")  # noqa: SIM115  (kept open for the whole run)
+            self._file = open(self.path, "r+b")  # kept open for the whole run
             end = self._scan()
             self._file.seek(end)
             self._file.truncate()
         else:
-            self._file = open(self.path, "w+b")  # noqa: SIM115
+            self._file = open(self.path, "w+b")
             self._file.write(self.header)
             self._file.flush()
         return self
@@ -199,7 +200,7 @@ class Journal:
                 target.write(self._file.readline())
         self._file.close()
         os.replace(temporary, self.path)
-        self._file = open(self.path, "r+b")  # noqa: SIM115
+        self._file = open(self.path, "r+b")
         self._index.executescript("DROP TABLE line; ALTER TABLE kept RENAME TO line;")
 
     @property
@@ -210,9 +211,9 @@ class Journal:
 
     # ------------------------------------------------------------------ one run per output folder
     def _acquire_lock(self) -> None:
-        lock = open(self.folder / "lock", "a+b")  # noqa: SIM115
+        lock = open(self.folder / "lock", "a+b")
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 lock.seek(0)
@@ -299,7 +300,7 @@ class SummaryRows(Sequence[dict[str, Any]]):
     parses the row again; iterating reads the file once, in order."""
 
     def __init__(self, journal: Journal, keys: Iterable[str]) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the rows; removed when closed)
+        self._file = tempfile.TemporaryFile()  # lives as long as the rows; removed when closed
         self._offsets = array("q")
         self.journal_offsets = array("q")  # where each row's journal line starts: its details are read from there
         for key in keys:

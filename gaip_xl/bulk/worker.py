@@ -61,7 +61,7 @@ def process(job: Job) -> Record:
         raise OutputUnwritable(str(exc)) from None
     except GaipError as exc:
         return unreadable(job.id, job.key, exc)
-    except Exception as exc:  # noqa: BLE001  (one bad file never stops the batch; the code says what happened)
+    except Exception as exc:  # one bad file never stops the batch; the code says what happened
         return unreadable(job.id, job.key, InternalError(job.id, detail=f"{type(exc).__name__}: {exc}"))
 
 

@@ -17,7 +17,7 @@ import traceback
 from contextlib import redirect_stdout
 from importlib import import_module
 from importlib.util import find_spec
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..errors import GaipError, ProgramError
 from .output import GuardedStream, Output
@@ -30,7 +30,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors through our streams, in Chinese, with exit code 2."""
 
-    def __init__(self, *args, out: Output | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, out: Output | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._out = out
 

@@ -153,10 +153,10 @@ def _cache_key(workbook: bytes, rels: bytes) -> tuple[bytes, ...] | None:
         if len(starts) > 1 or (tag == b"sheets" and not starts):
             return None
         if starts:
-            end = _BLOCK_ENDS[tag].search(workbook, starts[0].start())
-            if end is None:
+            close = _BLOCK_ENDS[tag].search(workbook, starts[0].start())
+            if close is None:
                 return None
-            blocks.append((starts[0].start(), end.end()))
+            blocks.append((starts[0].start(), close.end()))
     blocks.sort()
     # the XML declaration exactly (its encoding decides what the blocks' bytes say), then structure and blocks
     declaration = workbook[:workbook.find(b"?>") + 2] if workbook.startswith((b"<?xml", b"\xef\xbb\xbf<?xml")) else b""

@@ -52,12 +52,12 @@ def _name_rows(layout: Layout) -> tuple[tuple[str, str, str, Pos], ...]:
 
 
 @cache
-def _edition_rows(edition: str) -> tuple[tuple, tuple]:  # type: ignore[type-arg]
+def _edition_rows(edition: str) -> tuple[tuple, tuple]:
     layout = layout_for(edition)
     return _label_rows(layout), _name_rows(layout)
 
 
-def _expected(layout: Layout) -> tuple[tuple, tuple]:  # type: ignore[type-arg]
+def _expected(layout: Layout) -> tuple[tuple, tuple]:
     """Both lists, computed once per process for an edition's own layout."""
     if layout is layout_for(layout.edition.code):
         return _edition_rows(layout.edition.code)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..format import EDITIONS, INFO_FIELDS, Edition, FieldKind
@@ -77,12 +77,13 @@ def _figure(value: Any) -> Any:
     return value
 
 
-_FACT_READERS = {FieldKind.YEAR: _year, FieldKind.DATE: _date}
+_TEXT_READERS: dict[FieldKind, Callable[[Any], str | None]] = {FieldKind.DATE: _date}  # the year is read apart
 
 
 def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Report:
     ed = EDITIONS[edition] if isinstance(edition, str) else edition
-    facts: dict[str, Any] = {f.code: _FACT_READERS.get(f.kind, _text)(values.get(f.code)) for f in INFO_FIELDS}
+    facts = {f.code: _TEXT_READERS.get(f.kind, _text)(values.get(f.code))
+             for f in INFO_FIELDS if f.kind is not FieldKind.YEAR}
     figures: dict[str, Any] = {}
     for code in ed.cell_codes:  # _figure inlined for the common kinds: ~200 cells per report, in every reader
         value: Any = values.get(code)
@@ -100,7 +101,7 @@ def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Rep
             if value is None:
                 continue
         figures[code] = value
-    year = facts["year"]
+    year = _year(values.get("year"))
     report = Report(
         edition=ed,
         year=year if isinstance(year, int) else None,

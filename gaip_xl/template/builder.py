@@ -64,7 +64,7 @@ def build_template(edition: str = "2021") -> Workbook:
         raise UnknownEdition(detail=f"没有“{edition}”版格式")
     layout = layout_for(edition)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the sheet a new workbook starts with
     sheets = {name: workbook.create_sheet(name) for name in layout.sheets}
     labels = all_labels(edition)
     _write_labels(sheets, labels)

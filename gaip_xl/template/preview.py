@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
@@ -19,6 +20,9 @@ from ..format.layout import META_EDITION, SHEET_FOR_SECTION, SHEET_INFO, SHEET_T
 from .builder import save_template
 from .libreoffice import convert, render_png
 from .summary import findings_block
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 FINDINGS_SHOWN = 4  # rows of the findings block in the picture of 基本情况
 
@@ -66,6 +70,14 @@ def render_sheets(workbook: Path, outdir: Path, prefix: str, resolution: int = 8
     return result
 
 
+def _add(report: Report, code: str, amount: int) -> None:
+    """Breaks a total of the example on purpose (blank counts as 0)."""
+    value = report.figures.get(code) or 0
+    if not isinstance(value, int | float):
+        raise ValueError(f"{code}: not a figure")
+    report.figures[code] = value + amount
+
+
 def _keep(rendered: dict[str, Path], sheets: set[str]) -> None:
     for sheet, path in rendered.items():
         if sheet not in sheets:
@@ -83,8 +95,8 @@ def main(argv: list[str]) -> int:
         _keep(render_sheets(blank, outdir, "template"), set(SHEET_SLUGS) - {SHEET_TEXT})
         # The bundled example with one broken total: the self-check at work.
         report = Report.load(Path(__file__).parents[2] / "examples" / "huaian-2024.json")
-        report.figures["s3.total.natural"] += 10
-        report.figures["s4.review.total"] = (report.figures.get("s4.review.total") or 0) + 1
+        _add(report, "s3.total.natural", 10)
+        _add(report, "s4.review.total", 1)
         broken = Path(work) / "template-check.xlsx"
         write_workbook(report, broken)
         _keep(render_sheets(broken, outdir, "template-check"), {SHEET_INFO, SHEET_FOR_SECTION["三"]})

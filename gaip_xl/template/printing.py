@@ -26,7 +26,9 @@ def freeze_and_print(sheet: Worksheet, layout: Layout, widths: dict[int, float])
     width = sum(widths.get(c, 8.43) for c in range(1, last_col + 1))
     setup.orientation = "landscape" if width > LANDSCAPE_FROM else "portrait"
     setup.fitToWidth, setup.fitToHeight = 1, 0
+    assert sheet.sheet_properties.pageSetUpPr is not None  # openpyxl creates it with the sheet
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
+    assert sheet.oddFooter is not None and sheet.oddFooter.center is not None  # openpyxl creates both
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Literal
 
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,7 +29,11 @@ def _serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
-def _rule(kind: str, prompt_title: str, prompt: str, error: str, operator: str | None = None,
+_Kind = Literal["whole", "decimal", "list", "date", "textLength"]
+_Operator = Literal["between", "equal", "greaterThanOrEqual", "lessThanOrEqual"]
+
+
+def _rule(kind: _Kind, prompt_title: str, prompt: str, error: str, operator: _Operator | None = None,
           formula1: str | None = None, formula2: str | None = None) -> DataValidation:
     rule = DataValidation(type=kind, operator=operator, formula1=formula1, formula2=formula2, allow_blank=True,
                           showInputMessage=True, showErrorMessage=True, errorStyle="stop")
