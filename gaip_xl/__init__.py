@@ -33,5 +33,15 @@ def write_workbook(report: Report, path: str | Path) -> None:
     write(report, path)
 
 
-__all__ = ["Report", "ValidationReport", "__version__", "load_report", "read_workbook", "schema_for", "validate",
-           "write_workbook"]
+def __getattr__(name: str) -> object:
+    """``gaip_xl.publish(report, path, format=...)``: the publishing package (a callable module), imported on first
+    use so that ``import gaip_xl`` stays light."""
+    if name == "publish":
+        from importlib import import_module
+
+        return import_module(".publish", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Report", "ValidationReport", "__version__", "load_report", "publish", "read_workbook", "schema_for",
+           "validate", "write_workbook"]

@@ -198,3 +198,18 @@ class OutputInUse(GaipError):
     code = "E_OUTPUT_IN_USE"
     title = "输出目录正被使用"
     template = "另一个 gaip-xl bulk 正在向该目录写出结果，请等它结束后再运行"
+
+
+# ---------------------------------------------------------------------------- publishing (gaip_xl.publish)
+class ReportHasErrors(GaipError):
+    code = "E_REPORT_HAS_ERRORS"
+    title = "年报有错误，未生成"
+    template = ("年报有 {errors} 个错误，为免发布错误的数字，未生成年报：请先改正"
+                "（确认无误仍要生成时，命令行加 --force）")
+
+
+class NeedsLibreOffice(GaipError):
+    code = "E_NEEDS_LIBREOFFICE"
+    title = "需要LibreOffice"
+    template = ("生成 PDF 需要 LibreOffice（soffice），本机未找到：请安装 LibreOffice，"
+                "或改为生成 .docx 后用 Word/WPS 另存为 PDF")
