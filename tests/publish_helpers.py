@@ -78,8 +78,8 @@ def docx_tables(data: bytes) -> list[Grid]:
     for table in document.tables:
         elements: list = []  # each distinct <w:tc>, kept alive so that lxml hands back the same proxy
         texts, origins = [], []
-        for r in range(len(table.rows)):
-            cells = [table.cell(r, c) for c in range(len(table.columns))]
+        for word_row in table.rows:
+            cells = word_row.cells  # one per grid column, a merged cell repeated (python-docx resolves vMerge)
             texts.append([cell.text for cell in cells])
             row = []
             for cell in cells:

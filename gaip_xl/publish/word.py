@@ -24,8 +24,9 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 from docx.styles.style import BaseStyle
 from docx.table import Table as WordTable
+from docx.table import _Cell
 
-from ..format.grid import GridKind, TableGrid
+from ..format.grid import GridCell, GridKind, TableGrid
 from ..report import Report
 from .content import Document, PrintedTable, clean, document_of
 
@@ -171,6 +172,21 @@ def _row_properties(table: WordTable, header_rows: int) -> None:
             properties.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
 
 
+def _merge(tcs: list[list[Any]], grid: GridCell, widths: Sequence[int]) -> None:
+    """Merges a cell's rectangle as Word itself writes it: in each of its rows the first <w:tc> spans the columns
+    (``w:gridSpan``; the others are removed) and, when it spans rows, ``w:vMerge`` restarts in the first row and
+    continues below."""
+    for r in range(grid.row, grid.row + grid.rowspan):
+        first = tcs[r][grid.col]
+        for c in range(grid.col + 1, grid.col + grid.colspan):
+            first.getparent().remove(tcs[r][c])
+        if grid.colspan > 1:
+            first.grid_span = grid.colspan
+        if grid.rowspan > 1:
+            first.vMerge = "restart" if r == grid.row else "continue"
+        first.width = Emu(sum(widths[grid.col: grid.col + grid.colspan]))
+
+
 def _add_table(document: WordDocument, printed: PrintedTable) -> None:
     grid = printed.grid
     table = document.add_table(rows=grid.rows, cols=grid.cols)
@@ -178,18 +194,20 @@ def _add_table(document: WordDocument, printed: PrintedTable) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = column_widths(grid)
     _table_properties(table, widths)
-    for row in printed.rows:  # merge first: python-docx moves text when it merges
-        for cell in row:
-            g = cell.grid
-            if g.rowspan > 1 or g.colspan > 1:
-                table.cell(g.row, g.col).merge(table.cell(g.row + g.rowspan - 1, g.col + g.colspan - 1))
+    # Every grid position's <w:tc> as created, before merging removes some (python-docx's own cell lookup resolves
+    # the whole table on every call, which makes a table of 300 cells take seconds).
+    tcs = [list(row._tr.tc_lst) for row in table.rows]
+    # The style id set directly: python-docx's Paragraph.style walks every style of the document on each call.
+    style_id = document.styles[TABLE_STYLE].style_id
     for row in printed.rows:
         for cell in row:
             g = cell.grid
-            target = table.cell(g.row, g.col)
+            if g.rowspan > 1 or g.colspan > 1:
+                _merge(tcs, g, widths)
+            target = _Cell(tcs[g.row][g.col], table)
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = target.paragraphs[0]
-            paragraph.style = document.styles[TABLE_STYLE]
+            paragraph._p.style = style_id
             if g.kind is GridKind.ROW and g.rowspan == 1:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
             if cell.text:
