@@ -54,6 +54,24 @@ def figure_text(value: Figure) -> str:
     return clean(_BREAKS.sub(" ", str(value)))  # a one-line cell: a break in a typed value becomes a space
 
 
+# Column widths, in millimetres of an A4 page's text width: section 三's outer row-label groups narrow (三、本年度办理
+# 结果 then prints one character a line, as in the notice), its row labels wide, a figure column wide enough for six
+# digits; tables without grouped row labels share the width equally.
+TEXT_WIDTH_MM = 160
+GROUP_LABEL_WIDTHS_MM = (8, 17)
+NARROW_FIGURE_WIDTH_MM = 14
+
+
+def column_widths_mm(grid: TableGrid) -> list[float]:
+    figure_cols = {c.col for c in grid.cells if c.kind is GridKind.FIGURE}
+    label_cols = grid.cols - len(figure_cols)
+    if label_cols <= 1:
+        return [TEXT_WIDTH_MM / grid.cols] * grid.cols
+    groups = list(GROUP_LABEL_WIDTHS_MM[: label_cols - 1])
+    labels = TEXT_WIDTH_MM - sum(groups) - NARROW_FIGURE_WIDTH_MM * len(figure_cols)
+    return [*groups, labels, *[NARROW_FIGURE_WIDTH_MM] * len(figure_cols)]
+
+
 @dataclass(frozen=True)
 class PrintedCell:
     """One cell of a printed table: a label or a figure, with its spans."""

@@ -13,14 +13,14 @@ from html import escape
 
 from .. import __version__
 from ..report import Report
-from .content import Document, PrintedCell, PrintedTable, Section, document_of
+from .content import Document, PrintedCell, PrintedTable, Section, column_widths_mm, document_of
 
 FONT = "font-family:FangSong,仿宋,STFangsong,serif;"
 TABLE_FONT = "font-family:SimSun,宋体,STSong,serif;font-size:10.5pt;"
 STYLE_TITLE = "text-align:center;font-size:22pt;font-weight:bold;margin:0.8em 0;"
 STYLE_HEADING = "font-family:SimHei,黑体,sans-serif;font-size:16pt;font-weight:bold;margin:1em 0 0.5em 0;"
 STYLE_PARAGRAPH = "font-size:16pt;line-height:1.6;margin:0;"
-STYLE_TABLE = "border-collapse:collapse;width:100%;margin:0.5em 0 1em 0;" + TABLE_FONT
+STYLE_TABLE = "border-collapse:collapse;table-layout:fixed;width:100%;margin:0.5em 0 1em 0;" + TABLE_FONT
 STYLE_CELL = "border:1px solid #000;padding:2px 4px;vertical-align:middle;"
 ALIGN = {True: "text-align:center;", False: "text-align:left;"}
 
@@ -51,7 +51,9 @@ def _cell(cell: PrintedCell, in_header: bool) -> str:
 
 def _table(table: PrintedTable) -> list[str]:
     lines = [f'<table border="1" cellspacing="0" cellpadding="4"'
-             f'{_attrs(data_table=table.grid.table.code)} style="{STYLE_TABLE}">']
+             f'{_attrs(data_table=table.grid.table.code)} style="{STYLE_TABLE}">', "<colgroup>"]
+    widths = column_widths_mm(table.grid)
+    lines += [f'<col style="width:{100 * w / sum(widths):.2f}%">' for w in widths] + ["</colgroup>"]
     for index, row in enumerate(table.rows):
         in_header = index < table.header_rows
         if index == 0:

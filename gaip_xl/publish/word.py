@@ -28,18 +28,14 @@ from docx.table import _Cell
 
 from ..format.grid import GridCell, GridKind, TableGrid
 from ..report import Report
-from .content import Document, PrintedTable, clean, document_of
+from .content import TEXT_WIDTH_MM, Document, PrintedTable, clean, column_widths_mm, document_of
 
 LATIN = "Times New Roman"
 FANGSONG, SONGTI, HEITI = "仿宋", "宋体", "黑体"
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_SIDE = Mm(30), Mm(28), Mm(25)
-TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE
+MARGIN_TOP, MARGIN_BOTTOM = Mm(30), Mm(28)
+MARGIN_SIDE = Mm((210 - TEXT_WIDTH_MM) / 2)
 BODY_SIZE, TABLE_SIZE, TITLE_SIZE = Pt(16), Pt(10.5), Pt(22)  # 三号, 五号, 二号
-# Section 三's label columns: the outer groups narrow (三、本年度办理结果 then prints one character a line, as in the
-# notice), the row labels wide; a figure column of a table with many of them.
-GROUP_LABEL_WIDTHS = (Mm(8), Mm(17))
-NARROW_FIGURE_WIDTH = Mm(14)  # six digits at 五号
 CELL_MARGIN = Mm(1)  # left and right, inside every cell
 TABLE_STYLE = "Gaip Table Text"
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -122,15 +118,7 @@ def _set_up_page(document: WordDocument) -> None:
 
 # ---------------------------------------------------------------------------- tables
 def column_widths(grid: TableGrid) -> list[Emu]:
-    """Equal columns, except a table with grouped row labels (section 三): narrow groups, wide labels, narrow
-    figures. Section 四 (no label columns) and section 二 (one) share the text width equally."""
-    figure_cols = {c.col for c in grid.cells if c.kind is GridKind.FIGURE}
-    label_cols = grid.cols - len(figure_cols)
-    if label_cols <= 1:
-        return [Emu(TEXT_WIDTH // grid.cols)] * grid.cols
-    groups = list(GROUP_LABEL_WIDTHS[: label_cols - 1])
-    labels = TEXT_WIDTH - sum(groups) - NARROW_FIGURE_WIDTH * len(figure_cols)
-    return [Emu(w) for w in (*groups, labels, *[NARROW_FIGURE_WIDTH] * len(figure_cols))]
+    return [Emu(Mm(w)) for w in column_widths_mm(grid)]
 
 
 def _table_properties(table: WordTable, widths: Sequence[int]) -> None:
