@@ -37,10 +37,13 @@ _LAZY = {"run_bulk": "gaip_xl.bulk", "tidy_frame": "gaip_xl.bulk"}  # bulk impor
 
 
 def __getattr__(name: str) -> Any:
-    """``run_bulk`` and ``tidy_frame`` from ``gaip_xl.bulk``, imported when first asked for."""
-    if name in _LAZY:
-        from importlib import import_module
+    """``run_bulk`` and ``tidy_frame`` from ``gaip_xl.bulk``, and ``publish`` (a callable module:
+    ``gaip_xl.publish(report, path, format=...)``), imported when first asked for."""
+    from importlib import import_module
 
+    if name == "publish":
+        return import_module(".publish", __name__)
+    if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
@@ -102,5 +105,5 @@ def write_workbook(report: Report, path: str | Path) -> None:
     write(report, path)
 
 
-__all__ = ["Report", "ValidationReport", "__version__", "load_report", "read_workbook", "run_bulk", "schema_for",
-           "tidy_frame", "validate", "write_workbook"]
+__all__ = ["Report", "ValidationReport", "__version__", "load_report", "publish", "read_workbook", "run_bulk",
+           "schema_for", "tidy_frame", "validate", "write_workbook"]

@@ -219,3 +219,17 @@ class ProgramError(GaipError):
     code = "E_INTERNAL"
     title = "程序内部错误"
     template = "程序内部错误（{detail}）：请把所用的文件和这条信息发给维护人员；加 --debug 可显示详细的出错位置"
+
+# ---------------------------------------------------------------------------- publishing (gaip_xl.publish)
+class ReportHasErrors(GaipError):
+    code = "E_REPORT_HAS_ERRORS"
+    title = "年报有错误，未生成"
+    template = ("年报有 {errors} 个错误，为免发布错误的数字，未生成年报：请先改正"
+                "（确认无误仍要生成时，命令行加 --force）")
+
+
+class NeedsLibreOffice(GaipError):
+    code = "E_NEEDS_LIBREOFFICE"
+    title = "需要LibreOffice"
+    template = ("生成 PDF 需要 LibreOffice（soffice），本机未找到：请安装 LibreOffice，"
+                "或改为生成 .docx 后用 Word/WPS 另存为 PDF")

@@ -16,12 +16,13 @@ from typing import Any
 
 from ..atomic import write_text
 from ..cli.validate import summary_line
-from ..errors import EditionMismatch, GaipError, UnsavedWorkbook
+from ..errors import EditionMismatch, GaipError, ReportHasErrors, UnsavedWorkbook
 from ..excel.document import document_text
 from ..excel.reader import Source
 from ..format import INFO_FIELDS, FieldKind
 from ..format.layout import META_VERSION
 from ..loaders import load_report
+from ..publish import check_publishable, write_report
 from ..report import Report, values_from_report
 from ..rules import Identity, ValidationReport, identities, validate
 from .book import TemplateBook
@@ -166,6 +167,27 @@ def choose_json(book: Any) -> Path | None:
     return chosen if shown_dialog else json_beside(book)
 
 
+# ---------------------------------------------------------------------------- 生成年报
+PUBLISHED_FORMATS = ("docx", "html")
+
+
+def publish_book(book: Any) -> list[Path]:
+    """Writes the published report (Word file and web page) beside the workbook, as ``gaip-xl publish`` does;
+    a report with errors is not published (the clerk is sent to 校验), warnings are mentioned."""
+    tb = TemplateBook.of(book)
+    base = json_beside(book)
+    report = tb.report()
+    try:
+        result = check_publishable(report)
+    except ReportHasErrors as exc:
+        alert(book, f"未生成年报：{summary_line(exc.result)}。请先点「校验」查看并改正。")  # type: ignore[attr-defined]
+        return []
+    written = [write_report(report, base.with_suffix(f".{f}"), f) for f in PUBLISHED_FORMATS]
+    note = f"（有 {len(result.warnings)} 个警告，可点「校验」查看）" if result.warnings else ""
+    alert(book, "已生成年报：" + "、".join(str(p) for p in written) + note)
+    return written
+
+
 # ---------------------------------------------------------------------------- called from VBA
 def run_on_caller(button: Callable[[Any], Any]) -> None:
     """Runs ``button`` on the workbook that called RunPython; a problem becomes a message box in Chinese."""
@@ -196,3 +218,7 @@ def export_json_caller() -> None:
 
 def import_json_caller() -> None:
     run_on_caller(import_json_book)
+
+
+def publish_caller() -> None:
+    run_on_caller(publish_book)

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from ..errors import GaipError, ProgramError
 from .output import GuardedStream, Output
 
-COMMANDS = ("validate", "to-json", "to-xlsx", "template", "bulk", "addin", "schema", "rules")
+COMMANDS = ("validate", "to-json", "to-xlsx", "template", "bulk", "addin", "schema", "rules", "publish")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 

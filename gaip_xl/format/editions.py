@@ -20,6 +20,15 @@ SECTION_TITLES = {
     "六": "六、其他需要报告的事项",
 }
 
+# The report's own title follows the agency's name and the year: “淮安市人民政府2024年政府信息公开工作年度报告”.
+REPORT_TITLE = "政府信息公开工作年度报告"
+
+
+def report_title(agency: str | None, year: int | None) -> str:
+    """The title a published report carries; a missing name or year is left out rather than invented."""
+    return f"{agency or ''}{f'{year}年' if year is not None else ''}{REPORT_TITLE}"
+
+
 TEXT_PARTS = (
     TextPart("overview", SECTION_TITLES["一"]),
     TextPart("problems", SECTION_TITLES["五"]),

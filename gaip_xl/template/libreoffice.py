@@ -16,7 +16,8 @@ from pathlib import Path
 from ..errors import OutputFailed
 
 FONT_PAIRS = {"宋体": "Noto Serif CJK SC", "SimSun": "Noto Serif CJK SC",
-              "黑体": "Noto Sans CJK SC", "SimHei": "Noto Sans CJK SC"}
+              "黑体": "Noto Sans CJK SC", "SimHei": "Noto Sans CJK SC",
+              "仿宋": "Noto Serif CJK SC", "FangSong": "Noto Serif CJK SC"}  # 仿宋: the published .docx's prose
 TIMEOUT_SECONDS = 180
 
 

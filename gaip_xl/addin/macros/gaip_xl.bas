@@ -25,6 +25,10 @@ Sub GaipImportJson(control As IRibbonControl)
     RunPython "import gaip_xl.addin.buttons as b; b.import_json_caller()"
 End Sub
 
+Sub GaipPublish(control As IRibbonControl)
+    RunPython "import gaip_xl.addin.buttons as b; b.publish_caller()"
+End Sub
+
 Sub GaipRegisterFunctions(control As IRibbonControl)
     ' Windows only: writes the VBA wrappers of the worksheet functions (GAIP_CHECK, ...) into this add-in and
     ' keeps them. Needs "Trust access to the VBA project object model" (Trust Center, macro settings).
