@@ -70,7 +70,7 @@ def _command_name(arguments: list[str]) -> str | None:
 def _dispatch(arguments: list[str], out: Output) -> int:
     parser = build_parser(_command_name(arguments))  # a usage error or --help: every command
     try:
-        with redirect_stdout(out.stdout):  # type: ignore[type-var]  # --help through the guarded stream
+        with redirect_stdout(out.stdout):  # --help through the guarded stream
             args = parser.parse_args(arguments)
     except _UsageError as exc:
         out.error(f"[E_USAGE] 命令用法不对：{exc}\n{parser.format_usage()}")

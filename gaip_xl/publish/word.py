@@ -75,28 +75,28 @@ def _set_up_styles(document: WordDocument) -> None:
 
     normal = styles["Normal"]
     _plain(normal, FANGSONG, BODY_SIZE, False)
-    body = normal.paragraph_format  # type: ignore[attr-defined]
+    body = normal.paragraph_format
     body.first_line_indent = 2 * BODY_SIZE  # two characters, as official documents indent
     body.line_spacing_rule, body.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
     body.space_before = body.space_after = Pt(0)
 
     title = styles["Title"]
     _plain(title, SONGTI, TITLE_SIZE, True)
-    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
-    title.paragraph_format.first_line_indent = Pt(0)  # type: ignore[attr-defined]
-    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # type: ignore[attr-defined]
-    title.paragraph_format.space_after = Pt(18)  # type: ignore[attr-defined]
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.first_line_indent = Pt(0)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    title.paragraph_format.space_after = Pt(18)
 
     heading = styles["Heading 1"]
     _plain(heading, HEITI, BODY_SIZE, False)
-    heading.paragraph_format.first_line_indent = 2 * BODY_SIZE  # type: ignore[attr-defined]
-    heading.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
-    heading.paragraph_format.space_after = Pt(6)  # type: ignore[attr-defined]
+    heading.paragraph_format.first_line_indent = 2 * BODY_SIZE
+    heading.paragraph_format.space_before = Pt(6)
+    heading.paragraph_format.space_after = Pt(6)
 
     cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     _plain(cell, SONGTI, TABLE_SIZE, False)
-    fmt = cell.paragraph_format  # type: ignore[attr-defined]
+    fmt = cell.paragraph_format
     fmt.first_line_indent = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
