@@ -5,6 +5,7 @@ The public API: the format model (``gaip_xl.format``), ``Report`` and its JSON, 
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # openpyxl writes text as XML character references ("&#21512;") when lxml is importable and as UTF-8 otherwise; lxml
 # is a dependency (the importer parses HTML with it), and our workbooks must be the same bytes either way, stay
@@ -16,6 +17,9 @@ from .loaders import load_report
 from .report import Report, schema_for
 from .rules import ValidationReport, validate
 
+if TYPE_CHECKING:
+    from .importer import ImportResult
+
 __version__ = "0.1.0"
 
 
@@ -26,6 +30,15 @@ def read_workbook(path: str | Path) -> Report:
     return read(path)
 
 
+def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = None, year: int | None = None,
+                  level: str | None = None) -> "ImportResult":
+    """A published report (PDF, web page, Word/WPS, text) → ``ImportResult`` (see ``gaip_xl.importer``); imported on
+    first use, so the PDF and HTML parsers load only for documents."""
+    from .importer import import_report as run
+
+    return run(path_or_bytes, edition=edition, year=year, level=level)
+
+
 def write_workbook(report: Report, path: str | Path) -> None:
     """Fills a fresh template of the report's edition and saves it atomically as .xlsx (see ``gaip_xl.excel``)."""
     from .excel import write_workbook as write
@@ -33,5 +46,5 @@ def write_workbook(report: Report, path: str | Path) -> None:
     write(report, path)
 
 
-__all__ = ["Report", "ValidationReport", "__version__", "load_report", "read_workbook", "schema_for", "validate",
-           "write_workbook"]
+__all__ = ["Report", "ValidationReport", "__version__", "import_report", "load_report", "read_workbook", "schema_for",
+           "validate", "write_workbook"]

@@ -7,6 +7,7 @@ Each command is a module of this package with ``NAME``, ``HELP``, ``add_argument
 from __future__ import annotations
 
 import argparse
+import keyword
 import sys
 from importlib import import_module
 from importlib.util import find_spec
@@ -15,7 +16,7 @@ from typing import TextIO
 from ..errors import GaipError
 from .output import Output
 
-COMMANDS = ("validate", "to-json", "to-xlsx", "template", "bulk", "addin", "schema", "rules")
+COMMANDS = ("validate", "to-json", "to-xlsx", "import", "template", "bulk", "addin", "schema", "rules")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -42,6 +43,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name in COMMANDS if command not in COMMANDS else (command,):
         module_name = f"{__name__}.{name.replace('-', '_')}"
+        if keyword.iskeyword(name):  # "import": the module is import_.py
+            module_name += "_"
         if find_spec(module_name) is None:  # a command whose module is not part of this build yet
             continue
         module = import_module(module_name)

@@ -85,6 +85,10 @@ CATALOG: tuple[RuleSpec, ...] = (
              "所附上年报告的机关为“{previous_name}”，与本报告的“{name}”不同，请确认是同一机关", "上年报告的机关名称"),
     # ------------------------------------------------------------------ the document itself
     RuleSpec("J1", E, "文档结构不符", "{message}", "JSON Schema 规定的文档结构与基本情况"),
+    # ------------------------------------------------------------------ a report imported from a published document
+    RuleSpec("I1", E, "导入的表格不完整",
+             "{table}有{count}个单元格（{listed}）未能从所导入的文档中读出：{reason}；这些数字无法校验",
+             "从已发布文档导入时缺失、被截断或无法定位的表格单元格"),
 )
 
 SPECS: dict[str, RuleSpec] = {spec.id: spec for spec in CATALOG}
