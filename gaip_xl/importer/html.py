@@ -10,6 +10,7 @@ document itself (no billion laughs), and nothing is fetched.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..errors import DocumentUnreadable
@@ -30,7 +31,9 @@ def read_html(data: bytes, path: str | None = None) -> Document:
 
     text = decode(data, html=True)
     try:
-        root = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
+        with warnings.catch_warnings():  # Word's "o:p" tags: html5lib renames them for lxml and says so
+            warnings.simplefilter("ignore")
+            root = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
     except Exception as exc:  # html5lib repairs nearly anything; say so if it cannot
         raise DocumentUnreadable(path, detail=f"网页无法解析（{type(exc).__name__}）") from None
     reader = _Reader()

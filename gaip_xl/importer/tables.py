@@ -97,6 +97,13 @@ class TableWalker:
             for cells in grid.rows:
                 if any(c is not None and c.text.strip() for c in cells):
                     self._row(Row(cells, index, grid.aligned, grid.width))
+                elif self._blank_s4_row(cells):
+                    self._place_s4(Row(cells, index, grid.aligned, grid.width))
+
+    def _blank_s4_row(self, cells: list[SourceCell | None]) -> bool:
+        """Section 四's figure row left wholly blank, under its header: blank it stays (not a missing table)."""
+        return (self.context == "s4" and "s4" in self.headers and "s4.figures" not in self.placed
+                and sum(c is not None for c in cells) == S4_WIDTH)
 
     def _row(self, row: Row) -> None:
         labels = [row.cells[i] for i in row.label_cells]
@@ -198,9 +205,10 @@ class TableWalker:
         row_code = key.split(".", 1)[1]
         self.placed[key] = Placed(key, match, label, row)
         self.order.append(key)
-        self.pending = None if row.has_figures else self.placed[key]
+        label_only = not row.has_figures and all(c is None for c in row.cells[(row.label_cells or [-1])[-1] + 1:])
+        self.pending = self.placed[key] if label_only else None  # a label alone: its figures may be on the next line
         if not row.has_figures:
-            return  # a label alone: its figures may follow on the next line
+            return
         family = family_of(table)
         last_label = row.label_cells[-1] if row.label_cells else -1
         positions = self._positions(family, row, table)
@@ -358,12 +366,22 @@ class TableWalker:
 
 
 def _trim(cells: list[tuple[int, SourceCell]], wanted: int) -> list[tuple[int, SourceCell]]:
-    """Drops empty cells at the end, then at the start, while there are more cells than columns."""
-    cells = list(cells)
-    while len(cells) > wanted and not cells[-1][1].text.strip():
-        cells.pop()
-    while len(cells) > wanted and not cells[0][1].text.strip():
-        cells.pop(0)
+    """Drops the extra empty cells at the ends of a row that has more cells than columns, when which ones are extra is
+    certain: all the extras at one end, or every empty cell at both ends. Otherwise the row is left as it is (and
+    will not be placed by counting)."""
+    extra = len(cells) - wanted
+    if extra <= 0:
+        return cells
+    lead = next((i for i, (_, c) in enumerate(cells) if c.text.strip()), len(cells))
+    trail = next((i for i, (_, c) in enumerate(reversed(cells)) if c.text.strip()), len(cells))
+    if lead == len(cells):  # nothing but empty cells
+        return cells[:wanted]
+    if lead == 0 and trail >= extra:
+        return cells[:wanted]
+    if trail == 0 and lead >= extra:
+        return cells[extra:]
+    if lead + trail == extra:
+        return cells[lead:len(cells) - trail]
     return cells
 
 
