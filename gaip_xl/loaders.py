@@ -79,5 +79,5 @@ def load_report(path: str | Path) -> Report:
         return _load_workbook(path)
     if kind == "html" or (kind == "text" and _text_is_a_report(path)):
         return _import_document(path)
-    raise UnsupportedFile(str(path), detail=f"扩展名“{path.suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿或已发布的"
-                                            f"年报文档（PDF、网页、Word/WPS、文本）")
+    raise UnsupportedFile(str(path), detail=f"扩展名“{path.suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
+                                            f"或已发布的年报文档（PDF、网页、Word/WPS、文本）")

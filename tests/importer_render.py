@@ -131,7 +131,8 @@ def to_html(report: Report, skip: frozenset[str] = frozenset(), swap_s4: bool = 
                 cells = []
                 for text, rowspan, colspan in row:
                     body = html.escape(text).replace("\n", "<br />") or "&nbsp;"
-                    spans = (f" rowspan={rowspan}" if rowspan > 1 else "") + (f" colspan={colspan}" if colspan > 1 else "")
+                    spans = f" rowspan={rowspan}" if rowspan > 1 else ""
+                    spans += f" colspan={colspan}" if colspan > 1 else ""
                     cells.append(f"<td{spans} style='border:solid windowtext 1.0pt'><p align=center>{body}</p></td>")
                 parts.append("<tr>" + "".join(cells) + "</tr>")
             parts.append("</table>")

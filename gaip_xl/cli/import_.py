@@ -19,7 +19,8 @@ HELP = "导入已发布的年报（PDF、网页、Word/WPS、文本），生成�
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", metavar="DOCUMENT", help="已发布的年报文件（.pdf、.html、.docx、.doc、.wps、.txt、.md）")
+    parser.add_argument("document", metavar="DOCUMENT",
+                        help="已发布的年报文件（.pdf、.html、.docx、.doc、.wps、.txt、.md）")
     parser.add_argument("-o", "--output", metavar="REPORT.json",
                         help="输出的 JSON 文件（默认与文档同名、扩展名 .json；“-”表示输出到屏幕）")
     parser.add_argument("--edition", choices=sorted(EDITIONS), help="指定格式版本（默认按表格标签判断）")

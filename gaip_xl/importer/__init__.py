@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import FileMissing, NotAReport, UnsupportedFile
+from ..errors import EmptyDocument, FileMissing, NotAReport, UnsupportedFile
 from . import sniff as kinds
 from .findings import CATALOG, ImportFinding
 from .interpret import ImportResult, interpret
@@ -33,6 +33,8 @@ def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = No
 
 def read_document(data: bytes, path: str | None = None) -> Document:
     kinds.check_size(path, data)
+    if not data.strip():
+        raise EmptyDocument(path, detail="文件是空的")
     kind = kinds.sniff(data)
     if kind == kinds.PDF:
         from .pdf import read_pdf

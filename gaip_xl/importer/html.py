@@ -105,8 +105,7 @@ class _Reader:
                     c += 1
                 colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"))
                 row.append(SourceCell(_cell_text(td), {"table": index, "row": r, "col": c}))
-                for extra in range(1, colspan):
-                    row.append(None)
+                row.extend([None] * (colspan - 1))
                 for down in range(1, rowspan):
                     for across in range(colspan):
                         pending[(r + down, c + across)] = True

@@ -198,7 +198,8 @@ def _facts(document: Document, headings: dict[str, tuple[int, dict[str, Any]]]) 
 
 
 # Government seats whose name alone says their level (a 市 may be 设区的市 or 县级市, a department any level).
-_LEVEL_BY_SUFFIX = (("镇人民政府", "乡镇"), ("乡人民政府", "乡镇"), ("街道办事处", "乡镇"), ("镇", "乡镇"), ("乡", "乡镇"),
+_LEVEL_BY_SUFFIX = (("镇人民政府", "乡镇"), ("乡人民政府", "乡镇"), ("街道办事处", "乡镇"), ("镇", "乡镇"),
+                    ("乡", "乡镇"),
                     ("县人民政府", "县级"), ("区人民政府", "县级"), ("省人民政府", "省级"), ("自治区人民政府", "省级"))
 
 
@@ -260,7 +261,7 @@ def _place_by_order(walker: TableWalker, edition: Edition) -> None:
     table is free between the rows matched before and after them, and no other unmatched row shares that gap; else
     reported (never guessed)."""
     gaps = [_gap(walker, order) for order, _, _ in walker.unmatched]
-    for (order, row, label), gap in zip(walker.unmatched, gaps, strict=True):
+    for (_, row, label), gap in zip(walker.unmatched, gaps, strict=True):
         candidates = _between(edition, *gap, walker.placed)
         shown = where_text(row.where())
         if len(candidates) == 1 and gaps.count(gap) == 1:

@@ -40,9 +40,9 @@ class Matcher:
             self._exact.setdefault(normalise(label), key)
         self._drift: dict[str, str] = {}
         for published, official in (drifts or {}).items():
-            key = self._exact.get(normalise(official))
-            if key is not None and normalise(published) not in self._exact:
-                self._drift[normalise(published)] = key
+            target = self._exact.get(normalise(official))
+            if target is not None and normalise(published) not in self._exact:
+                self._drift[normalise(published)] = target
         self._choices = list(self._exact)
 
     def match(self, text: str, fuzzy: bool = True) -> Match | None:

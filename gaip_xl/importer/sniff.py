@@ -71,12 +71,10 @@ def ole_kind(path: str | None, data: bytes) -> str:
 
     if has("EncryptedPackage"):
         raise Encrypted(path)
+    if has("WordDocument"):  # Word 97-2003 and WPS 文字 both keep their text in this stream
+        return "doc"
     if has("Workbook") or has("Book"):
         raise LegacyXls(path)
-    if has("WordDocument"):
-        return "doc"
-    if has("WpsContent") or has("WPS"):
-        return "wps"
     raise UnsupportedFile(path, detail="旧版 Office 复合文档，但不是 Word 或 WPS 文字文档")
 
 
@@ -95,7 +93,8 @@ def open_zip(path: str | None, data: bytes) -> zipfile.ZipFile:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
             raise ZipBomb(path, detail=f"内部文件“{info.filename}”压缩比超过 {MAX_ZIP_RATIO}:1")
         if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART:
-            raise DocumentTooLarge(path, detail=f"内部文件“{info.filename}”解压后有 {info.file_size // 1024 // 1024} MB")
+            size = info.file_size // 1024 // 1024
+            raise DocumentTooLarge(path, detail=f"内部文件“{info.filename}”解压后有 {size} MB")
     if total > MAX_ZIP_TOTAL:
         raise ZipBomb(path, detail=f"解压后共 {total // 1024 // 1024} MB")
     return archive

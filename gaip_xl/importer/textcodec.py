@@ -11,8 +11,8 @@ _SUPERSETS = {"gbk": "gb18030", "gb2312": "gb18030", "gb_2312-80": "gb18030", "x
               "ascii": "utf-8", "us-ascii": "utf-8", "iso-8859-1": "cp1252"}
 
 
-def _codec(name: str) -> str | None:
-    name = _SUPERSETS.get(name.lower(), name.lower())
+def _codec(declared: str) -> str | None:
+    name = _SUPERSETS.get(declared.lower(), declared.lower())
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -25,10 +25,10 @@ def decode(data: bytes, html: bool = False) -> str:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace")
     if html and (declared := _DECLARED.search(data[:8192])):
-        codec = _codec(declared.group(1).decode("ascii", errors="ignore"))
-        if codec is not None:
+        stated = _codec(declared.group(1).decode("ascii", errors="ignore"))
+        if stated is not None:
             try:
-                return data.decode(codec)
+                return data.decode(stated)
             except UnicodeDecodeError:
                 pass  # the declaration lies (a UTF-8 page saying gb2312): detect instead
     try:
@@ -38,5 +38,5 @@ def decode(data: bytes, html: bool = False) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000], cp_isolation=["gb18030", "big5", "utf_16", "cp1252"]).best()
-    codec = _codec(best.encoding) if best is not None else None
-    return data.decode(codec or "gb18030", errors="replace")
+    detected = _codec(best.encoding) if best is not None else None
+    return data.decode(detected or "gb18030", errors="replace")

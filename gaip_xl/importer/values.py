@@ -62,7 +62,8 @@ def read_value(text: str, kind: ValueType) -> Value:
 
 
 def _number(number: Decimal) -> int | float:
-    if number == number.to_integral_value() and "." not in str(number).rstrip("0").rstrip(".").lstrip("-") \
-            and number.as_tuple().exponent >= 0:
+    """An integer when the text had no decimal point ("12" → 12, "12.0" stays 12.0 as written), else a float."""
+    text = str(number)
+    if number == number.to_integral_value() and "." not in text and "E" not in text:
         return int(number)
     return float(number)

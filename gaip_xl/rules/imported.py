@@ -35,14 +35,15 @@ def imported_cells_missing(ctx: Context) -> Iterator[Finding]:
     block = import_block(ctx.report)
     if block is None:
         return
-    missing = {m.get("code"): m.get("reason") for m in block.get("missing") or () if isinstance(m, dict)}
+    missing = {str(m.get("code")): str(m.get("reason")) for m in block.get("missing") or () if isinstance(m, dict)}
     known = ctx.edition.cells_by_code
     for table in ctx.edition.tables:
         codes = [c.code for c in table.cells() if c.code in missing and c.code in known]
         if not codes:
             continue
         cells = tuple(CellRef.figure(ctx.edition, code) for code in codes)
-        listed = "、".join(c.address for c in cells[:MAX_LISTED_CELLS]) + ("等" if len(cells) > MAX_LISTED_CELLS else "")
+        listed = "、".join(c.address for c in cells[:MAX_LISTED_CELLS])
+        listed += "等" if len(cells) > MAX_LISTED_CELLS else ""
         reasons = "、".join(dict.fromkeys(REASONS.get(missing[code], "未能读出") for code in codes))
         name = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
         yield finding("I1", cells, table=name, count=len(codes), listed=f"'{cells[0].sheet}'!{listed}",
