@@ -30,6 +30,7 @@ from .rules import ValidationReport, validate  # noqa: E402
 
 if TYPE_CHECKING:
     from .bulk import run_bulk, tidy_frame
+    from .importer import ImportResult
 
 __version__ = "0.1.0"
 
@@ -76,6 +77,15 @@ def read_workbook(path: str | Path) -> Report:
     return read(path)
 
 
+def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = None, year: int | None = None,
+                  level: str | None = None) -> "ImportResult":
+    """A published report (PDF, web page, Word/WPS, text) → ``ImportResult`` (see ``gaip_xl.importer``); imported on
+    first use, so the PDF and HTML parsers load only for documents."""
+    from .importer import import_report as run
+
+    return run(path_or_bytes, edition=edition, year=year, level=level)
+
+
 def write_workbook(report: Report, path: str | Path) -> None:
     """Fills a fresh template of the report's edition and saves it atomically as .xlsx.
 
@@ -105,5 +115,5 @@ def write_workbook(report: Report, path: str | Path) -> None:
     write(report, path)
 
 
-__all__ = ["Report", "ValidationReport", "__version__", "load_report", "publish", "read_workbook", "run_bulk",
-           "schema_for", "tidy_frame", "validate", "write_workbook"]
+__all__ = ["Report", "ValidationReport", "__version__", "import_report", "load_report", "publish", "read_workbook",
+           "run_bulk", "schema_for", "tidy_frame", "validate", "write_workbook"]

@@ -227,9 +227,44 @@ class ReportHasErrors(GaipError):
     template = ("年报有 {errors} 个错误，为免发布错误的数字，未生成年报：请先改正"
                 "（确认无误仍要生成时，命令行加 --force）")
 
+# ---------------------------------------------------------------------------- published documents (gaip_xl.importer)
+class DocumentTooLarge(GaipError):
+    code = "E_DOCUMENT_TOO_LARGE"
+    title = "文档过大"
+    template = "文档过大，超出年报的合理范围，拒绝读取：{detail}"
+
+
+class EmptyDocument(GaipError):
+    code = "E_EMPTY_DOCUMENT"
+    title = "文档是空的"
+    template = "文档中没有任何文字：{detail}"
+
+
+class ScannedPdf(GaipError):
+    code = "E_SCANNED_PDF"
+    title = "PDF没有文字层"
+    template = ("PDF 只有图片、没有文字层（可能是扫描件），无法读出其中的数字：请提供可复制文字的 PDF、网页或 Word 文件"
+                "（共 {pages} 页，{images} 张图片）")
+
+
+class DocumentUnreadable(GaipError):
+    code = "E_DOCUMENT"
+    title = "文档无法解析"
+    template = "文档已损坏或无法解析：{detail}"
+
 
 class NeedsLibreOffice(GaipError):
     code = "E_NEEDS_LIBREOFFICE"
     title = "需要LibreOffice"
     template = ("生成 PDF 需要 LibreOffice（soffice），本机未找到：请安装 LibreOffice，"
                 "或改为生成 .docx 后用 Word/WPS 另存为 PDF")
+
+    template = ("这是{kind}文件，需要用 LibreOffice 转换后才能读取，但本机没有安装 LibreOffice：请安装 LibreOffice"
+                "（Debian/Ubuntu：apt install libreoffice-writer-nogui；Windows/macOS：libreoffice.org），"
+                "或在 WPS/Word 中另存为 .docx 后再导入")
+
+
+class NotAReport(GaipError):
+    code = "E_NOT_A_REPORT"
+    title = "不是政府信息公开年报"
+    template = "文档中找不到政府信息公开工作年度报告的章节或表格：{detail}"

@@ -1,4 +1,10 @@
-"""Reading a report from whatever file a user names: JSON here; workbooks register themselves from ``excel``."""
+"""Reading a report from whatever file a user names, told apart by its bytes: report JSON, a filled template, or a
+published document (PDF, web page, Word/WPS, text), which ``gaip_xl.importer`` imports.
+
+A file whose extension is one gaip-xl reads (.json, .xlsx, .xlsm, .xls) goes to that reader unless its bytes are
+plainly a published document (a PDF, a Word package, an OLE Word/WPS file), so a damaged workbook still gets the
+workbook reader's precise error. Any other file is read for what its bytes are; text that is not a report is refused.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from .report import Report
 
 Loader = Callable[[Path], Report]
 LOADERS: dict[str, Loader] = {".json": Report.load}
+_HEAD_BYTES = 8192
 
 
 def register(suffix: str, loader: Loader) -> None:
@@ -22,8 +29,38 @@ def _load_workbook(path: Path) -> Report:
     return read_workbook(path)
 
 
+def _import_document(path: Path) -> Report:
+    from .importer import import_report  # lazily: the importer's parsers load only for documents
+
+    return import_report(path).report
+
+
 for _suffix in (".xlsx", ".xlsm", ".xls"):  # .xls only to say clearly that the legacy format cannot be read
     register(_suffix, _load_workbook)
+
+
+def document_kind(path: Path) -> str:
+    """What the file's bytes are: see ``gaip_xl.importer.sniff`` ("pdf", "docx", "ole", "html", "text", "json" …)."""
+    from .importer.sniff import MAX_DOCUMENT_BYTES, sniff
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD_BYTES)
+            if head.startswith(b"PK\x03\x04") and path.stat().st_size <= MAX_DOCUMENT_BYTES:
+                head += stream.read()  # a zip says what it holds only in its directory, at the end
+    except OSError:
+        raise FileMissing(str(path)) from None
+    return sniff(head)
+
+
+def _text_is_a_report(path: Path) -> bool:
+    from .importer.textcodec import decode
+
+    try:
+        text = decode(path.read_bytes()[:200_000])
+    except OSError:
+        raise FileMissing(str(path)) from None
+    return "政府信息公开" in text or "政务公开" in text
 
 
 def load_report(path: str | Path) -> Report:
@@ -54,7 +91,16 @@ def load_report(path: str | Path) -> Report:
     if not path.is_file():
         raise FileMissing(str(path))
     loader = LOADERS.get(path.suffix.lower())
-    if loader is None:
-        raise UnsupportedFile(str(path), detail=f"扩展名“{path.suffix or '（无）'}”，应为 "
-                                               f"{'、'.join(sorted(LOADERS))} 之一")
-    return loader(path)
+    kind = document_kind(path)
+    if kind in ("pdf", "docx") or (kind == "ole" and loader is not _load_workbook):
+        return _import_document(path)
+    if loader is not None:
+        return loader(path)
+    if kind == "json":
+        return Report.load(path)
+    if kind == "xlsx":
+        return _load_workbook(path)
+    if kind == "html" or (kind == "text" and _text_is_a_report(path)):
+        return _import_document(path)
+    raise UnsupportedFile(str(path), detail=f"扩展名“{path.suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
+                                            f"或已发布的年报文档（PDF、网页、Word/WPS、文本）")

@@ -11,6 +11,7 @@ exception (a bug: ``E_INTERNAL``, its traceback only with ``--debug``) exit 2 wi
 from __future__ import annotations
 
 import argparse
+import keyword
 import os
 import sys
 import traceback
@@ -22,7 +23,7 @@ from typing import Any, TextIO
 from ..errors import GaipError, ProgramError
 from .output import GuardedStream, Output
 
-COMMANDS = ("validate", "to-json", "to-xlsx", "template", "bulk", "addin", "schema", "rules", "publish")
+COMMANDS = ("validate", "to-json", "to-xlsx", "import", "publish", "template", "bulk", "addin", "schema", "rules")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -50,6 +51,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name in COMMANDS if command not in COMMANDS else (command,):
         module_name = f"{__name__}.{name.replace('-', '_')}"
+        if keyword.iskeyword(name):  # "import": the module is import_.py
+            module_name += "_"
         if find_spec(module_name) is None:  # a command whose module is not part of this build yet
             continue
         module = import_module(module_name)

@@ -14,7 +14,8 @@ HELP = "校验一份年报（JSON 或填好的模板工作簿），列出全部�
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("report", metavar="REPORT", help="年报文件（.json 或 .xlsx）")
+    parser.add_argument("report", metavar="REPORT",
+                        help="年报文件（.json、.xlsx，或已发布的 PDF、网页、Word/WPS、文本）")
     parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
 
@@ -58,6 +59,9 @@ def main(args: argparse.Namespace, out: Output) -> int:
     report = load_report(args.report)
     previous = load_report(args.previous) if args.previous else None
     result = validate(report, previous)
+    block = report.extra.get("import")  # a published document imported on the fly
+    for finding in (block or {}).get("findings", ()):
+        out.error(f"导入提示 [{finding['code']}] {finding['message']}")
     if args.format == "json":
         out.write(json.dumps({"report": args.report, **result.to_dict()}, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -109,6 +109,8 @@ def schema_for(edition_code: str) -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "validation": {"title": "校验结果（由 gaip-xl 写入，读取时忽略）", "type": "object"},
+            "import": {"title": "导入来源（由 gaip-xl import 写入：每个数字出自原文何处、如何对应，未能对应的内容）",
+                       "type": "object"},
         },
         "additionalProperties": False,
     }

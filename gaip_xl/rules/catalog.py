@@ -88,6 +88,11 @@ CATALOG: tuple[RuleSpec, ...] = (
     # ------------------------------------------------------------------ what Excel can hold (gaip_xl/report/limits.py)
     RuleSpec("V5", E, "数字超出Excel精度",
              "{label}为{value}，{reason}：写入 Excel 后会变成别的数，请核实", "每个数字单元格"),
+
+    # ------------------------------------------------------------------ a report imported from a published document
+    RuleSpec("I1", E, "导入的表格不完整",
+             "{table}有{count}个单元格（{listed}）未能从所导入的文档中读出：{reason}；这些数字无法校验",
+             "从已发布文档导入时缺失、被截断或无法定位的表格单元格"),
 )
 
 SPECS: dict[str, RuleSpec] = {spec.id: spec for spec in CATALOG}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..report import Report
-from . import document, prose  # noqa: F401  (register J1 and R9)
+from . import document, imported, prose  # noqa: F401  (register J1, I1 and R9)
 from .catalog import CATALOG, SPECS
 from .checks import CHECKS, finding
 from .context import Context, Sheet

@@ -1,0 +1,90 @@
+"""Published reports (PDF, web page, Word, WPS, text) → the report's JSON, with where every figure came from.
+
+``import_report(path_or_bytes, edition=None, year=None) -> ImportResult``: the kind of document is told from its
+bytes; a reader turns it into paragraphs and grids (``model.py``); ``interpret.py`` finds the sections, the edition,
+the rows and columns by the labels of the format model, and says what it could not map (``findings.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import EmptyDocument, FileMissing, NotAReport, UnsupportedFile
+from . import sniff as kinds
+from .findings import CATALOG, ImportFinding
+from .interpret import ImportResult, interpret
+from .model import Document
+
+__all__ = ["CATALOG", "ImportFinding", "ImportResult", "import_report", "read_document"]
+
+
+def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = None,
+                  year: int | None = None, level: str | None = None) -> ImportResult:
+    """The report in a published document; ``edition`` ("2019"/"2021") and ``year`` override what the document says.
+    Raises a ``GaipError`` (exit 2 in the CLI) for what cannot be read at all: a scan, an empty or damaged file,
+    a file too large, a document with no report in it. ``level`` gives the agency's 行政级别 when its name does not
+    say it."""
+    data, path = _bytes(path_or_bytes)
+    document = read_document(data, path)
+    if not _looks_like_report(document):
+        raise NotAReport(path, detail="没有“政府信息公开”的章节标题，也没有年报的表格")
+    return interpret(document, edition=edition, year=year, level=level)
+
+
+def read_document(data: bytes, path: str | None = None) -> Document:
+    kinds.check_size(path, data)
+    if not data.strip():
+        raise EmptyDocument(path, detail="文件是空的")
+    kind = kinds.sniff(data)
+    if kind == kinds.PDF:
+        from .pdf import read_pdf
+
+        return read_pdf(data, path)
+    if kind == kinds.HTML:
+        from .html import read_html
+
+        return read_html(data, path)
+    if kind == kinds.DOCX:
+        from .docx import read_docx
+
+        return read_docx(data, path)
+    if kind == kinds.OLE:
+        from .office import read_legacy
+
+        return read_legacy(data, path, kinds.ole_kind(path, data))
+    if kind == kinds.TEXT:
+        from .text import read_text
+        from .textcodec import decode
+
+        return read_text(decode(data))
+    raise UnsupportedFile(path, detail="不是 PDF、网页、Word/WPS 文档或文本文件")
+
+
+def _bytes(path_or_bytes: str | Path | bytes) -> tuple[bytes, str | None]:
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        return bytes(path_or_bytes), None
+    path = Path(path_or_bytes)
+    try:
+        if not path.is_file():
+            raise FileMissing(str(path))
+        if path.stat().st_size > kinds.MAX_DOCUMENT_BYTES:
+            from ..errors import DocumentTooLarge
+
+            raise DocumentTooLarge(str(path), detail=f"文件有 {path.stat().st_size / 1024 / 1024:.0f} MB，上限为 "
+                                                     f"{kinds.MAX_DOCUMENT_BYTES // 1024 // 1024} MB")
+        return path.read_bytes(), str(path)
+    except OSError:
+        raise FileMissing(str(path)) from None
+
+
+def _looks_like_report(document: Document) -> bool:
+    from .labels import section_matcher
+    from .model import Grid, Paragraph
+
+    matcher = section_matcher()
+    for block in document.blocks:
+        if isinstance(block, Grid):
+            return True
+        if isinstance(block, Paragraph) and ("政府信息公开" in block.text or matcher.match(block.text, fuzzy=False)):
+            return True
+    return False

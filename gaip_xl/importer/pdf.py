@@ -1,0 +1,88 @@
+"""A PDF with a text layer → paragraphs and ruled tables (pdfplumber), each with its page and position.
+
+Tables are found by their ruling lines (pdfplumber's lattice strategy); a "table" of one column is a framed
+paragraph, kept as text. Lines of text outside the tables become paragraphs, in reading order with the tables of the
+same page; page numbers ("-3-", "— 5 —") are dropped. A PDF without any text but with images is a scan
+(``E_SCANNED_PDF``), one without either is empty (``E_EMPTY_DOCUMENT``).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, ScannedPdf
+from ..format.drifts import PAGE_NUMBER
+from .model import Document, Grid, Paragraph, SourceCell
+
+MAX_PAGES = 200
+
+
+def read_pdf(data: bytes, path: str | None = None) -> Document:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise DocumentUnreadable(path, detail=f"PDF 结构已损坏（{type(exc).__name__}）") from None
+    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
+        raise DocumentUnreadable(path, detail=f"PDF 无法打开（{type(exc).__name__}）") from None
+    with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise DocumentTooLarge(path, detail=f"PDF 有 {len(pdf.pages)} 页，上限为 {MAX_PAGES} 页")
+        document = Document("pdf", pages=len(pdf.pages))
+        chars = images = 0
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                chars += len(page.chars)
+                images += len(page.images)
+                document.blocks.extend(_page_blocks(page, number))
+            except Exception as exc:  # a damaged page: say so instead of a traceback
+                raise DocumentUnreadable(path, detail=f"第 {number} 页无法解析（{type(exc).__name__}）") from None
+    if chars == 0:
+        if images:
+            raise ScannedPdf(path, pages=document.pages, images=images)
+        raise EmptyDocument(path, detail=f"PDF 共 {document.pages} 页，没有文字也没有图片")
+    return document
+
+
+def _page_blocks(page: Any, number: int) -> list[Any]:
+    tables = [t for t in page.find_tables() if _width(t) >= 2]
+    placed: list[tuple[float, Any]] = [(t.bbox[1], _grid(t, number, index)) for index, t in enumerate(tables)]
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    for line in text_page.extract_text_lines(return_chars=False):
+        text = line["text"].strip()
+        if not text or PAGE_NUMBER.match(text):
+            continue
+        where = {"page": number, "bbox": [round(line["x0"], 1), round(line["top"], 1), round(line["x1"], 1),
+                                          round(line["bottom"], 1)]}
+        placed.append((line["top"], Paragraph(text, where)))
+    placed.sort(key=lambda item: item[0])
+    return [block for _, block in placed]
+
+
+def _width(table: Any) -> int:
+    return max((len(row.cells) for row in table.rows), default=0)
+
+
+def _grid(table: Any, page: int, index: int) -> Grid:
+    texts = table.extract()
+    rows: list[list[SourceCell | None]] = []
+    for r, (row, cells) in enumerate(zip(table.rows, texts, strict=False)):
+        out: list[SourceCell | None] = []
+        for c, (bbox, text) in enumerate(zip(row.cells, cells, strict=False)):
+            if bbox is None or text is None:
+                out.append(None)  # covered by a merged cell
+                continue
+            out.append(SourceCell(text, {"page": page, "table": index, "row": r, "col": c,
+                                         "bbox": [round(v, 1) for v in bbox]}))
+        rows.append(out)
+    return Grid(rows, {"page": page, "table": index, "bbox": [round(v, 1) for v in table.bbox]}, aligned=True)

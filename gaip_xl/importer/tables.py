@@ -1,0 +1,394 @@
+"""Rows of the published tables → figures of the report, each with its provenance; what cannot be placed is said.
+
+Every grid row of the document is walked once, in reading order, whichever table it came from (so a table split over
+pages, or four tables printed as one, need nothing special). A row is a table title (第二十条第（X）项), a header row
+(column labels: they give the columns' positions), a data row (a row label, then figures) or a fragment (a label's
+second half). A data row's label is matched to the edition's rows; its figures are placed by the header's column
+positions when the grid's columns are real and the header is known, else by counting: exactly as many figure cells
+as the table has columns (leading and trailing empty cells trimmed first). Anything else is not guessed: the row is
+reported (I_ROW_CELLS) and its cells listed as missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..format import Edition, Table
+from .findings import ImportFinding, import_finding, where_text
+from .labels import Labels, family_of
+from .matcher import Match
+from .model import Grid, SourceCell
+from .normalize import normalise
+from .values import kind_of, read_value
+
+S4_WIDTH = 15
+
+
+@dataclass
+class Row:
+    cells: list[SourceCell | None]
+    grid: int
+    aligned: bool
+    width: int
+    kinds: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.kinds = ["covered" if c is None else kind_of(c.text) for c in self.cells]
+
+    @property
+    def label_cells(self) -> list[int]:
+        """Indexes of the text cells before the first figure (the row's labels, outermost first)."""
+        found = []
+        for i, kind in enumerate(self.kinds):
+            if kind in ("number", "not_applicable"):
+                break
+            if kind == "text":
+                found.append(i)
+        return found
+
+    @property
+    def has_figures(self) -> bool:
+        last = self.label_cells[-1] if self.label_cells else -1
+        return any(k in ("number", "not_applicable", "text") for k in self.kinds[last + 1:])
+
+    def where(self) -> dict[str, Any]:
+        first = next((c for c in self.cells if c is not None), None)
+        return dict(first.where) if first else {}
+
+
+@dataclass
+class Header:
+    grid: int
+    width: int
+    aligned: bool
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Placed:
+    row_key: str  # "s3.new", "s4.review", "s2_item1.rules"
+    match: Match
+    label: str
+    source: Row
+
+
+class TableWalker:
+    def __init__(self, labels: Labels) -> None:
+        self.labels = labels
+        self.edition: Edition = labels.edition
+        self.figures: dict[str, Any] = {}
+        self.provenance: dict[str, dict[str, Any]] = {}
+        self.findings: list[ImportFinding] = []
+        self.missing: dict[str, str] = {}  # cell code → why it is not in the document
+        self.placed: dict[str, Placed] = {}
+        self.unmatched: list[tuple[int, Row, str]] = []  # (order, row, label) of rows with figures and no match
+        self.order: list[str] = []  # row keys in the order they were found
+        self.foreign: list[str] = []
+        self.headers: dict[str, Header] = {}
+        self.context: str | None = None
+        self.pending: Placed | None = None
+
+    # ------------------------------------------------------------------ walking
+    def walk(self, grids: list[tuple[Grid, str | None]]) -> None:
+        for index, (grid, section) in enumerate(grids):
+            if section is not None:
+                self.context = section
+            for cells in grid.rows:
+                if any(c is not None and c.text.strip() for c in cells):
+                    self._row(Row(cells, index, grid.aligned, grid.width))
+                elif self._blank_s4_row(cells):
+                    self._place_s4(Row(cells, index, grid.aligned, grid.width))
+
+    def _blank_s4_row(self, cells: list[SourceCell | None]) -> bool:
+        """Section 四's figure row left wholly blank, under its header: blank it stays (not a missing table)."""
+        return (self.context == "s4" and "s4" in self.headers and "s4.figures" not in self.placed
+                and sum(c is not None for c in cells) == S4_WIDTH)
+
+    def _row(self, row: Row) -> None:
+        labels = [row.cells[i] for i in row.label_cells]
+        texts = [c.text for c in labels if c is not None]
+        if any(self.labels.titles.match(t) for t in texts) and not row.has_figures:
+            self.context, self.pending = "s2", None
+            return
+        if not row.has_figures:
+            family = self._header_family(row)
+            if family is not None:
+                self._add_header(family, row)
+                return
+        match, label = self._match_row(row)
+        if match is None:
+            foreign = self._foreign(row)
+            if foreign:
+                return
+            if row.has_figures and not texts and self.context == "s4":
+                self._place_s4(row)
+            elif row.has_figures and not texts and self.pending is not None:
+                self.place(self.pending.row_key, self.pending.match, self.pending.label, row)
+                self.pending = None
+            elif row.has_figures:
+                self.unmatched.append((len(self.order), row, "".join(texts)))
+            return
+        table = self.labels.table_of_row(match.key)
+        self.context = family_of(table)
+        if match.key in self.placed:
+            if row.has_figures and self._has_values(self.placed[match.key].source):
+                self.findings.append(import_finding(
+                    "I_ROW_DUPLICATE", where=(row.where(),), row=self.row_name(match.key),
+                    place=where_text(row.where())))
+            elif row.has_figures:
+                self.place(match.key, match, label, row)
+            return
+        self.place(match.key, match, label, row)
+
+    def _has_values(self, row: Row) -> bool:
+        return row.has_figures
+
+    def _match_row(self, row: Row) -> tuple[Match | None, str]:
+        for i in reversed(row.label_cells):
+            text = row.cells[i].text  # type: ignore[union-attr]
+            found = self.labels.rows.match(text)
+            if found is not None:
+                return found, text
+        return None, ""
+
+    def _foreign(self, row: Row) -> bool:
+        """A row only the other edition has, with figures: a report that mixes the editions (never forced in)."""
+        for i in reversed(row.label_cells):
+            text = row.cells[i].text  # type: ignore[union-attr]
+            if self.labels.foreign_rows.match(text, fuzzy=False) is not None and row.has_figures:
+                self.foreign.append(f"“{normalise(text)}”（{where_text(row.where())}）")
+                return True
+        return False
+
+    def _header_family(self, row: Row) -> str | None:
+        scores: dict[str, int] = {}
+        for family in ("s2", "s3", "s4"):
+            columns, groups = self.labels.columns[family], self.labels.groups[family]
+            scores[family] = sum(1 for c in row.cells if c is not None and c.text.strip() and
+                                 (columns.match(c.text) or groups.match(c.text)))
+        best = max(scores, key=lambda f: (scores[f], f == self.context))
+        return best if scores[best] else None
+
+    def _add_header(self, family: str, row: Row) -> None:
+        header = self.headers.get(family)
+        if header is None or header.grid != row.grid or (self.context != family):
+            header = self.headers[family] = Header(row.grid, row.width, row.aligned)
+        header.rows.append(row)
+        self.context, self.pending = family, None
+
+    # ------------------------------------------------------------------ placing
+    def _positions(self, family: str, row: Row, table: Table) -> dict[int, str] | None:
+        """Column positions from the header over this row: column index → column code."""
+        header = self.headers.get(family)
+        if header is None or not (header.grid == row.grid or (row.aligned and header.width == row.width)):
+            return None
+        positions: dict[int, str] = {}
+        matcher = self.labels.columns[family]
+        for head in header.rows:
+            for i, cell in enumerate(head.cells):
+                if cell is None or not cell.text.strip():
+                    continue
+                found = matcher.match(cell.text)
+                if found is None:
+                    continue
+                if family == "s2":
+                    code = next((c.code for c in table.columns if normalise(c.label) == normalise(found.key)), None)
+                    if code is not None:
+                        positions[i] = code
+                else:
+                    positions[i] = found.key
+        return positions or None
+
+    def place(self, key: str, match: Match, label: str, row: Row) -> None:
+        table = self.labels.table_of_row(key)
+        row_code = key.split(".", 1)[1]
+        self.placed[key] = Placed(key, match, label, row)
+        self.order.append(key)
+        label_only = not row.has_figures and all(c is None for c in row.cells[(row.label_cells or [-1])[-1] + 1:])
+        self.pending = self.placed[key] if label_only else None  # a label alone: its figures may be on the next line
+        if not row.has_figures:
+            return
+        family = family_of(table)
+        last_label = row.label_cells[-1] if row.label_cells else -1
+        positions = self._positions(family, row, table)
+        if row.aligned and positions and min(positions) > last_label:
+            self._by_positions(table, row_code, match, label, row, positions, last_label)
+            return
+        cells = [(i, c) for i, c in enumerate(row.cells) if i > last_label and c is not None]
+        cells = _trim(cells, len(table.columns))
+        if len(cells) == len(table.columns):
+            for column, (_, cell) in zip(table.columns, cells, strict=True):
+                self._figure(table, row_code, column.code, cell, match, label, {"method": "order", "score": 100.0})
+        elif len(cells) > len(table.columns) and positions and min(positions) > last_label:
+            self._by_positions(table, row_code, match, label, row, positions, last_label)
+        else:
+            self._unplaceable(table, row_code, row, [c for _, c in cells])
+
+    def _by_positions(self, table: Table, row_code: str, match: Match, label: str, row: Row,
+                      positions: dict[int, str], last_label: int) -> None:
+        for i, cell in enumerate(row.cells):
+            if i <= last_label or cell is None:
+                continue
+            column = positions.get(i)
+            if column is None:
+                if cell.text.strip():
+                    self.findings.append(import_finding(
+                        "I_CELL_UNPLACED", where=(cell.where,), row=self.row_name(f"{table.code}.{row_code}"),
+                        text=cell.text.strip(), place=where_text(cell.where)))
+                continue
+            header = {"method": "header", "score": 100.0}
+            self._figure(table, row_code, column, cell, match, label, header)
+
+    def _unplaceable(self, table: Table, row_code: str, row: Row, cells: list[SourceCell]) -> None:
+        shown = "、".join(f"“{c.text.strip()}”" for c in cells if c.text.strip())
+        if not shown:
+            for column in table.columns:  # a short row of blanks: blank it stays
+                self.provenance.setdefault(f"{table.code}.{row_code}.{column.code}",
+                                           {"value": "blank", "where": row.where()})
+            return
+        codes = tuple(f"{table.code}.{row_code}.{c.code}" for c in table.columns)
+        for code in codes:
+            self.missing.setdefault(code, "unplaced")
+        self.findings.append(import_finding(
+            "I_ROW_CELLS", cells=codes, where=(row.where(),), row=self.row_name(f"{table.code}.{row_code}"),
+            found=len(cells), expected=len(table.columns), place=where_text(row.where()), texts=shown))
+
+    def _figure(self, table: Table, row_code: str, column_code: str, cell: SourceCell, match: Match, label: str,
+                column_match: dict[str, Any]) -> None:
+        code = f"{table.code}.{row_code}.{column_code}"
+        if code in self.provenance:
+            return
+        value = read_value(cell.text, table.column(column_code).type)
+        if value.value is not None:
+            self.figures[code] = value.value
+        record: dict[str, Any] = {"value": value.kind, "text": cell.text, "where": cell.where,
+                                  "row": {"label": label, **match.to_dict()}, "column": column_match}
+        if value.note:
+            record["note"] = value.note
+        self.provenance[code] = record
+
+    # ------------------------------------------------------------------ section 四: one wide row
+    def _place_s4(self, row: Row) -> None:
+        table = self.edition.table("s4")
+        key = "s4.figures"
+        if key in self.placed:
+            self.findings.append(import_finding("I_ROW_DUPLICATE", where=(row.where(),), row="第四部分",
+                                                place=where_text(row.where())))
+            return
+        match = Match(key, "header", 100.0)
+        self.placed[key] = Placed(key, match, "", row)
+        header = self.headers.get("s4")
+        slots = self._s4_positions(header, row) if header and row.aligned else None
+        if slots:
+            for i, cell in enumerate(row.cells):
+                if cell is None:
+                    continue
+                slot = slots.get(i)
+                if slot is None:
+                    if cell.text.strip():
+                        self.findings.append(import_finding(
+                            "I_CELL_UNPLACED", where=(cell.where,), row="第四部分", text=cell.text.strip(),
+                            place=where_text(cell.where)))
+                    continue
+                self._figure(table, slot[0], slot[1], cell, Match(slot[0], "header", 100.0),
+                             table.row(slot[0]).label, {"method": "header", "score": 100.0})
+            return
+        cells = _trim([(i, c) for i, c in enumerate(row.cells) if c is not None], S4_WIDTH)
+        order = self._s4_reading_order(header)
+        if len(cells) != S4_WIDTH:
+            codes = tuple(c.code for c in table.cells())
+            for code in codes:
+                self.missing.setdefault(code, "unplaced")
+            self.findings.append(import_finding(
+                "I_ROW_CELLS", cells=codes, where=(row.where(),), row="第四部分", found=len(cells),
+                expected=S4_WIDTH, place=where_text(row.where()),
+                texts="、".join(f"“{c.text.strip()}”" for _, c in cells)))
+            return
+        method = "header" if order is not None else "order"
+        slots_in_order = order or [(r.code, c.code) for r in table.rows for c in table.columns]
+        for (row_code, column_code), (_, cell) in zip(slots_in_order, cells, strict=True):
+            self._figure(table, row_code, column_code, cell, Match(row_code, method, 100.0),
+                         table.row(row_code).label, {"method": method, "score": 100.0})
+
+    def _s4_positions(self, header: Header, row: Row) -> dict[int, tuple[str, str]] | None:
+        if not (header.grid == row.grid or header.width == row.width):
+            return None
+        columns, groups = self.labels.columns["s4"], self.labels.groups["s4"]
+        row_codes = {r.code for r in self.edition.table("s4").rows}
+        slots: dict[int, tuple[str, str]] = {}
+        for depth, head in enumerate(header.rows):
+            for i, cell in enumerate(head.cells):
+                leaf = columns.match(cell.text) if cell is not None and cell.text.strip() else None
+                if leaf is None:
+                    continue
+                group = None
+                for above in reversed(header.rows[:depth]):
+                    text = _spanning_text(above.cells, i)
+                    found = groups.match(text) if text else None
+                    if found is not None and found.key in row_codes:
+                        group = found.key
+                        break
+                if group is not None:
+                    slots[i] = (group, leaf.key)
+        return slots if len(slots) == S4_WIDTH else None
+
+    def _s4_reading_order(self, header: Header | None) -> list[tuple[str, str]] | None:
+        """The header's labels in reading order (copied text): five result columns under each of three groups."""
+        if header is None:
+            return None
+        columns, groups = self.labels.columns["s4"], self.labels.groups["s4"]
+        row_codes = [r.code for r in self.edition.table("s4").rows]
+        leaves, found_groups = [], []
+        for head in header.rows:
+            for cell in head.cells:
+                if cell is None or not cell.text.strip():
+                    continue
+                leaf = columns.match(cell.text)
+                if leaf is not None:
+                    leaves.append(leaf.key)
+                    continue
+                group = groups.match(cell.text)
+                if group is not None and group.key in row_codes and group.key not in found_groups:
+                    found_groups.append(group.key)
+        column_codes = {c.code for c in self.edition.table("s4").columns}
+        chunks = [leaves[i:i + 5] for i in range(0, len(leaves), 5)]
+        if len(leaves) != S4_WIDTH or any(set(chunk) != column_codes for chunk in chunks):
+            return None
+        order_of_groups = found_groups if sorted(found_groups) == sorted(row_codes) else row_codes
+        return [(g, c) for g, chunk in zip(order_of_groups, chunks, strict=True) for c in chunk]
+
+    def row_name(self, key: str) -> str:
+        table = self.labels.table_of_row(key)
+        row = table.row(key.split(".", 1)[1])
+        prefix = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
+        return f"{prefix}「{row.label}」"
+
+
+def _trim(cells: list[tuple[int, SourceCell]], wanted: int) -> list[tuple[int, SourceCell]]:
+    """Drops the extra empty cells at the ends of a row that has more cells than columns, when which ones are extra is
+    certain: all the extras at one end, or every empty cell at both ends. Otherwise the row is left as it is (and
+    will not be placed by counting)."""
+    extra = len(cells) - wanted
+    if extra <= 0:
+        return cells
+    lead = next((i for i, (_, c) in enumerate(cells) if c.text.strip()), len(cells))
+    trail = next((i for i, (_, c) in enumerate(reversed(cells)) if c.text.strip()), len(cells))
+    if lead == len(cells):  # nothing but empty cells
+        return cells[:wanted]
+    if lead == 0 and trail >= extra:
+        return cells[:wanted]
+    if trail == 0 and lead >= extra:
+        return cells[extra:]
+    if lead + trail == extra:
+        return cells[lead:len(cells) - trail]
+    return cells
+
+
+def _spanning_text(cells: list[SourceCell | None], index: int) -> str:
+    """The text over column ``index`` in a header row: its own cell, or the merged cell that covers it."""
+    for i in range(min(index, len(cells) - 1), -1, -1):
+        cell = cells[i]
+        if cell is not None:
+            return cell.text if (i == index or cell.text.strip()) else ""
+    return ""

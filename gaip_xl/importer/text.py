@@ -1,0 +1,74 @@
+"""Plain text and Markdown → paragraphs and rows, in the shapes copied reports come in.
+
+- **One cell per line** (text copied off a portal page, seed-000/004): each cell on its own line after a tab, a blank
+  line between rows; a line holding only a tab is an empty cell.
+- **Tab-separated rows** (seed-001): a line with tabs between its cells is a row (rows broken at page ends stay
+  broken; the interpreter joins what it can and reports the rest).
+- **Pipe tables** (Markdown): ``| a | b |`` rows; the ``|---|`` line is skipped.
+Everything else is a paragraph; Markdown heading marks and bold are dropped; page numbers ("-3-") are skipped.
+Rows from text have no real columns: the grid is marked not ``aligned``, so figures are placed by counting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..format.drifts import PAGE_NUMBER
+from .model import Document, Grid, Paragraph, SourceCell
+
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s+|\*\*|__")
+
+
+def read_text(text: str) -> Document:
+    document = Document("text")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rows: list[list[SourceCell | None]] = []
+    cell_row: list[SourceCell | None] = []
+
+    def flush_cells() -> None:
+        nonlocal cell_row
+        if cell_row:
+            rows.append(cell_row)
+            cell_row = []
+
+    def flush_rows() -> None:
+        flush_cells()
+        if rows:
+            document.blocks.append(Grid(list(rows), {"line": _first_line(rows)}, aligned=False))
+            rows.clear()
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\n")
+        if PAGE_NUMBER.match(line) and line.strip():
+            continue
+        if not line.strip() and "\t" not in line:  # a blank line ends a one-cell-per-line row
+            flush_cells()
+            continue
+        if line.startswith("\t") and "\t" not in line[1:]:
+            cell_row.append(SourceCell(line[1:], {"line": number}))
+            continue
+        if "\t" in line:
+            flush_cells()
+            rows.append([SourceCell(part, {"line": number, "col": i}) for i, part in enumerate(line.split("\t"))])
+            continue
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            flush_cells()
+            if not _PIPE_SEPARATOR.match(stripped):
+                parts = stripped.strip("|").split("|")
+                rows.append([SourceCell(_MARKDOWN.sub("", p).strip(), {"line": number, "col": i})
+                             for i, p in enumerate(parts)])
+            continue
+        flush_rows()
+        document.blocks.append(Paragraph(_MARKDOWN.sub("", line).strip(), {"line": number}))
+    flush_rows()
+    return document
+
+
+def _first_line(rows: list[list[SourceCell | None]]) -> int:
+    for row in rows:
+        for cell in row:
+            if cell is not None:
+                return int(cell.where["line"])
+    return 0

@@ -1,0 +1,69 @@
+"""A published figure cell's text → the value the report keeps, never an invented one.
+
+- blank ("", spaces, &nbsp;) → None (blank stays blank, never 0);
+- "/", "—", "-", "无" … (``NOT_APPLICABLE``) → kept as the text published: not a figure, so the rules neither add it
+  nor count it as 0; V1 names the cell, and the import block marks it ``not_applicable``;
+- a plain number → the number ("447228" → 447228, "96171.6" → 96171.6);
+- a number written otherwise ("0件", "１２", "3,119", "63.79 万元", "+17") → the number, with a note saying what stood
+  in the cell; an amount in 元 → 万元 (÷ 10,000, exactly, as a decimal), with a note;
+- anything else → the text as published, for V1 to report.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..format import ValueType
+from ..format.drifts import NOT_APPLICABLE
+from .normalize import clean_cell
+
+_NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<decimals>\.[0-9]+)?"
+                     r"\s*(?P<unit>件|个|项|起|宗|次|条|万元|元)?$")
+_PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class Value:
+    value: int | float | str | None
+    kind: str  # "blank", "number", "not_applicable", "text"
+    note: str | None = None  # what was converted, in Chinese
+
+
+def kind_of(text: str) -> str:
+    """What a cell holds, before knowing its column: tells row labels apart from figures."""
+    return read_value(text, ValueType.AMOUNT).kind
+
+
+def read_value(text: str, kind: ValueType) -> Value:
+    shown = clean_cell(text)
+    if not shown:
+        return Value(None, "blank")
+    if shown in NOT_APPLICABLE:
+        return Value(shown, "not_applicable", f"原文为“{shown}”（不适用），未作为数字")
+    if _PLAIN.match(shown):
+        return Value(_number(Decimal(shown)), "number")
+    normal = unicodedata.normalize("NFKC", shown).replace(" ", "")
+    match = _NUMBER.match(normal)
+    if not match:
+        return Value(shown, "text")
+    try:
+        number = Decimal(match["sign"] + match["digits"].replace(",", "") + (match["decimals"] or ""))
+    except InvalidOperation:
+        return Value(shown, "text")
+    unit = match["unit"]
+    if unit in ("万元", "元") and kind is not ValueType.AMOUNT:
+        return Value(shown, "text")  # money in a count: not ours to convert
+    if unit == "元":
+        return Value(_number(number / 10000), "number", f"原文为“{shown}”，已由元换算为万元")
+    return Value(_number(number), "number", f"原文为“{shown}”，读作 {_number(number)}")
+
+
+def _number(number: Decimal) -> int | float:
+    """An integer when the text had no decimal point ("12" → 12, "12.0" stays 12.0 as written), else a float."""
+    text = str(number)
+    if number == number.to_integral_value() and "." not in text and "E" not in text:
+        return int(number)
+    return float(number)

@@ -1,0 +1,210 @@
+"""Damaged and hostile documents: a finding or a clean exit 2 with a coded Chinese message, never a traceback, never
+a figure in the wrong cell."""
+
+import io
+import random
+import shutil
+
+import pytest
+from builders import consistent_report
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from importer_render import to_docx, to_html, to_text
+
+from gaip_xl import import_report, validate
+from gaip_xl.cli import run
+from gaip_xl.errors import GaipError
+from gaip_xl.report import Report
+
+
+def call(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def never_wrong(imported: Report, original: Report) -> None:
+    """Every figure the import placed is the figure of that cell in the original."""
+    wrong = {code: (value, original.figures.get(code)) for code, value in imported.figures.items()
+             if original.figures.get(code) != value}
+    assert wrong == {}
+
+
+@pytest.fixture(scope="module")
+def report_2019():
+    return consistent_report("2019", random.Random(3))
+
+
+@pytest.fixture(scope="module")
+def report_2021():
+    report = consistent_report("2021", random.Random(4))
+    report.text.update(overview="总体情况。", problems="存在的问题。", other="无。")
+    return report
+
+
+def test_a_table_cut_off_at_a_page_break_is_not_valid(report_2019):
+    text = to_text(report_2019)
+    cut = text[:text.index("\t3.要求提供公开出版物")]  # seed 002: stops after （五）2.重复申请, nothing says so
+    result = import_report(cut.encode())
+    codes = [f.code for f in result.findings]
+    assert "I_TABLE_TRUNCATED" in codes and "I_TABLE_MISSING" in codes
+    truncated = next(f for f in result.findings if f.code == "I_TABLE_TRUNCATED")
+    assert "2.重复申请」之后中断" in truncated.message and len(truncated.cells) == 6 * 7
+    never_wrong(result.report, report_2019)
+    assert result.report.figures["s3.not_processed_repeated.total"] == \
+        report_2019.figures["s3.not_processed_repeated.total"]
+    validation = validate(result.report)
+    assert not validation.valid and "I1" in {f.rule for f in validation.errors}
+
+
+def test_a_missing_section_is_said_and_not_valid(report_2021):
+    result = import_report(to_html(report_2021, skip=frozenset("四")))
+    missing = [f for f in result.findings if f.code == "I_TABLE_MISSING"]
+    assert [len(f.cells) for f in missing] == [15]
+    never_wrong(result.report, report_2021)
+    i1 = [f for f in validate(result.report).findings if f.rule == "I1"]
+    assert len(i1) == 1 and len(i1[0].cells) == 15 and "文档中没有这张表" in i1[0].message
+
+
+def test_swapped_columns_follow_their_headers(report_2021):
+    result = import_report(to_html(report_2021, swap_s4=True))
+    assert {c.code: result.report.figures.get(c.code) for c in report_2021.edition.cells} == \
+        {c.code: report_2021.figures.get(c.code) for c in report_2021.edition.cells}
+
+
+def test_a_row_broken_over_a_page_keeps_no_figure_in_the_wrong_cell(report_2021):
+    text = to_text(report_2021)
+    row = text.index("\t1.属于国家秘密")
+    broken = text[:row] + text[row:].replace("\n", "\n\n", 4)  # the row's figures split over two "rows"
+    result = import_report(broken.encode())
+    never_wrong(result.report, report_2021)
+    assert "I_ROW_CELLS" in {f.code for f in result.findings}
+    assert not validate(result.report).valid
+
+
+def test_a_2021_report_with_the_2019_single_other_row_is_imported_with_a_finding(report_2021):
+    text = to_text(report_2021)
+    start, end = text.index("\t（六）其他处理"), text.index("\t（七）总计")
+    row = "\t（六）其他处理\n" + "".join(f"\t{n}\n" for n in (2, 0, 0, 0, 0, 0, 2)) + "\n"
+    result = import_report((text[:start] + row + text[end:]).encode())
+    assert result.report.edition.code == "2021"
+    codes = {f.code for f in result.findings}
+    assert {"I_MIXED_EDITION", "I_ROWS_MISSING"} <= codes
+    never_wrong(result.report, report_2021)  # the 2019 row's figures are in no 2021 cell
+    assert "I1" in {f.rule for f in validate(result.report).errors}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), cuts=st.lists(st.integers(0, 10**6), min_size=1, max_size=4))
+def test_lines_lost_in_copying_never_move_a_figure(seed, cuts):
+    report = consistent_report(random.Random(seed).choice(["2019", "2021"]), random.Random(seed))
+    lines = to_text(report).split("\n")
+    table_lines = [i for i, line in enumerate(lines) if line.startswith("\t")]
+    lost = {table_lines[c % len(table_lines)] for c in cuts}
+    damaged = "\n".join(line for i, line in enumerate(lines) if i not in lost)
+    never_wrong(import_report(damaged.encode()).report, report)
+
+
+def _blank_pdf() -> bytes:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument.new()
+    pdf.new_page(595, 842)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _scanned_pdf() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 800), "white")
+    ImageDraw.Draw(image).rectangle((50, 50, 550, 300), outline="black", width=3)
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=72)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make, code", [
+    (_blank_pdf, "E_EMPTY_DOCUMENT"),
+    (_scanned_pdf, "E_SCANNED_PDF"),
+    (lambda: b"%PDF-1.7\n1 0 obj <<>> broken", "E_DOCUMENT"),
+    (lambda: bytes(range(256)) * 10, "E_FILE_TYPE"),
+    (lambda: b"", "E_EMPTY_DOCUMENT"),
+    (lambda: "菜谱：西红柿炒鸡蛋".encode(), "E_NOT_A_REPORT"),
+])
+def test_unreadable_documents_exit_2_with_a_code(tmp_path, make, code):
+    path = tmp_path / "document.pdf"
+    path.write_bytes(make())
+    with pytest.raises(GaipError) as info:
+        import_report(path)
+    assert info.value.code == code
+    status, out, err = call("import", path, "-o", tmp_path / "out.json")
+    assert status == 2 and f"[{code}]" in err and "Traceback" not in err and out == ""
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_50_mb_page_is_refused_before_parsing(tmp_path):
+    page = tmp_path / "huge.html"
+    with page.open("wb") as stream:
+        stream.write(b"<html><body><table>")
+        stream.write(b"<tr><td>0</td></tr>" * (50 * 1024 * 1024 // 19))
+    status, _, err = call("validate", page)
+    assert status == 2 and "[E_DOCUMENT_TOO_LARGE]" in err
+
+
+def test_entities_and_scripts_are_never_expanded_or_run(report_2021, tmp_path):
+    bomb = ('<!DOCTYPE html [<!ENTITY a "AAAAAAAAAA"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    script = ("<script>var report = '<table><tr><td>一、本年新收政府信息公开申请数量</td><td>999</td></tr>"
+              "</table>';</script>")
+    page = to_html(report_2021).decode().replace("<html>", bomb + "<html>").replace("<body>", "<body>" + script + "&c;")
+    result = import_report(page.encode())
+    assert "AAAAAAAAAA" not in str(result.report.to_dict())
+    never_wrong(result.report, report_2021)
+    assert result.report.figures == report_2021.figures
+    only_script = f"<html><body>{script}</body></html>".encode()
+    with pytest.raises(GaipError) as info:
+        import_report(only_script)
+    assert info.value.code == "E_NOT_A_REPORT"
+
+
+def test_a_word_package_declaring_entities_is_refused(report_2021):
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(to_docx(report_2021)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+            target.writestr(item, data)
+    with pytest.raises(GaipError) as info:
+        import_report(out.getvalue())
+    assert info.value.code == "E_XML_ATTACK"
+
+
+def test_without_libreoffice_a_doc_says_what_to_install(monkeypatch):
+    from gaip_xl.template import libreoffice
+
+    monkeypatch.setattr(libreoffice, "soffice", lambda: None)
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500 + "WordDocument".encode("utf-16-le") + b"\0" * 500
+    with pytest.raises(GaipError) as info:
+        import_report(ole)
+    assert info.value.code == "E_NEEDS_LIBREOFFICE" and "libreoffice-writer-nogui" in info.value.message
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_doc_and_wps_are_converted_with_libreoffice(report_2021, tmp_path):
+    from gaip_xl.template.libreoffice import convert
+
+    source = tmp_path / "report.docx"
+    source.write_bytes(to_docx(report_2021))
+    doc = convert([source], "doc:MS Word 97", tmp_path / "doc")[0]
+    result = import_report(doc)
+    assert result.block["source"]["converted_from"] == "doc"
+    assert result.report.figures == report_2021.figures
+    wps = tmp_path / "report.wps"
+    shutil.copy(doc, wps)  # a WPS 文字 file is the same OLE Word format; told apart by bytes, not by name
+    assert import_report(wps).report.figures == report_2021.figures
