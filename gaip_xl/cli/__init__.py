@@ -15,7 +15,7 @@ from typing import TextIO
 from ..errors import GaipError
 from .output import Output
 
-COMMANDS = ("validate", "to-json", "to-xlsx", "template", "bulk", "addin", "schema", "rules")
+COMMANDS = ("validate", "to-json", "to-xlsx", "template", "bulk", "serve", "addin", "schema", "rules")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
