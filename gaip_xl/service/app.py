@@ -3,7 +3,8 @@ JSON API, over the database and the file store in ``Settings.data``.
 
 On creation it migrates the database (Alembic), tidies the store (temporary files a killed process left, blobs no
 row refers to), loads the secret; then every request passes the body limit, gets a session cookie and the security
-headers, and every POST is recorded in the audit table (by the handler with its change, or here if it was refused).
+headers, and every POST that may change state is recorded in the audit table (by the handler with its change, or here
+if it was refused); ``POST /api/check`` keeps nothing and is not recorded.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DEN
 # no script at all on our pages; FastAPI's /docs page loads its own (Swagger UI) and is left without this policy
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
+STATELESS = frozenset({"/api/check"})  # POSTs that change nothing (nothing kept): not audited
 STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409}
 
 
@@ -124,7 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
             response.headers.setdefault(header, value)
         if not request.url.path.startswith(("/docs", "/redoc")):
             response.headers.setdefault("Content-Security-Policy", CSP)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.url.path not in STATELESS:
             info = request_info(request)
             if not info["audited"]:
                 await run_in_threadpool(_audit_refused, service, info, response.status_code)

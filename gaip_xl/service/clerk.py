@@ -111,7 +111,7 @@ def agency_version(token: str, version: int, db: DbSession) -> Response:
 def check_page(request: Request, token: str, db: DbSession) -> Response:
     service = service_of(request)
     upload = _upload(db, token)
-    outcome = recheck(service.store, upload)
+    outcome = recheck(service.store, upload, db)
     agency, collection = _agency_of(db, upload)
     texts = explanation_texts(db, upload)
     findings = []
@@ -141,7 +141,7 @@ def _agency_of(db: Session, upload: Upload) -> tuple[Agency | None, Collection |
 @router.get("/c/{token}/marked.xlsx")
 def marked(request: Request, token: str, db: DbSession) -> Response:
     upload = _upload(db, token)
-    outcome = recheck(service_of(request).store, upload)
+    outcome = recheck(service_of(request).store, upload, db)
     if outcome.report is None or outcome.result is None:
         raise _missing()
     return _download(marked_bytes(outcome.report, outcome.result), _stem(upload) + "-校验结果.xlsx",
@@ -171,7 +171,7 @@ async def explain(request: Request, token: str) -> Response:
     def work() -> str:
         with service.sessions() as db:
             upload = _upload(db, token)
-            outcome = recheck(service.store, upload)
+            outcome = recheck(service.store, upload, db)
             info = request_info(request)
             save_explanations(db, upload, outcome, texts, info)
             if action == "submit":
@@ -189,7 +189,7 @@ def submit_page(request: Request, token: str, db: DbSession, csrf: Annotated[str
     service = service_of(request)
     service.check_csrf(request, csrf)
     upload = _upload(db, token)
-    sub = submit(db, upload, recheck(service.store, upload), request_info(request))
+    sub = submit(db, upload, recheck(service.store, upload, db), request_info(request))
     return RedirectResponse(f"/c/{token}?submitted={sub.version}", status_code=303)
 
 

@@ -44,11 +44,15 @@ def audit(db: Session, request_info: dict[str, Any], action: str, target: str | 
 # ---------------------------------------------------------------------------- uploads
 def receive_upload(db: Session, store: BlobStore, stream: BinaryIO, filename: str, limit: int,
                    agency: Agency | None, info: dict[str, Any]) -> tuple[Upload, Outcome]:
-    """Stores the file (fsynced), checks it with the converter and the rules, and commits its row."""
+    """Stores the file (fsynced), checks it with the converter and the rules, and commits its row. The transaction
+    the caller's look-ups opened is ended first: on SQLite every transaction holds the write lock, and storing and
+    checking a file must not keep other uploads waiting."""
+    agency_id, agency_name = (agency.id, agency.name) if agency else (None, None)
+    db.commit()
     stored = store.put(stream, limit)
     outcome = check_file(stored.path)
     report = outcome.report
-    upload = Upload(token=new_token(), agency_id=agency.id if agency else None, sha256=stored.sha256,
+    upload = Upload(token=new_token(), agency_id=agency_id, sha256=stored.sha256,
                     size=stored.size, filename=(filename or "upload.xlsx")[-MAX_FILENAME:], status=outcome.status,
                     error_code=outcome.error["code"] if outcome.error else None,
                     error_message=outcome.error["message"] if outcome.error else None,
@@ -59,13 +63,16 @@ def receive_upload(db: Session, store: BlobStore, stream: BinaryIO, filename: st
     db.add(upload)
     db.flush()
     audit(db, info, "upload", upload.token, {"sha256": stored.sha256, "size": stored.size, "status": upload.status,
-                                             "agency": agency.name if agency else None})
+                                             "agency": agency_name})
     db.commit()
     return upload, outcome
 
 
-def recheck(store: BlobStore, upload: Upload) -> Outcome:
-    """The findings of a stored upload, read again from its file by the same reader and rules."""
+def recheck(store: BlobStore, upload: Upload, db: Session | None = None) -> Outcome:
+    """The findings of a stored upload, read again from its file by the same reader and rules (``db``: its look-up
+    transaction is ended first, so that no lock is held while the file is read)."""
+    if db is not None:
+        db.commit()
     return check_file(store.path(upload.sha256))
 
 
