@@ -56,11 +56,11 @@ def stop_server(process: subprocess.Popen) -> None:
 
 def make_collection(data: Path, names: list[str], year: int, db_url: str | None = None) -> dict[str, str]:
     """Creates the collection in the database the server will use; agency name → its link token."""
+    import datetime as dt
+
     from gaip_xl.service.app import Settings
     from gaip_xl.service.db import Agency, make_engine, migrate, session_factory
     from gaip_xl.service.records import create_collection
-
-    import datetime as dt
 
     settings = Settings(data, db_url)
     data.mkdir(parents=True, exist_ok=True)

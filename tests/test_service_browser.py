@@ -23,7 +23,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AGENCY = "甲镇人民政府"
 
 pytestmark = pytest.mark.skipif(not CHROMEDRIVER.exists() or shutil.which("chromium") is None,
-                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+                                reason="Debian's chromium and chromium-driver are not installed (.ci/run does)")
 
 
 @pytest.fixture

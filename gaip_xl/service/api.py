@@ -63,7 +63,7 @@ async def api_check(request: Request, file: Annotated[UploadFile | None, File(de
             outcome = check_file(temporary)
         finally:
             temporary.unlink(missing_ok=True)
-        if outcome.error is not None:
+        if outcome.error is not None or outcome.result is None:
             return JSONResponse({"error": outcome.error}, status_code=422)
         if marked:
             return Response(marked_bytes(outcome.report, outcome.result),

@@ -14,6 +14,7 @@ import multiprocessing
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def private_workdir(root: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix="export-", dir=root))
 
 
-def agencies_csv(rows: list[tuple[str | None, ...]], extra_headers: tuple[str, ...]) -> bytes:
+def agencies_csv(rows: Sequence[Sequence[str | None]], extra_headers: tuple[str, ...]) -> bytes:
     """A roster-like CSV (UTF-8 with BOM, for Excel): the roster's own headers, then ``extra_headers``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)

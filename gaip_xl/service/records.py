@@ -215,14 +215,14 @@ def collection_states(db: Session, collection: Collection) -> list[AgencyState]:
     ids = [a.id for a in agencies]
     latest: dict[int, Submission] = {}
     versions: dict[int, int] = {}
-    for sub in db.scalars(select(Submission).where(Submission.agency_id.in_(ids)).order_by(Submission.version)):
-        latest[sub.agency_id] = sub
-        versions[sub.agency_id] = versions.get(sub.agency_id, 0) + 1
+    for row in db.scalars(select(Submission).where(Submission.agency_id.in_(ids)).order_by(Submission.version)):
+        latest[row.agency_id] = row
+        versions[row.agency_id] = versions.get(row.agency_id, 0) + 1
     uploads = dict(db.execute(select(Upload.agency_id, func.count()).where(Upload.agency_id.in_(ids))
                               .group_by(Upload.agency_id)).all())
     states = []
     for agency in agencies:
-        sub = latest.get(agency.id)
+        sub: Submission | None = latest.get(agency.id)
         if sub is None:
             state = CHECKED if uploads.get(agency.id) else MISSING
         else:
