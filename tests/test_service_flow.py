@@ -183,3 +183,14 @@ def test_api_submission_with_explanations(client, tmp_path, collection):  # noqa
                      data={"explanations": json.dumps(note, ensure_ascii=False)}).json()
     assert ok["submitted"] is True and ok["version"] == 1 and len(ok["sha256"]) == 64
     assert client.get(f"/a/{token}/v1.json").json()["explanations"] == note
+
+
+def test_a_submission_after_the_deadline_is_kept_and_flagged_late(client, tmp_path, settings):  # noqa: F811
+    office_login(client, settings)
+    collection_id = create_collection(client, ROSTER.encode("utf-8"), 2024, deadline="2025-01-31")
+    links = agency_links(client, collection_id)
+    token, _ = check_on_link(client, tmp_path, links["甲镇人民政府"], agency_report("甲镇人民政府", 21))
+    assert explain_and_submit(client, token, []).status_code == 200
+    late = client.get(f"/office/collections/{collection_id}?show=late").text
+    assert "甲镇人民政府" in late and "逾期" in late and "乙镇人民政府" not in late
+    assert "逾期" in client.get(links["甲镇人民政府"]).text
