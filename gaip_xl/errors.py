@@ -268,3 +268,52 @@ class NotAReport(GaipError):
     code = "E_NOT_A_REPORT"
     title = "不是政府信息公开年报"
     template = "文档中找不到政府信息公开工作年度报告的章节或表格：{detail}"
+
+# ---------------------------------------------------------------------------- rosters (gaip_xl.roster)
+class RosterUnreadable(GaipError):
+    code = "E_ROSTER_FORMAT"
+    title = "名单无法读取"
+    template = "名单无法读取：{detail}（应为 .xlsx，或 UTF-8 编码的 .csv）"
+
+
+class RosterHeader(GaipError):
+    code = "E_ROSTER_HEADER"
+    title = "名单缺少表头"
+    template = "名单第一行应为表头，且含“{required}”一列（可另有：{optional}）；{detail}"
+
+
+class RosterDuplicate(GaipError):
+    code = "E_ROSTER_DUPLICATE"
+    title = "名单有重复机关"
+    template = "名单中机关“{name}”出现了不止一次（第 {rows} 行），请只保留一行"
+
+
+class RosterEmpty(GaipError):
+    code = "E_ROSTER_EMPTY"
+    title = "名单为空"
+    template = "名单中没有任何机关名称"
+
+
+# ---------------------------------------------------------------------------- the web service (gaip_xl.service)
+class UploadTooLarge(GaipError):
+    code = "E_UPLOAD_TOO_LARGE"
+    title = "上传文件过大"
+    template = "上传的文件超过 {limit_mb} MB，已停止接收（填好的模板通常不到 100 KB）"
+
+
+class UploadMissing(GaipError):
+    code = "E_UPLOAD_MISSING"
+    title = "没有选择文件"
+    template = "没有收到文件，请先选择要上传的工作簿"
+
+
+class CsrfFailed(GaipError):
+    code = "E_CSRF"
+    title = "页面已过期"
+    template = "页面已过期或不是从本系统提交的，请刷新页面后重试"
+
+
+class NotSubmittable(GaipError):
+    code = "E_NOT_SUBMITTABLE"
+    title = "不能提交"
+    template = "不能提交：{detail}"

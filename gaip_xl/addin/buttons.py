@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text
-from ..cli.validate import summary_line
 from ..errors import EditionMismatch, GaipError, ReportHasErrors, UnsavedWorkbook
 from ..excel.document import document_text
 from ..excel.reader import Source
@@ -25,6 +24,7 @@ from ..loaders import load_report
 from ..publish import check_publishable, write_report
 from ..report import Report, values_from_report
 from ..rules import Identity, ValidationReport, identities, validate
+from ..rules.summary import summary_line
 from .book import TemplateBook
 from .marks import RESULTS_SHEET, clear_marks, marks_of, paint, write_results
 from .protection import unprotected

@@ -8,57 +8,28 @@ and whether the add-in added its note (a clerk's own note is never touched).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from xlwings import utils as xw_utils
 
-from ..cli.validate import summary_line
-from ..format.layout import SHEET_META, Pos, layout_for
-from ..rules import Finding, Severity, ValidationReport
+from ..excel.marks import FILL, RECORD_WIDTH, RESULTS_HEADER, RESULTS_SHEET, Mark, marks_column, record_row
+from ..excel.marks import marks_of as marks_at
+from ..excel.marks import results_rows as results_at
+from ..format.layout import SHEET_META
+from ..rules import ValidationReport
 from ..template.styles import INPUT_FILL
 from .book import TemplateBook
 
-# Excel's own "Bad" and "Neutral" cell-style fills: clerks already read them as error and warning.
-FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}
-RESULTS_SHEET = "校验结果"
-RESULTS_HEADER = ["规则", "级别", "工作表", "单元格", "说明"]
+# What the marks look like (colours, notes, the 校验结果 sheet) is described in the core, ``gaip_xl.excel.marks``,
+# which the web service's marked workbook uses too; this module only paints them through xlwings.
+__all__ = ["FILL", "RECORD_WIDTH", "RESULTS_HEADER", "RESULTS_SHEET", "Mark", "clear_marks", "marks_column",
+           "marks_of", "paint", "recorded_marks", "results_rows", "write_results"]
 TEMPLATE_INPUT_FILL = "#" + INPUT_FILL.fgColor.rgb[-6:]
-RECORD_WIDTH = 4  # sheet, address, previous fill, note added (1/0)
-
-
-def marks_column(edition: str) -> int:
-    """The first column of the record of marks: one column clear of the meta cells of the ``_gaip`` sheet."""
-    layout = layout_for(edition)
-    return max(p.col for p in layout.fields.values() if p.sheet == SHEET_META) + 2
-
-
-@dataclass
-class Mark:
-    pos: Pos
-    severity: Severity
-    messages: list[str]
-
-    @property
-    def note(self) -> str:
-        return "\n".join(self.messages)
 
 
 def marks_of(tb: TemplateBook, result: ValidationReport) -> list[Mark]:
     """One mark per cell of the open workbook named by a finding; errors win over warnings for the fill."""
-    marks: dict[Pos, Mark] = {}
-    for finding in result.findings:
-        for ref in finding.cells:
-            pos = tb.positions.get(ref.code)
-            if ref.report != "current" or pos is None:
-                continue
-            mark = marks.setdefault(pos, Mark(pos, finding.severity, []))
-            if finding.severity is Severity.ERROR:
-                mark.severity = Severity.ERROR
-            text = f"【{finding.rule} {finding.severity.chinese}】{finding.message}"
-            if text not in mark.messages:
-                mark.messages.append(text)
-    return list(marks.values())
+    return marks_at(tb.positions, result)
 
 
 def _fill_of(rng: Any) -> str:
@@ -81,7 +52,7 @@ def paint(tb: TemplateBook, marks: list[Mark]) -> None:
         added = rng.note is None
         if added:
             rng.add_note(mark.note)
-        records.append([mark.pos.sheet, mark.pos.a1, previous_fill, 1 if added else 0])
+        records.append(record_row(mark, previous_fill, added))
     if records:
         tb.book.sheets[SHEET_META].range((1, marks_column(tb.edition))).value = records
 
@@ -109,27 +80,9 @@ def clear_marks(tb: TemplateBook) -> int:
 
 
 # ---------------------------------------------------------------------------- the 校验结果 sheet
-def link(pos: Pos, text: str) -> str:
-    target = f"#'{pos.sheet}'!{pos.a1}"
-    return f'=HYPERLINK("{target}","{text.replace(chr(34), chr(34) * 2)}")'
-
-
-def result_row(tb: TemplateBook, finding: Finding) -> list[Any]:
-    refs = [r for r in finding.cells if r.report == "current" and r.code in tb.positions]
-    if not refs:
-        return [finding.rule, finding.severity.chinese, "", "", finding.message]
-    first = tb.positions[refs[0].code]
-    same_sheet = [tb.positions[r.code].a1 for r in refs if tb.positions[r.code].sheet == first.sheet]
-    shown = "、".join(same_sheet[:6]) + ("…" if len(same_sheet) > 6 else "")
-    return [finding.rule, finding.severity.chinese, first.sheet, link(first, shown), finding.message]
-
-
 def results_rows(tb: TemplateBook, result: ValidationReport) -> list[list[Any]]:
     """The sheet's content: the verdict, a blank row, the header, one row per finding."""
-    width = len(RESULTS_HEADER)
-    verdict = [summary_line(result)] + [""] * (width - 1)
-    blank = [""] * width
-    return [verdict, blank, RESULTS_HEADER, *(result_row(tb, f) for f in result.findings)]
+    return results_at(tb.positions, result)
 
 
 def write_results(tb: TemplateBook, result: ValidationReport) -> Any:

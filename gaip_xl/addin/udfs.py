@@ -62,7 +62,7 @@ def value_in(block: Block, pos: Pos) -> Any:
 
 def findings_table(edition: str, blocks: dict[str, Block]) -> list[list[Any]]:
     """Every finding of the report the blocks hold, as rows [rule, cells, message]; [["全部通过"]] when none."""
-    from ..cli.validate import where  # the same "sheet!cells" text the command line prints
+    from ..rules.summary import where  # the same "sheet!cells" text the command line prints
 
     report = report_from_values(edition, values_at(layout_for(edition), blocks))
     result = validate(report)

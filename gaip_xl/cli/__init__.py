@@ -23,7 +23,8 @@ from typing import Any, TextIO
 from ..errors import GaipError, ProgramError
 from .output import GuardedStream, Output
 
-COMMANDS = ("validate", "to-json", "to-xlsx", "import", "publish", "template", "bulk", "addin", "schema", "rules")
+COMMANDS = ("validate", "to-json", "to-xlsx", "import", "publish", "template", "bulk", "serve", "addin", "schema",
+            "rules")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 

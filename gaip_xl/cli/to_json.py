@@ -10,8 +10,8 @@ from ..excel import read_source
 from ..excel.document import report_document
 from ..loaders import load_report
 from ..rules import validate
+from ..rules.summary import summary_line
 from .output import Output
-from .validate import summary_line
 
 NAME = "to-json"
 HELP = "把填好的模板工作簿（.xlsx/.xlsm）转换为年报 JSON，并附上校验结果"

@@ -6,11 +6,13 @@ import argparse
 import json
 
 from ..loaders import load_report
-from ..rules import Finding, ValidationReport, validate
+from ..rules import ValidationReport, validate
+from ..rules.summary import summary_line, where
 from .output import Output
 
 NAME = "validate"
 HELP = "校验一份年报（JSON 或填好的模板工作簿），列出全部问题"
+__all__ = ["add_arguments", "main", "render_text", "summary_line", "where"]  # the last two: rules.summary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,26 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="年报文件（.json、.xlsx，或已发布的 PDF、网页、Word/WPS、文本）")
     parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
-
-
-def summary_line(result: ValidationReport) -> str:
-    if not result.findings:
-        return "校验结果：全部通过"
-    verdict = "不通过" if result.errors else "通过（有警告）"
-    return f"校验结果：{verdict}，{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
-
-
-def where(finding: Finding, limit: int = 6) -> str:
-    """The cells of a finding, grouped by sheet: '三、依申请公开'!D6、D7、D29."""
-    by_sheet: dict[str, list[str]] = {}
-    for cell in finding.cells:
-        label = f"{'上年' if cell.report == 'previous' else ''}'{cell.sheet}'" if cell.sheet else cell.json_path
-        by_sheet.setdefault(label, []).append(cell.address)
-    parts = []
-    for sheet, addresses in by_sheet.items():
-        shown = "、".join(a for a in addresses[:limit] if a)
-        parts.append(f"{sheet}!{shown}{'…' if len(addresses) > limit else ''}" if shown else sheet)
-    return "；".join(parts)
 
 
 def render_text(result: ValidationReport, out: Output) -> None:

@@ -1,0 +1,199 @@
+"""The roster (名单) of agencies that must report to a collecting office, and the accounting against it.
+
+A roster is an .xlsx or a UTF-8 .csv (with or without a BOM) whose first row holds headers named as the template's
+基本情况 labels (``ROSTER_FIELDS``; 机关名称 required, the others optional), one agency per row. Names are matched by
+``name_key``: whitespace removed and full/half-width forms unified (NFKC), so “某某县 人民政府” and “某某县人民政府”
+are one agency. ``reconcile`` tells expected / submitted / missing / not on the roster. The web service and
+``gaip-xl bulk --roster`` use this module; an .xlsx roster is opened with the converter's safety checks first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import GaipError, RosterDuplicate, RosterEmpty, RosterHeader, RosterUnreadable
+from .format.fields import INFO_FIELDS_BY_CODE
+
+# The roster's columns: the template's own labels for these facts (never typed here).
+ROSTER_CODES = ("agency.name", "agency.level", "agency.region_code", "agency.contact")
+ROSTER_FIELDS = tuple(INFO_FIELDS_BY_CODE[code] for code in ROSTER_CODES)
+REQUIRED_CODE = "agency.name"
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
+
+
+def name_key(name: str) -> str:
+    """The key two spellings of one agency share: NFKC (full-width → half-width) and no whitespace at all."""
+    folded = unicodedata.normalize("NFKC", name or "")
+    return "".join(ch for ch in folded if not ch.isspace())
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    name: str
+    level: str | None = None
+    region_code: str | None = None
+    contact: str | None = None
+    line: int = 0  # the row in the roster file (1-based, header is row 1)
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text: numbers without a trailing .0 (a region code typed as a number), blanks as None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _rows_of_csv(data: bytes) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterUnreadable(detail="CSV 文件不是 UTF-8 编码（在 Excel 中“另存为 → CSV UTF-8”即可）") from None
+    try:
+        return [row for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise RosterUnreadable(detail=f"CSV 格式有误（{exc}）") from None
+
+
+def _rows_of_xlsx(path: Path) -> list[list[Any]]:
+    """The first shown sheet's rows, after the converter's checks (zip bomb, XML entities, sheet extent)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    from .errors import TooLarge
+    from .excel import scan
+    from .excel.names import read_directory
+    from .excel.safety import open_package
+
+    package = open_package(path)
+    try:
+        directory = read_directory(package)
+        shown = [entry for entry in directory.sheets.values() if entry.state == "visible" and entry.part]
+        if not shown:
+            raise RosterUnreadable(detail="工作簿中没有可见的工作表")
+        entry = shown[0]
+        xml = package.part(entry.part)  # type: ignore[arg-type]
+        if not scan.surely_within(xml) and scan.extent(xml).cells > scan.MAX_CELLS:
+            raise TooLarge(str(path), detail=f"工作表“{entry.name}”超出 {scan.MAX_CELLS} 个单元格")
+        for name in package.names:
+            if name.endswith("sharedStrings.xml"):
+                package.part(name)  # bounded and entity-free before calamine parses it
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
+            return book.get_sheet_by_name(entry.name).to_python()
+        except (CalamineError, ValueError, OSError) as exc:
+            raise RosterUnreadable(detail=f"工作表无法解析（{exc}）") from None
+    finally:
+        package.close()
+
+
+def _columns(header: list[Any]) -> dict[str, int]:
+    """Which column holds which code, by the header's labels (compared by ``name_key``)."""
+    wanted = {name_key(f.label): f.code for f in ROSTER_FIELDS}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        code = wanted.get(name_key(_text(cell) or ""))
+        if code is not None and code not in found:
+            found[code] = index
+    if REQUIRED_CODE not in found:
+        shown = "、".join(_text(c) or "" for c in header if _text(c)) or "（空）"
+        raise RosterHeader(required=INFO_FIELDS_BY_CODE[REQUIRED_CODE].label,
+                           optional="、".join(f.label for f in ROSTER_FIELDS if f.code != REQUIRED_CODE),
+                           detail=f"现有表头：{shown}")
+    return found
+
+
+def roster_from_rows(rows: list[list[Any]]) -> list[RosterEntry]:
+    """Entries from a table whose first non-empty row is the header; blank names are skipped, duplicates refused."""
+    rows = list(rows)
+    while rows and not any(_text(c) for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise RosterEmpty()
+    columns = _columns(rows[0])
+
+    def cell(row: list[Any], code: str) -> str | None:
+        index = columns.get(code)
+        return _text(row[index]) if index is not None and index < len(row) else None
+
+    entries: list[RosterEntry] = []
+    seen: dict[str, list[int]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        name = cell(row, "agency.name")
+        if not name:
+            continue
+        entry = RosterEntry(name, cell(row, "agency.level"), cell(row, "agency.region_code"),
+                            cell(row, "agency.contact"), line)
+        seen.setdefault(entry.key, []).append(line)
+        entries.append(entry)
+    for lines in seen.values():
+        if len(lines) > 1:
+            first = next(e for e in entries if e.line == lines[0])
+            raise RosterDuplicate(name=first.name, rows="、".join(map(str, lines)))
+    if not entries:
+        raise RosterEmpty()
+    return entries
+
+
+def read_roster(path: str | Path) -> list[RosterEntry]:
+    """The roster in an .xlsx or a UTF-8 .csv file; raises a ``GaipError`` with a Chinese message."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            if path.stat().st_size > MAX_ROSTER_BYTES:
+                raise RosterUnreadable(detail="文件超过 20 MB")
+            return roster_from_rows(_rows_of_csv(path.read_bytes()))
+        if suffix in (".xlsx", ".xlsm"):
+            return roster_from_rows(_rows_of_xlsx(path))
+    except GaipError:
+        raise
+    except OSError as exc:
+        raise RosterUnreadable(detail=exc.strerror or str(exc)) from None
+    raise RosterUnreadable(detail=f"扩展名“{path.suffix or '（无）'}”")
+
+
+@dataclass
+class Reconciliation:
+    """Who must report and who did: every list in roster (or submission) order."""
+
+    expected: list[RosterEntry]
+    submitted: list[RosterEntry] = field(default_factory=list)  # on the roster, with at least one submission
+    missing: list[RosterEntry] = field(default_factory=list)  # on the roster, nothing submitted
+    not_on_roster: list[str] = field(default_factory=list)  # submitted names matching no roster entry (distinct)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"expected": len(self.expected), "submitted": len(self.submitted), "missing": len(self.missing),
+                "not_on_roster": len(self.not_on_roster)}
+
+
+def reconcile(entries: Iterable[RosterEntry], submitted_names: Iterable[str | None]) -> Reconciliation:
+    """Expected / submitted / missing / not on roster, given the agency names of the submitted reports."""
+    expected = list(entries)
+    by_key = {e.key: e for e in expected}
+    got: set[str] = set()
+    strangers: dict[str, str] = {}
+    for name in submitted_names:
+        key = name_key(name or "")
+        if key in by_key:
+            got.add(key)
+        elif key not in strangers:
+            strangers[key] = name or ""
+    return Reconciliation(expected, [e for e in expected if e.key in got], [e for e in expected if e.key not in got],
+                          list(strangers.values()))
+
+
+__all__ = ["ROSTER_FIELDS", "Reconciliation", "RosterEntry", "name_key", "read_roster", "reconcile",
+           "roster_from_rows"]

@@ -1,0 +1,30 @@
+"""How a set of findings reads in one line and where a finding stands: shared by every skin (the CLI, the add-in's
+校验 and its 校验结果 sheet, the web service), so a clerk reads the same words wherever the report was checked."""
+
+from __future__ import annotations
+
+from .findings import Finding, ValidationReport
+
+
+def summary_line(result: ValidationReport) -> str:
+    """The verdict: “校验结果：全部通过”, or “不通过”/“通过（有警告）” with the counts."""
+    if not result.findings:
+        return "校验结果：全部通过"
+    verdict = "不通过" if result.errors else "通过（有警告）"
+    return f"校验结果：{verdict}，{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
+
+
+def where(finding: Finding, limit: int = 6) -> str:
+    """The cells of a finding, grouped by sheet: '三、依申请公开'!D6、D7、D29."""
+    by_sheet: dict[str, list[str]] = {}
+    for cell in finding.cells:
+        label = f"{'上年' if cell.report == 'previous' else ''}'{cell.sheet}'" if cell.sheet else cell.json_path
+        by_sheet.setdefault(label, []).append(cell.address)
+    parts = []
+    for sheet, addresses in by_sheet.items():
+        shown = "、".join(a for a in addresses[:limit] if a)
+        parts.append(f"{sheet}!{shown}{'…' if len(addresses) > limit else ''}" if shown else sheet)
+    return "；".join(parts)
+
+
+__all__ = ["summary_line", "where"]

@@ -1,0 +1,121 @@
+"""The JSON API beside the pages (documented by FastAPI's OpenAPI page at /docs, its schema at /openapi.json).
+
+- ``POST /api/check`` (multipart ``file``): the report's JSON with its findings, exactly the ``gaip-xl to-json``
+  document (``?marked=1``: the marked workbook instead). Nothing is kept. An unreadable file: 422 with
+  ``{"error": {"code", "title", "message"}}``.
+- ``POST /api/agencies/{token}/submissions`` (multipart ``file``, optional ``explanations`` as a JSON list of
+  ``{"rule", "cells", "text"}``): stores and checks the upload and submits it as the agency's next version; answers
+  ``{"status": "received", …}`` only once the file is fsynced and the rows committed.
+- ``GET /healthz``: ``{"status": "ok"}`` when the database answers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select, text
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import NotSubmittable, UploadMissing
+from ..excel.marked import marked_bytes
+from .app import request_info, service_of
+from .checking import finding_key, warnings_of
+from .clerk import DbSession
+from .db import Agency, Explanation
+from .records import receive_upload, submit
+
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["状态"], summary="服务与数据库是否正常")
+def healthz(db: DbSession) -> dict[str, str]:
+    db.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@router.post("/api/check", tags=["校验"], summary="上传工作簿，返回年报 JSON 及全部问题（不保存）",
+             responses={200: {"description": "年报 JSON（含 validation）；marked=1 时为标注了问题的工作簿"},
+                        413: {"description": "文件过大（E_UPLOAD_TOO_LARGE）"},
+                        422: {"description": "无法读取（错误代码与中文说明）"}})
+async def api_check(request: Request, file: Annotated[UploadFile | None, File(description="填好的模板（.xlsx/.xlsm）")]
+                    = None, marked: bool = False) -> Response:
+    service = service_of(request)
+    if file is None:
+        raise UploadMissing()
+
+    def work() -> Response:
+        temporary = service.store.temporary_copy()
+        try:
+            with temporary.open("wb") as out:
+                size = 0
+                while chunk := file.file.read(256 * 1024):
+                    size += len(chunk)
+                    if size > service.settings.max_upload:
+                        from ..errors import UploadTooLarge
+
+                        raise UploadTooLarge(limit_mb=service.settings.max_upload // (1024 * 1024))
+                    out.write(chunk)
+            from .checking import check_file
+
+            outcome = check_file(temporary)
+        finally:
+            temporary.unlink(missing_ok=True)
+        if outcome.error is not None or outcome.result is None:
+            return JSONResponse({"error": outcome.error}, status_code=422)
+        if marked:
+            return Response(marked_bytes(outcome.report, outcome.result),
+                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            headers={"Content-Disposition": "attachment; filename=\"marked.xlsx\""})
+        return Response(outcome.document, media_type="application/json")
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/api/agencies/{token}/submissions", tags=["报送"], summary="本机关上传并提交一个新版本",
+             responses={409: {"description": "不能提交（有错误、警告未说明、年度或机关不符），上传仍已保存"}})
+def api_submit(request: Request, token: str, db: DbSession,
+               file: Annotated[UploadFile | None, File(description="填好的模板（.xlsx/.xlsm）")] = None,
+               explanations: Annotated[str, Form(description="警告的说明：JSON 列表 [{rule, cells, text}]")] = "[]",
+               ) -> dict[str, Any]:
+    service = service_of(request)
+    agency = db.scalar(select(Agency).where(Agency.token == token))
+    if agency is None:
+        raise HTTPException(404, "链接无效")
+    if file is None or not file.filename:
+        raise UploadMissing()
+    given = _parse_explanations(explanations)
+    info = request_info(request)
+    upload, outcome = receive_upload(db, service.store, file.file, file.filename, service.settings.max_upload,
+                                     agency, info)
+    received = {"status": "received", "upload": upload.token, "sha256": upload.sha256, "check": upload.status,
+                "errors": upload.errors, "warnings": upload.warnings}
+    if outcome.result is not None:
+        for finding in warnings_of(outcome.result):
+            rule, cells = finding_key(finding)
+            text_ = given.get((rule, cells))
+            if text_:
+                db.add(Explanation(upload_id=upload.id, rule=rule, cells=json.dumps(list(cells), ensure_ascii=False),
+                                   text=text_))
+        db.commit()
+    try:
+        sub = submit(db, upload, outcome, info)
+    except NotSubmittable as exc:
+        db.rollback()
+        return JSONResponse({**received, "submitted": False, "error": exc.to_dict()},  # type: ignore[return-value]
+                            status_code=409)
+    return {**received, "submitted": True, "version": sub.version, "late": sub.late}
+
+
+def _parse_explanations(raw: str) -> dict[tuple[str, tuple[str, ...]], str]:
+    try:
+        items = json.loads(raw or "[]")
+        return {(str(i["rule"]), tuple(str(c) for c in i.get("cells", []))): str(i["text"]).strip()[:2000]
+                for i in items}
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise NotSubmittable(detail="explanations 应为 JSON 列表：[{\"rule\", \"cells\", \"text\"}]") from None
+
+
+__all__ = ["router", "run_in_threadpool"]

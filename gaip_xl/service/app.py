@@ -1,0 +1,182 @@
+"""The web application: ``create_app(Settings)`` → a FastAPI app with the clerk's pages, the office's pages and the
+JSON API, over the database and the file store in ``Settings.data``.
+
+On creation it migrates the database (Alembic), tidies the store (temporary files a killed process left, blobs no
+row refers to), loads the secret; then every request passes the body limit, gets a session cookie and the security
+headers, and every POST that may change state is recorded in the audit table (by the handler with its change, or here
+if it was refused); ``POST /api/check`` keeps nothing and is not recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import CsrfFailed, GaipError, UploadTooLarge
+from ..excel.safety import MAX_FILE_BYTES
+from .db import Upload, make_engine, migrate, session_factory
+from .records import BEIJING, audit
+from .security import CSRF_FIELD, SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
+from .store import BlobStore
+
+FORM_OVERHEAD = 256 * 1024  # multipart headers and the other fields of an upload form
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+                    "Cache-Control": "no-store"}
+# no script at all on our pages; FastAPI's /docs page loads its own (Swagger UI) and is left without this policy
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+STATELESS = frozenset({"/api/check"})  # POSTs that change nothing (nothing kept): not audited
+STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409}
+
+
+@dataclass
+class Settings:
+    data: Path
+    db_url: str | None = None  # default: SQLite in ``data``
+    max_upload: int = MAX_FILE_BYTES  # the converter's own limit: a larger file could never be read
+    secure_cookies: bool = False  # set behind HTTPS
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f"sqlite:///{(self.data / 'gaip.sqlite3').resolve()}"
+
+
+class Service:
+    """What every handler needs: settings, database sessions, the store, the secret and the page templates."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.data.mkdir(parents=True, exist_ok=True)
+        os.chmod(settings.data, 0o700)
+        self.engine = make_engine(settings.database_url)
+        migrate(self.engine)
+        self.sessions = session_factory(self.engine)
+        self.store = BlobStore(settings.data / "store")
+        with self.sessions() as db:
+            self.tidied = self.store.tidy(lambda: db.scalars(select(Upload.sha256)).all())
+        self.secret = load_secret(settings.data)
+        self.templates = Jinja2Templates(directory=str(files("gaip_xl.service") / "templates"))
+        self.templates.env.filters["bj"] = beijing_time
+
+    def db(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("csrf", csrf_token(self.secret, request.state.sid))
+        context.setdefault("office_user", getattr(request.state, "office_user", None))
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+    def error_page(self, error: GaipError) -> str:
+        template = self.templates.env.get_template("error.html")
+        return template.render(error=error.to_dict(), csrf="", office_user=None)
+
+    def check_csrf(self, request: Request, token: str | None) -> None:
+        if not csrf_ok(self.secret, request.cookies.get(SESSION_COOKIE), token):
+            raise CsrfFailed()
+
+
+def beijing_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def request_info(request: Request) -> dict[str, Any]:
+    """Who asked what, for the audit table; ``audited`` collects the actions the handler recorded."""
+    info = getattr(request.state, "info", None)
+    if info is None:
+        user = getattr(request.state, "office_user", None)
+        info = {"actor": f"office:{user.name}" if user else "anonymous", "method": request.method,
+                "path": request.url.path, "remote": request.client.host if request.client else None, "audited": []}
+        request.state.info = info
+    return info
+
+
+def create_app(settings: Settings) -> FastAPI:
+    service = Service(settings)
+    app = FastAPI(title="gaip-xl 报送与校验服务", version="1", description="政府信息公开工作年度报告的在线校验与报送。"
+                  "POST /api/check 上传工作簿，返回年报 JSON 及全部问题（?marked=1 返回标注了问题的工作簿）。")
+    app.state.service = service
+
+    @app.middleware("http")
+    async def session_and_audit(request: Request, call_next: Any) -> Response:
+        sid = request.cookies.get(SESSION_COOKIE)
+        fresh = not sid or len(sid) > 64
+        request.state.sid = new_token() if fresh else sid
+        response: Response = await call_next(request)
+        if fresh:
+            response.set_cookie(SESSION_COOKIE, request.state.sid, httponly=True, samesite="lax",
+                                secure=settings.secure_cookies)
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        if not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.url.path not in STATELESS:
+            info = request_info(request)
+            if not info["audited"]:
+                await run_in_threadpool(_audit_refused, service, info, response.status_code)
+        return response
+
+    @app.exception_handler(GaipError)
+    async def gaip_error(request: Request, exc: GaipError) -> Response:
+        status = STATUS.get(exc.code, 422)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.to_dict()}, status_code=status)
+        return service.render(request, "error.html", status=status, error=exc.to_dict())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (301, 302, 303, 307) or request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, exc)
+        error = {"code": f"HTTP_{exc.status_code}", "title": "出错了", "message": str(exc.detail)}
+        return service.render(request, "error.html", status=exc.status_code, error=error)
+
+    @app.get("/static/style.css", include_in_schema=False)
+    def style() -> Response:
+        css = (files("gaip_xl.service") / "templates" / "style.css").read_text(encoding="utf-8")
+        return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    from . import api, clerk, office
+
+    app.include_router(clerk.router)
+    app.include_router(office.router)
+    app.include_router(api.router)
+    from .limits import BodyLimit
+
+    app.add_middleware(BodyLimit, limit=settings.max_upload + FORM_OVERHEAD, render_page=_too_large_page(service))
+    return app
+
+
+def _too_large_page(service: Service) -> Any:
+    def render(error: UploadTooLarge) -> str:
+        return service.error_page(error)
+
+    return render
+
+
+def _audit_refused(service: Service, info: dict[str, Any], status: int) -> None:
+    with service.sessions() as db:
+        audit(db, info, "refused" if status >= 400 else "request", status=status)
+        db.commit()
+
+
+def service_of(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+CSRF = CSRF_FIELD

@@ -1,0 +1,188 @@
+"""The service's database: tables (SQLAlchemy 2), the engine for SQLite or PostgreSQL, and migrations on start.
+
+SQLite (the default, one file in the data folder) runs in WAL mode with ``synchronous=FULL`` and every transaction
+begun IMMEDIATE, so concurrent uploads wait for each other instead of failing, and a commit is on disk when it
+returns. The schema is created and upgraded only by the Alembic migrations shipped in ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without tzinfo (SQLite keeps none): every time in the database is UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OfficeUser(Base):
+    __tablename__ = "office_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OfficeSession(Base):
+    __tablename__ = "office_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie: never the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("office_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    office_name: Mapped[str] = mapped_column(String(200))
+    office_level: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("collection_id", "name_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    region_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)  # the secret of the agency's submission link
+    line: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Upload(Base):
+    """One workbook received (to check, and perhaps to submit): its file by content hash and what the check found."""
+
+    __tablename__ = "uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)  # the secret of its result page
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True, index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20))  # ok / errors / unreadable (the statuses of gaip-xl bulk)
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    report_agency: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    document: Mapped[str | None] = mapped_column(Text, nullable=True)  # the to-json document
+
+
+class Explanation(Base):
+    """A clerk's 说明 for one warning of an upload: the agreed shape {"rule", "cells", "text"}."""
+
+    __tablename__ = "explanations"
+    __table_args__ = (UniqueConstraint("upload_id", "rule", "cells"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(10))
+    cells: Mapped[str] = mapped_column(Text)  # JSON list of cell codes
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Submission(Base):
+    """A version an agency submitted: kept for ever, never overwritten (a new one gets the next version)."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("agency_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    document: Mapped[str] = mapped_column(Text)  # the report JSON with its findings and "explanations"
+
+
+class AuditEntry(Base):
+    """Every request that changes (or tried to change) state: who, what, when, from where, with what outcome."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    status: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    remote: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 (the driver installed with the service), not psycopg2."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # transactions begun below, IMMEDIATE
+            cursor = dbapi_connection.cursor()
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=60000"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def migrate(engine: Engine) -> None:
+    """Brings the schema to the newest migration (Alembic, run in-process; no alembic.ini needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(files("gaip_xl.service") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,65 @@
+"""The office's downloads of a collection, made by the code of ``gaip-xl bulk`` (``run_bulk``) over the latest
+submitted file of every agency: summary.xlsx, findings, the tidy table and the roll-up (汇总).
+
+The files are copied into a private temporary folder named after their agencies (so every output names the
+agency), and ``run_bulk`` runs in a freshly spawned process: bulk forks its workers, which a threaded web server
+must not do itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ..roster import ROSTER_FIELDS
+
+# download name → the file run_bulk writes (the roll-up files are found by pattern: one per year and edition)
+BULK_FILES = {"summary.xlsx": "summary.xlsx", "findings.csv": "findings.csv", "findings.jsonl": "findings.jsonl",
+              "tidy.csv": "tidy.csv", "rollup.xlsx": "rollup/rollup-*.xlsx", "rollup.json": "rollup/rollup-*.json"}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _run(inputs: str, out: str, office_name: str, office_level: str) -> None:
+    from ..bulk import RollupIdentity, run_bulk
+
+    run_bulk([inputs], out, jobs=1, identity=RollupIdentity(office_name, office_level))
+
+
+def bulk_outputs(files: list[tuple[str, Path, str]], office_name: str, office_level: str, work: Path) -> Path:
+    """Runs bulk over ``files`` (agency, stored file, suffix) inside ``work``; returns its output folder."""
+    inputs, out = work / "报送", work / "out"
+    inputs.mkdir()
+    for agency, path, suffix in files:
+        shutil.copyfile(path, inputs / f"{_UNSAFE.sub('_', agency)[:120]}{suffix}")
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_run, str(inputs), str(out), office_name, office_level).result()
+    return out
+
+
+def bulk_file(out: Path, name: str) -> Path | None:
+    pattern = BULK_FILES.get(name)
+    if pattern is None:
+        return None
+    found = sorted(out.glob(pattern)) if "*" in pattern else [out / pattern]
+    return found[0] if found and found[0].is_file() else None
+
+
+def private_workdir(root: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix="export-", dir=root))
+
+
+def agencies_csv(rows: Sequence[Sequence[str | None]], extra_headers: tuple[str, ...]) -> bytes:
+    """A roster-like CSV (UTF-8 with BOM, for Excel): the roster's own headers, then ``extra_headers``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([f.label for f in ROSTER_FIELDS] + list(extra_headers))
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

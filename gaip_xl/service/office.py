@@ -1,0 +1,202 @@
+"""The office's pages (login required): collections created from a roster, the state of each collection per agency
+with filters, the agencies' secret links, and the downloads made by ``gaip-xl bulk``'s code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+
+from ..errors import RosterUnreadable, UploadMissing
+from ..format.editions import LEVELS
+from ..roster import read_roster
+from .app import request_info, service_of
+from .clerk import DbSession, _download
+from .db import Collection, OfficeUser
+from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
+from .records import STATE_LABELS, collection_counts, collection_states, create_collection, latest_files
+from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
+
+router = APIRouter(prefix="/office", include_in_schema=False)
+ROSTER_SUFFIXES = (".xlsx", ".csv")
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def _user(request: Request, db: DbSession) -> OfficeUser:
+    user = office_user(db, request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        raise HTTPException(303, headers={"Location": "/office/login"})
+    request.state.office_user = user
+    return user
+
+
+User = Annotated[OfficeUser, Depends(_user)]
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    return service_of(request).render(request, "login.html", failed=False)
+
+
+@router.post("/login")
+def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "",
+               password: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    service = service_of(request)
+    service.check_csrf(request, csrf)
+    user = login(db, name.strip(), password)
+    from .records import audit
+
+    if user is None:
+        audit(db, request_info(request), "login_failed", name.strip()[:200], status=401)
+        db.commit()
+        return service.render(request, "login.html", status=401, failed=True)
+    sid = new_token()  # a new session id at login: one planted before cannot be used
+    open_office_session(db, user, sid)
+    info = request_info(request)
+    info["actor"] = f"office:{user.name}"
+    audit(db, info, "login", user.name)
+    db.commit()
+    response = RedirectResponse("/office", status_code=303)
+    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax", secure=service.settings.secure_cookies)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: DbSession, user: User, csrf: Annotated[str, Form()] = "") -> Response:
+    service_of(request).check_csrf(request, csrf)
+    close_office_session(db, request.cookies.get(SESSION_COOKIE))
+    from .records import audit
+
+    audit(db, request_info(request), "logout", user.name)
+    db.commit()
+    response = RedirectResponse("/office/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("")
+def office_home(request: Request, db: DbSession, user: User) -> Response:
+    collections = list(db.scalars(select(Collection).order_by(Collection.year.desc(), Collection.id.desc())))
+    rows = [(c, collection_counts(collection_states(db, c))) for c in collections]
+    year = dt.date.today().year - 1
+    return service_of(request).render(request, "office.html", rows=rows, levels=LEVELS, default_year=year,
+                                      default_deadline=dt.date(year + 1, 1, 31).isoformat())
+
+
+@router.post("/collections")
+def create(request: Request, db: DbSession, user: User, csrf: Annotated[str, Form()] = "",
+           year: Annotated[int, Form()] = 0, title: Annotated[str, Form()] = "",
+           deadline: Annotated[str, Form()] = "", office_name: Annotated[str, Form()] = "",
+           office_level: Annotated[str, Form()] = "", roster: Annotated[UploadFile | None, File()] = None) -> Response:
+    service = service_of(request)
+    service.check_csrf(request, csrf)
+    if roster is None or not roster.filename:
+        raise UploadMissing()
+    suffix = Path(roster.filename).suffix.lower()
+    if suffix not in ROSTER_SUFFIXES:
+        raise RosterUnreadable(detail=f"扩展名“{suffix or '（无）'}”")
+    if not 2008 <= year <= 2100:
+        raise RosterUnreadable(detail="请填写报告年度（如 2025）")
+    try:
+        due = dt.date.fromisoformat(deadline) if deadline else dt.date(year + 1, 1, 31)
+    except ValueError:
+        raise RosterUnreadable(detail=f"截止日期“{deadline}”应写成 2026-01-31 的形式") from None
+    temporary = service.store.temporary_copy().with_suffix(suffix)
+    try:
+        with temporary.open("wb") as out:
+            shutil.copyfileobj(roster.file, out)
+        entries = read_roster(temporary)
+    finally:
+        temporary.unlink(missing_ok=True)
+    collection = create_collection(db, year, title.strip() or f"{year}年度政府信息公开工作年度报告", due,
+                                   office_name.strip() or "汇总", office_level if office_level in LEVELS else "其他",
+                                   entries, request_info(request))
+    return RedirectResponse(f"/office/collections/{collection.id}", status_code=303)
+
+
+def _collection(db: Session, collection_id: int) -> Collection:
+    collection = db.get(Collection, collection_id)
+    if collection is None:
+        raise HTTPException(404, "没有这次收集")
+    return collection
+
+
+FILTERS = {"all": "全部", "missing": "未提交", "submitted": "已提交", "passed": "已提交·通过",
+           "explained": "已提交·警告已说明", "late": "逾期提交", "checked": "已上传未提交"}
+
+
+@router.get("/collections/{collection_id}")
+def collection_page(request: Request, collection_id: int, db: DbSession, user: User, show: str = "all",
+                    q: str = "") -> Response:
+    collection = _collection(db, collection_id)
+    states = collection_states(db, collection)
+    counts = collection_counts(states)
+    shown = [s for s in states if _matches(s, show) and (not q or q.strip() in s.agency.name)]
+    base = str(request.base_url).rstrip("/")
+    return service_of(request).render(request, "collection.html", collection=collection, states=shown,
+                                      counts=counts, filters=FILTERS, show=show if show in FILTERS else "all", q=q,
+                                      base=base, labels=STATE_LABELS, downloads=list(BULK_FILES))
+
+
+def _matches(state: Any, show: str) -> bool:
+    if show == "submitted":
+        return state.latest is not None
+    if show == "late":
+        return bool(state.late)
+    if show in STATE_LABELS:
+        return bool(state.state == show)
+    return True
+
+
+@router.get("/collections/{collection_id}/missing.csv")
+def missing_csv(request: Request, collection_id: int, db: DbSession, user: User) -> Response:
+    return _agencies_csv(request, db, collection_id, only_missing=True)
+
+
+@router.get("/collections/{collection_id}/links.csv")
+def links_csv(request: Request, collection_id: int, db: DbSession, user: User) -> Response:
+    return _agencies_csv(request, db, collection_id, only_missing=False)
+
+
+def _agencies_csv(request: Request, db: Session, collection_id: int, only_missing: bool) -> Response:
+    collection = _collection(db, collection_id)
+    base = str(request.base_url).rstrip("/")
+    rows = [(s.agency.name, s.agency.level, s.agency.region_code, s.agency.contact, s.label,
+             f"{base}/a/{s.agency.token}") for s in collection_states(db, collection)
+            if not only_missing or s.latest is None]
+    name = f"{collection.year}年度{'未提交机关' if only_missing else '报送链接'}.csv"
+    return _download(agencies_csv(rows, ("状态", "报送链接")), name, "text/csv; charset=utf-8")
+
+
+@router.get("/collections/{collection_id}/export/{name}")
+def export(request: Request, collection_id: int, name: str, db: DbSession, user: User) -> Response:
+    if name not in BULK_FILES:
+        raise HTTPException(404, "没有这个文件")
+    service = service_of(request)
+    collection = _collection(db, collection_id)
+    files = latest_files(service.store, db, collection_states(db, collection))
+    work = private_workdir(service.store.tmp)
+    try:
+        out = bulk_outputs(files, collection.office_name, collection.office_level, work)
+        found = bulk_file(out, name)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if found is None:
+        shutil.rmtree(work, ignore_errors=True)
+        raise HTTPException(404, "还没有可汇总的报告")
+    from urllib.parse import quote
+
+    download = f"{collection.year}年度-{name}"
+    return FileResponse(found, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(download)}"},
+                        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))

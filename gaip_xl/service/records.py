@@ -1,0 +1,254 @@
+"""What the service does with its records, for the pages and the API alike: receive an upload, keep the clerk's
+说明, submit a version, create a collection from a roster, and tell the state of a collection per agency.
+
+Every function that changes state writes its audit row in the same transaction as the change, and commits before
+returning: when the caller answers "received" or "submitted", the row and (for uploads) the file are on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import NotSubmittable
+from ..roster import RosterEntry, name_key, reconcile
+from .checking import Outcome, check_file, finding_key, warnings_of, with_explanations
+from .db import Agency, AuditEntry, Collection, Explanation, Submission, Upload, utcnow
+from .security import new_token
+from .store import BlobStore
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+MAX_FILENAME = 200
+
+
+def audit(db: Session, request_info: dict[str, Any], action: str, target: str | None = None,
+          detail: dict[str, Any] | None = None, status: int = 200) -> None:
+    """Adds the audit row of a change to the current transaction (``request_info``: actor, method, path, remote)."""
+    db.add(AuditEntry(actor=request_info.get("actor", "anonymous"), action=action,
+                      method=request_info.get("method", ""), path=request_info.get("path", "")[:500],
+                      status=status, target=target,
+                      detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+                      remote=request_info.get("remote")))
+    marker = request_info.get("audited")
+    if isinstance(marker, list):
+        marker.append(action)
+
+
+# ---------------------------------------------------------------------------- uploads
+def receive_upload(db: Session, store: BlobStore, stream: BinaryIO, filename: str, limit: int,
+                   agency: Agency | None, info: dict[str, Any]) -> tuple[Upload, Outcome]:
+    """Stores the file (fsynced), checks it with the converter and the rules, and commits its row. The transaction
+    the caller's look-ups opened is ended first: on SQLite every transaction holds the write lock, and storing and
+    checking a file must not keep other uploads waiting."""
+    agency_id, agency_name = (agency.id, agency.name) if agency else (None, None)
+    db.commit()
+    stored = store.put(stream, limit)
+    outcome = check_file(stored.path)
+    report = outcome.report
+    upload = Upload(token=new_token(), agency_id=agency_id, sha256=stored.sha256,
+                    size=stored.size, filename=(filename or "upload.xlsx")[-MAX_FILENAME:], status=outcome.status,
+                    error_code=outcome.error["code"] if outcome.error else None,
+                    error_message=outcome.error["message"] if outcome.error else None,
+                    errors=len(outcome.result.errors) if outcome.result else 0,
+                    warnings=len(outcome.result.warnings) if outcome.result else 0,
+                    year=report.year if report else None,
+                    report_agency=(report.agency.name or None) if report else None, document=outcome.document)
+    db.add(upload)
+    db.flush()
+    audit(db, info, "upload", upload.token, {"sha256": stored.sha256, "size": stored.size, "status": upload.status,
+                                             "agency": agency_name})
+    db.commit()
+    return upload, outcome
+
+
+def recheck(store: BlobStore, upload: Upload, db: Session | None = None) -> Outcome:
+    """The findings of a stored upload, read again from its file by the same reader and rules (``db``: its look-up
+    transaction is ended first, so that no lock is held while the file is read)."""
+    if db is not None:
+        db.commit()
+    return check_file(store.path(upload.sha256))
+
+
+# ---------------------------------------------------------------------------- 说明
+def explanations_of(db: Session, upload: Upload) -> list[dict[str, Any]]:
+    rows = db.scalars(select(Explanation).where(Explanation.upload_id == upload.id).order_by(Explanation.id))
+    return [{"rule": r.rule, "cells": json.loads(r.cells), "text": r.text} for r in rows]
+
+
+def explanation_texts(db: Session, upload: Upload) -> dict[tuple[str, tuple[str, ...]], str]:
+    return {(e["rule"], tuple(e["cells"])): e["text"] for e in explanations_of(db, upload)}
+
+
+def save_explanations(db: Session, upload: Upload, outcome: Outcome, texts: dict[int, str],
+                      info: dict[str, Any]) -> int:
+    """Keeps the 说明 typed for the warnings (by their index among the warnings); returns how many changed."""
+    if outcome.result is None:
+        return 0
+    warnings = warnings_of(outcome.result)
+    existing = {(r.rule, r.cells): r for r in
+                db.scalars(select(Explanation).where(Explanation.upload_id == upload.id))}
+    changed = 0
+    for index, text in texts.items():
+        if not 0 <= index < len(warnings):
+            continue
+        rule, cells = finding_key(warnings[index])
+        cells_text = json.dumps(list(cells), ensure_ascii=False)
+        text = text.strip()
+        row = existing.get((rule, cells_text))
+        if row is None and text:
+            row = Explanation(upload_id=upload.id, rule=rule, cells=cells_text, text=text)
+            db.add(row)
+            existing[(rule, cells_text)] = row
+            changed += 1
+        elif row is not None and row.text != text:
+            if text:
+                row.text, row.written_at = text, utcnow()
+            else:
+                db.delete(row)
+                del existing[(rule, cells_text)]
+            changed += 1
+    audit(db, info, "explain", upload.token, {"changed": changed})
+    db.commit()
+    return changed
+
+
+# ---------------------------------------------------------------------------- submissions
+def deadline_passed(collection: Collection, at: dt.datetime) -> bool:
+    """Whether ``at`` (UTC) is after the end of the deadline day in Beijing time."""
+    end = dt.datetime.combine(collection.deadline + dt.timedelta(days=1), dt.time(), BEIJING)
+    return at.replace(tzinfo=dt.UTC) >= end
+
+
+def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) -> Submission:
+    """Submits a checked upload as the agency's next version; refuses (``E_NOT_SUBMITTABLE``) a report with errors,
+    with a warning left unexplained, of another year or of another agency. Submitting the same upload twice in a row
+    gives the version already made (a double click is not a new version)."""
+    agency = db.get(Agency, upload.agency_id) if upload.agency_id else None
+    if agency is None:
+        raise NotSubmittable(detail="只能从本机关的报送链接上传并提交")
+    collection = db.get(Collection, agency.collection_id)
+    assert collection is not None
+    _check_submittable(db, upload, outcome, agency, collection)
+    for _ in range(5):  # two submissions of one agency at once: the unique (agency, version) decides, then retry
+        latest = db.scalar(select(Submission).where(Submission.agency_id == agency.id)
+                           .order_by(Submission.version.desc()).limit(1))
+        if latest is not None and latest.upload_id == upload.id:
+            db.rollback()
+            return latest
+        now = utcnow()
+        document = with_explanations(outcome.document or "", explanations_of(db, upload))
+        submission = Submission(agency_id=agency.id, upload_id=upload.id, version=(latest.version if latest else 0) + 1,
+                                submitted_at=now, sha256=upload.sha256, late=deadline_passed(collection, now),
+                                warnings=upload.warnings, document=document)
+        db.add(submission)
+        try:
+            db.flush()
+        except IntegrityError:
+            db.rollback()
+            continue
+        audit(db, info, "submit", agency.name, {"version": submission.version, "sha256": upload.sha256,
+                                                "upload": upload.token, "late": submission.late})
+        db.commit()
+        return submission
+    raise NotSubmittable(detail="同时提交的人太多，请稍后再试")
+
+
+def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Agency, collection: Collection) -> None:
+    if outcome.result is None or outcome.report is None:
+        raise NotSubmittable(detail="文件无法读取")
+    if outcome.result.errors:
+        raise NotSubmittable(detail=f"报告有 {len(outcome.result.errors)} 个错误，请改正后重新上传")
+    texts = explanation_texts(db, upload)
+    missing = [f for f in warnings_of(outcome.result) if not texts.get(finding_key(f))]
+    if missing:
+        raise NotSubmittable(detail=f"还有 {len(missing)} 个警告没有写说明")
+    if outcome.report.year != collection.year:
+        raise NotSubmittable(detail=f"报告年度为 {outcome.report.year}，本次收集的是 {collection.year} 年度")
+    if name_key(outcome.report.agency.name or "") != agency.name_key:
+        raise NotSubmittable(detail=f"工作簿中的机关名称“{outcome.report.agency.name}”与报送链接的机关"
+                                    f"“{agency.name}”不一致")
+
+
+# ---------------------------------------------------------------------------- collections
+def create_collection(db: Session, year: int, title: str, deadline: dt.date, office_name: str, office_level: str,
+                      entries: list[RosterEntry], info: dict[str, Any]) -> Collection:
+    collection = Collection(year=year, title=title, deadline=deadline, office_name=office_name,
+                            office_level=office_level)
+    db.add(collection)
+    db.flush()
+    for entry in entries:
+        db.add(Agency(collection_id=collection.id, name=entry.name, name_key=entry.key, level=entry.level,
+                      region_code=entry.region_code, contact=entry.contact, token=new_token(), line=entry.line))
+    audit(db, info, "create_collection", str(collection.id), {"year": year, "agencies": len(entries)})
+    db.commit()
+    return collection
+
+
+MISSING, CHECKED, PASSED, EXPLAINED = "missing", "checked", "passed", "explained"
+STATE_LABELS = {MISSING: "未提交", CHECKED: "已上传未提交", PASSED: "已提交·通过", EXPLAINED: "已提交·警告已说明"}
+
+
+@dataclass
+class AgencyState:
+    agency: Agency
+    state: str
+    latest: Submission | None
+    versions: int
+    uploads: int
+    late: bool
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def collection_states(db: Session, collection: Collection) -> list[AgencyState]:
+    agencies = list(db.scalars(select(Agency).where(Agency.collection_id == collection.id).order_by(Agency.line,
+                                                                                                    Agency.id)))
+    ids = [a.id for a in agencies]
+    latest: dict[int, Submission] = {}
+    versions: dict[int, int] = {}
+    for row in db.scalars(select(Submission).where(Submission.agency_id.in_(ids)).order_by(Submission.version)):
+        latest[row.agency_id] = row
+        versions[row.agency_id] = versions.get(row.agency_id, 0) + 1
+    uploads = dict(db.execute(select(Upload.agency_id, func.count()).where(Upload.agency_id.in_(ids))
+                              .group_by(Upload.agency_id)).all())
+    states = []
+    for agency in agencies:
+        sub: Submission | None = latest.get(agency.id)
+        if sub is None:
+            state = CHECKED if uploads.get(agency.id) else MISSING
+        else:
+            state = EXPLAINED if sub.warnings else PASSED
+        states.append(AgencyState(agency, state, sub, versions.get(agency.id, 0), uploads.get(agency.id, 0),
+                                  bool(sub and sub.late)))
+    return states
+
+
+def collection_counts(states: list[AgencyState]) -> dict[str, int]:
+    """Expected / submitted / passed / with warnings explained / missing / late (``roster.reconcile`` counts)."""
+    entries = [RosterEntry(s.agency.name) for s in states]
+    accounting = reconcile(entries, [s.agency.name for s in states if s.latest is not None])
+    return {"expected": len(accounting.expected), "submitted": len(accounting.submitted),
+            "passed": sum(s.state == PASSED for s in states), "explained": sum(s.state == EXPLAINED for s in states),
+            "missing": len(accounting.missing), "late": sum(s.late for s in states),
+            "checked": sum(s.state == CHECKED for s in states)}
+
+
+def latest_files(store: BlobStore, db: Session, states: list[AgencyState]) -> list[tuple[str, Path, str]]:
+    """(agency name, stored file, original suffix) of every agency's latest submitted version."""
+    found = []
+    for state in states:
+        if state.latest is None:
+            continue
+        upload = db.get(Upload, state.latest.upload_id)
+        suffix = Path(upload.filename).suffix.lower() if upload else ".xlsx"
+        found.append((state.agency.name, store.path(state.latest.sha256), suffix if suffix == ".xlsm" else ".xlsx"))
+    return found

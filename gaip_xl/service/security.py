@@ -1,0 +1,108 @@
+"""Sessions, CSRF tokens and office passwords.
+
+Every browser gets a random session id in an HttpOnly, SameSite=Lax cookie. A form's CSRF token is an HMAC of
+that id under the server's secret (kept in the data folder, created on first start), so it needs no storage, differs
+per session, and a forged cross-site form cannot know it; every POST of a form is refused (``E_CSRF``) unless its
+token matches. An office login rotates the session id and records only its SHA-256 in ``office_sessions``.
+Passwords are hashed with argon2 (argon2-cffi's defaults).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .db import OfficeSession, OfficeUser, utcnow
+
+SESSION_COOKIE = "gx_sid"
+CSRF_FIELD = "csrf"
+OFFICE_SESSION_HOURS = 12
+_hasher = PasswordHasher()
+
+
+def load_secret(folder: Path) -> bytes:
+    """The server's secret: 32 random bytes in ``folder/secret.key`` (mode 0600), created once."""
+    path = folder / "secret.key"
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(handle, "wb") as out:
+        out.write(secrets.token_bytes(32))
+        out.flush()
+        os.fsync(out.fileno())
+    return path.read_bytes()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_token(secret: bytes, session_id: str) -> str:
+    return hmac.new(secret, b"csrf:" + session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(secret: bytes, session_id: str | None, token: str | None) -> bool:
+    if not session_id or not token:
+        return False
+    return hmac.compare_digest(csrf_token(secret, session_id), token)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def create_user(db: Session, name: str, password: str) -> OfficeUser:
+    user = OfficeUser(name=name, password_hash=hash_password(password))
+    db.add(user)
+    return user
+
+
+def login(db: Session, name: str, password: str) -> OfficeUser | None:
+    """The user whose name and password match, or None (the same answer whichever was wrong)."""
+    user = db.scalar(select(OfficeUser).where(OfficeUser.name == name))
+    if user is None:
+        hash_password(password)  # about the same time as a real check: no hint that the name exists
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def open_office_session(db: Session, user: OfficeUser, session_id: str) -> None:
+    expires = utcnow() + dt.timedelta(hours=OFFICE_SESSION_HOURS)
+    db.add(OfficeSession(token_hash=session_hash(session_id), user_id=user.id, expires_at=expires))
+
+
+def office_user(db: Session, session_id: str | None) -> OfficeUser | None:
+    if not session_id:
+        return None
+    row = db.get(OfficeSession, session_hash(session_id))
+    if row is None or row.expires_at < utcnow():
+        return None
+    return db.get(OfficeUser, row.user_id)
+
+
+def close_office_session(db: Session, session_id: str | None) -> None:
+    if session_id:
+        row = db.get(OfficeSession, session_hash(session_id))
+        if row is not None:
+            db.delete(row)

@@ -1,0 +1,94 @@
+"""The roster: read from .xlsx and UTF-8 .csv (BOM or not) under the template's labels, names matched after
+removing whitespace and unifying widths, and the accounting expected / submitted / missing / not on roster."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from gaip_xl.errors import GaipError
+from gaip_xl.format.fields import INFO_FIELDS_BY_CODE
+from gaip_xl.roster import ROSTER_FIELDS, name_key, read_roster, reconcile, roster_from_rows
+
+LABELS = [f.label for f in ROSTER_FIELDS]
+
+
+def test_headers_are_the_templates_labels():
+    assert LABELS == [INFO_FIELDS_BY_CODE[c].label for c in ("agency.name", "agency.level", "agency.region_code",
+                                                              "agency.contact")]
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_csv_with_or_without_bom(tmp_path, bom):
+    text = f"{LABELS[2]},{LABELS[0]},{LABELS[1]}\n320800,淮安市人民政府,设区的市\n,,\n320803,淮安区人民政府,县级\n"
+    path = tmp_path / "名单.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    entries = read_roster(path)
+    assert [(e.name, e.level, e.region_code, e.line) for e in entries] == [
+        ("淮安市人民政府", "设区的市", "320800", 2), ("淮安区人民政府", "县级", "320803", 4)]
+
+
+def test_xlsx_roster_with_numbers_as_region_codes(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append([f" {LABELS[0]} ", LABELS[3], LABELS[2]])  # spaces around a header do not matter
+    sheet.append(["甲镇人民政府", "李四 123", 320803])
+    sheet.append(["乙镇人民政府", None, None])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    entries = read_roster(path)
+    assert [(e.name, e.contact, e.region_code) for e in entries] == [("甲镇人民政府", "李四 123", "320803"),
+                                                                     ("乙镇人民政府", None, None)]
+
+
+@pytest.mark.parametrize("content, code", [
+    ("名称,级别\n甲,乡镇\n".encode(), "E_ROSTER_HEADER"),
+    ("机关名称\n甲镇\n 甲 镇\n".encode(), "E_ROSTER_DUPLICATE"),
+    ("机关名称\n\n".encode(), "E_ROSTER_EMPTY"),
+    ("机关名称\n甲镇\n".encode("gbk"), "E_ROSTER_FORMAT"),
+])
+def test_bad_rosters_are_refused_with_a_code(tmp_path, content, code):
+    path = tmp_path / "名单.csv"
+    path.write_bytes(content)
+    with pytest.raises(GaipError) as raised:
+        read_roster(path)
+    assert raised.value.code == code and any("\u4e00" <= ch <= "\u9fff" for ch in raised.value.message)
+
+
+def test_a_zip_bomb_roster_is_refused_by_the_converters_checks(tmp_path):
+    from pathlib import Path
+
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes((Path(__file__).parent / "corpus" / "zip_bomb.xlsx").read_bytes())
+    with pytest.raises(GaipError) as raised:
+        read_roster(path)
+    assert raised.value.code == "E_ZIP_BOMB"
+
+
+def test_reconcile_expected_submitted_missing_and_strangers():
+    entries = roster_from_rows([["机关名称"], ["甲镇人民政府"], ["乙镇人民政府"], ["丙镇人民政府"]])
+    submitted = ["甲镇人民政府", "ＡＢ县 人民政府", "甲镇 人民政府", "乙镇人民政府", None, "AB县人民政府"]
+    result = reconcile(entries, submitted)
+    assert [e.name for e in result.submitted] == ["甲镇人民政府", "乙镇人民政府"]
+    assert [e.name for e in result.missing] == ["丙镇人民政府"]
+    assert result.not_on_roster == ["ＡＢ县 人民政府", ""]
+    assert result.counts == {"expected": 3, "submitted": 2, "missing": 1, "not_on_roster": 2}
+
+
+_SPACES = st.sampled_from([" ", "\u3000", "\t", "\n", "\u00a0"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(categories=("Lo", "Nd", "Lu")), min_size=1, max_size=12), st.data())
+def test_any_spacing_or_width_of_a_name_matches_it(name, data):
+    """The class of spelling differences: whitespace anywhere and full-width forms never make a name missing."""
+    spaced = "".join(ch + data.draw(st.text(alphabet=_SPACES, max_size=2)) for ch in name)
+    wide = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in spaced)
+    assert name_key(wide) == name_key(name) == name_key(unicodedata.normalize("NFKC", name))
+    entries = roster_from_rows([["机关名称"], [name]]) if name_key(name) else []
+    if entries:
+        assert reconcile(entries, [wide]).missing == []
