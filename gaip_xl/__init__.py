@@ -78,7 +78,7 @@ def read_workbook(path: str | Path) -> Report:
 
 
 def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = None, year: int | None = None,
-                  level: str | None = None) -> "ImportResult":
+                  level: str | None = None) -> ImportResult:
     """A published report (PDF, web page, Word/WPS, text) → ``ImportResult`` (see ``gaip_xl.importer``); imported on
     first use, so the PDF and HTML parsers load only for documents."""
     from .importer import import_report as run

@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="与 --create-office-user 一起用：从标准输入读密码")
 
 
-def settings_of(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def settings_of(args: argparse.Namespace):
     from ..service.app import Settings
 
     return Settings(Path(args.data), args.db, args.max_upload_mb * 1024 * 1024, args.secure_cookies)

@@ -176,7 +176,7 @@ def _audit_refused(service: Service, info: dict[str, Any], status: int) -> None:
 
 
 def service_of(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 CSRF = CSRF_FIELD
