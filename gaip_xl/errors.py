@@ -254,20 +254,19 @@ class DocumentUnreadable(GaipError):
 
 
 class NeedsLibreOffice(GaipError):
+    """Raised with ``task`` (what needed LibreOffice) and ``instead`` (what the user can do without it)."""
+
     code = "E_NEEDS_LIBREOFFICE"
     title = "需要LibreOffice"
-    template = ("生成 PDF 需要 LibreOffice（soffice），本机未找到：请安装 LibreOffice，"
-                "或改为生成 .docx 后用 Word/WPS 另存为 PDF")
-
-    template = ("这是{kind}文件，需要用 LibreOffice 转换后才能读取，但本机没有安装 LibreOffice：请安装 LibreOffice"
-                "（Debian/Ubuntu：apt install libreoffice-writer-nogui；Windows/macOS：libreoffice.org），"
-                "或在 WPS/Word 中另存为 .docx 后再导入")
+    template = ("{task}需要 LibreOffice（soffice），本机未找到：请安装 LibreOffice（Debian/Ubuntu：apt install "
+                "libreoffice-writer-nogui；Windows/macOS：libreoffice.org），或{instead}")
 
 
 class NotAReport(GaipError):
     code = "E_NOT_A_REPORT"
     title = "不是政府信息公开年报"
     template = "文档中找不到政府信息公开工作年度报告的章节或表格：{detail}"
+
 
 # ---------------------------------------------------------------------------- rosters (gaip_xl.roster)
 class RosterUnreadable(GaipError):

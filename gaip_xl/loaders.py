@@ -64,10 +64,11 @@ def _text_is_a_report(path: Path) -> bool:
 
 
 def load_report(path: str | Path) -> Report:
-    """The report in a file, whatever its kind: a report's JSON or a filled template (.xlsx, .xlsm).
+    """The report in a file, whatever its kind: a report's JSON, a filled template (.xlsx, .xlsm) or a published
+    report (PDF, web page, Word/WPS, text), told apart by its bytes.
 
     Args:
-        path: the file; its extension decides how it is read.
+        path: the file.
 
     Returns:
         The report.
@@ -82,10 +83,10 @@ def load_report(path: str | Path) -> Report:
         '淮安市人民政府'
         >>> from gaip_xl.errors import GaipError
         >>> try:
-        ...     load_report("README.md")
+        ...     load_report("docs/template-s3.png")
         ... except GaipError as error:
-        ...     print(error.code, error.message)
-        E_FILE_TYPE README.md：不支持此类文件：扩展名“.md”，应为 .json、.xls、.xlsm、.xlsx 之一
+        ...     print(error.code)
+        E_FILE_TYPE
     """
     path = Path(path)
     if not path.is_file():

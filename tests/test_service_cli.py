@@ -7,11 +7,12 @@ import io
 from gaip_xl.cli import build_parser, run
 
 
-def test_serve_is_a_command_and_binds_loopback_by_default(capsys):
+def test_serve_is_a_command_and_binds_loopback_by_default():
     args = build_parser("serve").parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port == 8000 and args.db is None
-    assert run(["--help"], io.StringIO(), io.StringIO()) == 0
-    assert "serve" in capsys.readouterr().out
+    out = io.StringIO()
+    assert run(["--help"], out, io.StringIO()) == 0  # --help is written to the stream run() is given
+    assert "serve" in out.getvalue()
 
 
 def test_create_office_user_then_log_in(tmp_path, monkeypatch):

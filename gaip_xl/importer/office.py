@@ -20,7 +20,8 @@ def read_legacy(data: bytes, path: str | None, kind: str) -> Document:
     from .docx import read_docx
 
     if libreoffice.soffice() is None:
-        raise NeedsLibreOffice(path, kind=_NAMES[kind])
+        raise NeedsLibreOffice(path, task=f"读取{_NAMES[kind]}文件",
+                               instead="在 WPS/Word 中另存为 .docx 后再导入")
     with tempfile.TemporaryDirectory(prefix="gaip-import-") as folder:
         source = Path(folder) / f"document.{kind}"
         source.write_bytes(data)

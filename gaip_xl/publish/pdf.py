@@ -14,7 +14,7 @@ from .word import render_docx
 
 def pdf_of_docx(data: bytes) -> bytes:
     if soffice() is None:
-        raise NeedsLibreOffice()
+        raise NeedsLibreOffice(task="生成 PDF", instead="改为生成 .docx 后用 Word/WPS 另存为 PDF")
     with tempfile.TemporaryDirectory(prefix="gaip-publish-") as work:
         source = Path(work) / "report.docx"
         source.write_bytes(data)
