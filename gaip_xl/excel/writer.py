@@ -4,7 +4,8 @@ The template is generated in memory by ``gaip_xl.template.build_template`` (the 
 at run time), so protection, formats, data validation and the check formulas are exactly the template's. Each value
 goes to the cell of its code's defined name. Text is always written as text: a value that starts with "=" stays the
 characters the clerk typed and never becomes a formula. The file is written to a temporary file beside the target
-and renamed (``gaip_xl.atomic``), so a failure never leaves a half-written workbook.
+and renamed (``gaip_xl.atomic``), so a failure never leaves a half-written workbook. Every formula is saved with
+its result for the report's values (``gaip_xl.template.builder.workbook_bytes``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook.workbook import Workbook
 
-from ..atomic import atomic_path
+from ..atomic import write_bytes
 from ..errors import UnsupportedFile, UnwritableValue
 from ..format.layout import defined_name
 from ..report import Report, values_from_report
@@ -94,6 +95,6 @@ def write_workbook(report: Report, path: str | Path) -> None:
     """Writes ``report`` into a fresh template of its edition at ``path`` (always .xlsx: never macros)."""
     if Path(path).suffix.lower() != ".xlsx":
         raise UnsupportedFile(str(path), detail=f"输出文件扩展名应为 .xlsx（现为“{Path(path).suffix or '无'}”）")
-    workbook = filled_template(report)
-    with atomic_path(path, suffix=".xlsx") as temporary:
-        workbook.save(temporary)
+    from ..template.builder import workbook_bytes
+
+    write_bytes(path, workbook_bytes(filled_template(report), report.edition.code))
