@@ -21,10 +21,10 @@ from typing import Any
 
 from ..format.layout import Pos
 from ..rules.identities import Identity
+from .cached import Value
 from .checks import CHECK_OK, check_strips
 from .summary import ADDIN_MISSING, findings_block, summary_cells
 
-Value = str | int | float | bool
 APPROX = 2.0 ** -48  # relative difference under which spreadsheet engines call two doubles equal
 
 
