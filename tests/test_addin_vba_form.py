@@ -194,3 +194,17 @@ def test_streams_and_vba_project_header(ours, excel):
         assert set(project.streams) == {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/_VBA_PROJECT",
                                         *(f"VBA/{m}" for m in project.modules)}
     assert ours.streams["VBA/_VBA_PROJECT"] == excel.streams["VBA/_VBA_PROJECT"]
+
+
+def test_xlwings_own_addin_agrees_except_for_the_excel_that_saved_it(ours):
+    """xlwings.xlam, saved by a 64-bit Excel: the same records, the same class and document attributes; it differs
+    only in what the saving Excel writes of itself (sys kind 3, its project version) and the project's name."""
+    theirs = Project(XLWINGS_ADDIN)
+    assert [rid for rid, _ in ours.information] == [rid for rid, _ in theirs.information]
+    differing = {rid for (rid, a), (_, b) in zip(ours.information, theirs.information, strict=True) if a != b}
+    assert differing == {0x01, PROJECT_NAME, PROJECT_VERSION}
+    for module in ("ThisWorkbook", "Dictionary"):
+        assert ours.attributes(module) == theirs.attributes(module)
+    assert ours.attributes("Sheet1") == theirs.attributes("Sheet1")
+    docstrings = {rid: value for rid, value in theirs.modules["Dictionary"] if rid in (DOCSTRING, DOCSTRING_UNICODE)}
+    assert {rid: value for rid, value in ours.modules["Dictionary"] if rid in docstrings} == docstrings
