@@ -7,7 +7,8 @@ openpyxl and Excel 2007+ both keep) and ``xl/vbaProject.bin`` written by ms-ovba
 friends, bound to the *active* workbook, with the project name set to ``gaip_xl``) and its Dictionary class.
 
 ms-ovba writes source-only VBA (no compiled p-code): Excel compiles it when the add-in is first loaded. Its
-compressor is replaced by ``ovba.compress`` (see there why).
+compressor is replaced by ``ovba.compress`` (see there why), and where it writes a record or stream otherwise than
+Excel does, ``vba_form`` makes it write Excel's form.
 
 The sources are package data, read through ``importlib.resources``, so a wheel install builds the add-in as a
 checkout does; a folder given instead (``--macros DIR``) is read the same way.
