@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -43,6 +44,14 @@ def venv(wheel, tmp_path_factory) -> Path:
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
                    check=True, cwd=folder, env=_clean_env(), capture_output=True)
     return folder
+
+
+def test_package_data_names_only_what_exists():
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        patterns = tomllib.load(file)["tool"]["setuptools"]["package-data"]["gaip_xl"]
+    assert patterns
+    for pattern in patterns:
+        assert [p for p in PACKAGE.glob(pattern) if p.is_file()], pattern
 
 
 def test_wheel_carries_the_addin_sources_schemas_and_the_typing_marker(wheel):

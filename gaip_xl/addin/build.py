@@ -7,7 +7,8 @@ openpyxl and Excel 2007+ both keep) and ``xl/vbaProject.bin`` written by ms-ovba
 friends, bound to the *active* workbook, with the project name set to ``gaip_xl``) and its Dictionary class.
 
 ms-ovba writes source-only VBA (no compiled p-code): Excel compiles it when the add-in is first loaded. Its
-compressor is replaced by ``ovba.compress`` (see there why).
+compressor is replaced by ``ovba.compress`` (see there why), and where it writes a record or stream otherwise than
+Excel does, ``vba_form`` makes it write Excel's form.
 
 The sources are package data, read through ``importlib.resources``, so a wheel install builds the add-in as a
 checkout does; a folder given instead (``--macros DIR``) is read the same way.
@@ -31,6 +32,7 @@ from xml.sax.saxutils import escape
 
 from ..atomic import write_bytes
 from ..errors import FileMissing
+from . import vba_form
 from .ovba import patched_ms_ovba
 
 PROJECT_NAME = "gaip_xl"  # xlwings' PROJECT_NAME: config sheet "gaip_xl.conf", user config ~/.gaip_xl/gaip_xl.conf
@@ -100,7 +102,8 @@ def _class_module_type() -> type:
     from ms_ovba.Models.Entities.module_base import ModuleBase
 
     class ClassModule(ModuleBase):
-        """A class module: stored like a document module (MODULETYPE 0x0022), listed as "Class=" in PROJECT."""
+        """A class module: stored like a document module (MODULETYPE 0x0022), listed as "Class=" in PROJECT, its
+        text with the attributes Excel keeps for a class (``vba_form.class_source``)."""
 
         def __init__(self, name: str) -> None:
             super().__init__(name)
@@ -114,9 +117,8 @@ def _class_module_type() -> type:
                 self.type = "Class"
 
         def normalize_file(self) -> None:
-            lines = Path(self._file_path).read_text(encoding="ascii").splitlines()
-            body = lines[lines.index("END") + 1:] if "END" in lines else lines  # drop the VERSION/BEGIN header
-            Path(self._file_path + ".new").write_bytes(("\r\n".join(body) + "\r\n").encode("ascii"))
+            text = Path(self._file_path).read_text(encoding="ascii")
+            Path(self._file_path + ".new").write_bytes(vba_form.class_source(text).encode("ascii"))
 
     return ClassModule
 
@@ -128,13 +130,15 @@ def vba_project(sources: list[VbaSource], sheet_code_names: tuple[str, ...] = ("
     from ms_ovba.Models.Entities.reference import Reference
     from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
     from ms_ovba.Models.Entities.std_module import StdModule
+    from ms_ovba.Models.Fields.doubleEncodedString import DoubleEncodedString
     from ms_ovba.Models.Fields.libid_reference import LibidReference
     from ms_ovba.vbaProject import VbaProject
     from ms_ovba.Views.project_ole_file import ProjectOleFile
 
     blank = Path(ms_ovba.__file__).parent / "blank_files"
     class_module = _class_module_type()
-    with tempfile.TemporaryDirectory(prefix="gaip-vba-") as tmp, _inside(Path(tmp)), patched_ms_ovba():
+    with tempfile.TemporaryDirectory(prefix="gaip-vba-") as tmp, _inside(Path(tmp)), patched_ms_ovba(), \
+            vba_form.excel_form(PROJECT_NAME):
         project = VbaProject()
         project.project_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "gaip_xl.addin")).upper() + "}"
         documents = [("ThisWorkbook", "ThisWorkbook.cls", "0002081900000000C000000000000046")]
@@ -153,6 +157,7 @@ def vba_project(sources: list[VbaSource], sheet_code_names: tuple[str, ...] = ("
             module = class_module(source.name) if source.kind == "class" else StdModule(source.name)
             module.add_file(file)
             module.normalize_file()
+            module.docString = DoubleEncodedString([0x001C, 0x0048], vba_form.module_description(source.text))
             project.add_module(module)
         for libid, version, path, description, name in (
             ("0002043000000000C000000000000046", "2.0", r"C:\Windows\System32\stdole2.tlb", "OLE Automation",
@@ -163,6 +168,7 @@ def vba_project(sources: list[VbaSource], sheet_code_names: tuple[str, ...] = ("
         ):
             reference = LibidReference(uuid.UUID(libid), version, "0", path, description)
             project.add_reference(Reference(ReferenceRegistered(reference), name))
+        vba_form.prepare(project, project.modules)
         ProjectOleFile.write_file(project)
         return Path("vbaProject.bin").read_bytes()
 

@@ -4,12 +4,12 @@ The template is generated in memory by ``gaip_xl.template.build_template`` (the 
 at run time), so protection, formats, data validation and the check formulas are exactly the template's. Each value
 goes to the cell of its code's defined name. Text is always written as text: a value that starts with "=" stays the
 characters the clerk typed and never becomes a formula. The file is written to a temporary file beside the target
-and renamed (``gaip_xl.atomic``), so a failure (a full disk included) never leaves a half-written workbook.
+and renamed (``gaip_xl.atomic``), so a failure (a full disk included) never leaves a half-written workbook. Every
+formula is saved with its result for the report's values (``gaip_xl.template.builder.workbook_bytes``).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -84,13 +84,13 @@ def write_workbook(report: Report, path: str | Path) -> None:
     """Writes ``report`` into a fresh template of its edition at ``path`` (always .xlsx: never macros)."""
     if Path(path).suffix.lower() != ".xlsx":
         raise UnsupportedFile(str(path), detail=f"输出文件扩展名应为 .xlsx（现为“{Path(path).suffix or '无'}”）")
-    workbook = filled_template(report)
+    from ..template.builder import workbook_bytes
+
     # Saved in memory first: openpyxl's zip writer, interrupted by a full disk, would raise again from its
     # finaliser ("Exception ignored …"); the bytes then go to disk atomically, any failure being E_OUTPUT.
     # openpyxl still spools each sheet through a temporary file, which a full disk also stops.
-    buffer = io.BytesIO()
     try:
-        workbook.save(buffer)
+        data = workbook_bytes(filled_template(report), report.edition.code)
     except OSError as exc:
         raise OutputFailed(str(path), detail=f"临时文件无法写入（{exc.strerror or exc}）") from None
-    write_bytes(path, buffer.getvalue())
+    write_bytes(path, data)

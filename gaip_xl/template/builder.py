@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable
+from typing import Any
 
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.properties import CalcProperties
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import atomic_path
+from ..atomic import write_bytes
 from ..errors import UnknownEdition
 from ..format import EDITIONS
 from ..format.fields import INFO_FIELDS, FieldKind
@@ -25,10 +28,12 @@ from ..format.layout import (
     Layout,
     layout_for,
 )
+from .cached import with_results
 from .checks import CHECK_NUMBER_FORMAT, check_notes, check_strips
 from .conditional import add_conditional_formats
 from .printing import freeze_and_print
 from .protection import TEMPLATE_VERSION, protect_sheet, protect_workbook
+from .results import formula_results
 from .styles import (
     FINDING,
     FINDING_LINES,
@@ -51,6 +56,9 @@ META_LABELS = {META_EDITION: "格式版本", META_VERSION: "模板版本"}
 FACT_FORMATS = {FieldKind.YEAR: "0", FieldKind.DATE: "yyyy-mm-dd", FieldKind.REGION_CODE: "@"}
 INFO_VALUE_WIDTH, CHECK_WIDTH, TEXT_WIDTH, FINDINGS_MESSAGE_WIDTH = 48.0, 13.0, 90.0, 60.0
 TITLE_HEIGHT, OVERVIEW_HEIGHT, TEXT_HEIGHT = 28.0, 320.0, 160.0
+# The calculation engine of Excel 2016–365: with the results saved beside the formulas, a workbook that says it was
+# calculated by this engine is shown as saved (no recalculation on open, no prompt to save on close).
+EXCEL_CALC_ID = 191029
 
 
 def input_codes(layout: Layout) -> list[str]:
@@ -198,8 +206,22 @@ def _define_names(workbook: Workbook, layout: Layout) -> None:
         workbook.defined_names.add(DefinedName(name, attr_text=pos.absolute))
 
 
+def workbook_bytes(workbook: Workbook, edition: str) -> bytes:
+    """The saved package of a template (blank or filled) with every formula's result beside it
+    (``gaip_xl.template.results``), and no request to recalculate on load: a viewer that does not calculate
+    (Protected View, previewers, pandas) shows the checks, the counts and the install hint as Excel would."""
+    layout = layout_for(edition)
+
+    def value_of(code: str) -> Any:
+        pos = layout.position(code)
+        return workbook[pos.sheet].cell(pos.row, pos.col).value
+
+    workbook.calculation = CalcProperties(calcId=EXCEL_CALC_ID, fullCalcOnLoad=None)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return with_results(buffer.getvalue(), formula_results(edition, value_of))
+
+
 def save_template(edition: str, path: str | os.PathLike[str]) -> None:
     """Writes the template atomically: complete or not at all (``gaip_xl.atomic``)."""
-    workbook = build_template(edition)
-    with atomic_path(path, ".xlsx") as temporary:
-        workbook.save(temporary)
+    write_bytes(path, workbook_bytes(build_template(edition), edition))

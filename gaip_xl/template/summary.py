@@ -39,6 +39,7 @@ class SummaryCell:
     label: Label
     pos: Pos  # the failure count's formula, right of its label
     formula: str
+    rule: str | None = None  # the rule whose failures it counts; None for the total of all counts
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def summary_cells(edition: str) -> tuple[SummaryCell, ...]:
     for i, rule in enumerate(rules):
         row = top + 1 + i
         label = Label(Pos(SHEET_INFO, row, 1), f"{rule} {SPECS[rule].title}", row, 1, "field")
-        cells.append(SummaryCell(label, Pos(SHEET_INFO, row, 2), failure_count_formula(edition, rule)))
+        cells.append(SummaryCell(label, Pos(SHEET_INFO, row, 2), failure_count_formula(edition, rule), rule))
     total_row = top + 1 + len(rules)
     first, last = cells[0].pos, cells[-1].pos
     cells.append(SummaryCell(Label(Pos(SHEET_INFO, total_row, 1), TOTAL_LABEL, total_row, 1, "field"),
