@@ -114,6 +114,10 @@ def _set_up_page(document: WordDocument) -> None:
     footer.style = document.styles[TABLE_STYLE]
     field = OxmlElement("w:fldSimple")  # the page number, a field Word and WPS both update
     field.set(qn("w:instr"), "PAGE")
+    shown, text = OxmlElement("w:r"), OxmlElement("w:t")  # what shows until the field is updated, as Word writes it
+    text.text = "1"
+    shown.append(text)
+    field.append(shown)
     footer._p.append(field)
 
 
