@@ -154,3 +154,13 @@ def test_ribbon_button_runs_publish_through_its_vba_callback():
     actions_by_label = {b.get("label"): b.get("onAction") for b in root.iter(f"{CUSTOM_UI_NS}button")}
     callback = actions_by_label["生成年报"]
     assert (callback, "gaip_xl.addin.buttons", "publish_caller") in run_python_targets()
+
+
+def test_top_level_publish_is_lazy_and_callable():
+    import subprocess
+    import sys
+
+    code = ("import sys, gaip_xl; assert 'gaip_xl.publish' not in sys.modules; "
+            "from gaip_xl import publish; assert callable(publish) and publish.publish is gaip_xl.publish.publish; "
+            "assert 'docx' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

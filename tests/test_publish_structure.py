@@ -10,6 +10,8 @@ import pytest
 from builders import CASES, load_case
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from publish_helpers import docx_tables, expected_positions, html_tables, matches, parse_html
 
 from gaip_xl.format.editions import S3_NOTE, SECTION_TITLES, report_title
@@ -132,3 +134,24 @@ def test_the_files_written_are_the_rendered_bytes(tmp_path: Path):
     gaip_xl.publish.publish(report, tmp_path / "report.docx")
     assert docx_tables((tmp_path / "report.docx").read_bytes())[0].texts == docx_tables(render(report, "docx"))[0].texts
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx", "report.html"]  # no temporary left
+
+
+FIGURE = st.one_of(st.none(), st.integers(-10**12, 10**12),
+                   st.floats(0, 1e9, allow_nan=False).map(lambda f: round(f, 6)),
+                   st.sampled_from(["不适用", "—", "0件", " 3 ", "=1+1", "<b>", "&amp;"]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(["2019", "2021"]), st.data())
+def test_any_figures_stand_where_the_notice_puts_them_in_both_formats(edition, data):
+    report = Report.empty(edition, 2020 if edition == "2019" else 2023)
+    report.agency.name = "测试县人民政府"
+    codes = report.edition.cell_codes
+    chosen = data.draw(st.lists(st.sampled_from(codes), unique=True, max_size=40))
+    report.figures = {code: data.draw(FIGURE) for code in chosen}
+    pages = [grid for _, grid in html_tables(render(report, "html").decode("utf-8"))]
+    words = docx_tables(render(report, "docx"))
+    for table, page, word in zip(report.edition.tables, pages, words, strict=True):
+        assert word.texts == page.texts
+        for code, (r, c) in expected_positions(table, page).items():
+            assert matches(page.texts[r][c], report.figures.get(code)), (code, page.texts[r][c])

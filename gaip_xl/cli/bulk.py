@@ -37,12 +37,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--office-level", choices=LEVELS, default=DEFAULT_LEVEL, metavar="级别",
                         help=f"汇总报告的行政级别：{'、'.join(LEVELS)}（默认“{DEFAULT_LEVEL}”）")
     parser.add_argument("--region-code", default=None, metavar="代码", help="汇总报告的六位行政区划代码（可不填）")
+    parser.add_argument("--publish", type=_formats, default=(), metavar="html,docx",
+                        help="为每份没有错误的年报生成可发布的年度报告（网页 html、Word 文件 docx），"
+                             "写在 OUT_DIR/published")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from ..bulk.published import BULK_FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    wrong = [f for f in chosen if f not in BULK_FORMATS]
+    if not chosen or wrong:
+        raise argparse.ArgumentTypeError(f"“{text}”：应为 {'、'.join(BULK_FORMATS)} 之一或以逗号分隔的几种")
+    return chosen
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
     identity = RollupIdentity(args.office, args.office_level, args.region_code)
     result = run_bulk(args.inputs, args.output, jobs=args.jobs, identity=identity,
                       progress_stream=None if args.quiet else out.stderr)
+    if args.publish:
+        from ..bulk.published import FOLDER, publish_valid
+
+        written = publish_valid(result.out_dir, result.files, args.publish)
+        if not args.quiet:
+            out.line(f"年度报告（{'、'.join(args.publish)}）新生成 {written} 个文件：{result.out_dir / FOLDER}")
     if not args.quiet:
         for row in result.files:
             if row["code"] == "E_INTERNAL":  # a program error: named on stderr too, so that it reaches us

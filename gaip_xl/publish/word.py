@@ -3,12 +3,13 @@
 A4 portrait; the prose in 仿宋, headings in 黑体, the title and tables in 宋体, each set as the East Asian font
 (``w:eastAsia``) in the styles themselves, with theme fonts removed (a theme font would override them). Tables use
 the built-in "Table Grid" borders, repeated explicitly on each table for WPS, a fixed layout, header rows marked
-``w:tblHeader`` (repeated on every page), every row ``w:cantSplit``, and merges made by python-docx's own ``merge``
-(``w:gridSpan`` across, ``w:vMerge`` down): nothing but conventional WordprocessingML.
+``w:tblHeader`` (repeated on every page), every row ``w:cantSplit``, and merges as Word writes them (``w:gridSpan``
+across, ``w:vMerge`` down): nothing but conventional WordprocessingML.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -113,6 +114,10 @@ def _set_up_page(document: WordDocument) -> None:
     footer.style = document.styles[TABLE_STYLE]
     field = OxmlElement("w:fldSimple")  # the page number, a field Word and WPS both update
     field.set(qn("w:instr"), "PAGE")
+    shown, text = OxmlElement("w:r"), OxmlElement("w:t")  # what shows until the field is updated, as Word writes it
+    text.text = "1"
+    shown.append(text)
+    field.append(shown)
     footer._p.append(field)
 
 
@@ -205,13 +210,25 @@ def _add_table(document: WordDocument, printed: PrintedTable) -> None:
 
 
 # ---------------------------------------------------------------------------- the document
-def docx_of(content: Document, author: str) -> bytes:
+def _drop_thumbnail(document: WordDocument) -> None:
+    """python-docx's blank document carries a thumbnail picture of its own, which file browsers would show."""
+    rels = document.part.package.rels
+    for key in [k for k, rel in rels.items() if rel.reltype.endswith("/metadata/thumbnail")]:
+        del rels[key]
+
+
+def docx_of(content: Document, author: str, dated: dt.datetime | None = None) -> bytes:
+    """The Word file; ``dated`` (the publication date) becomes its creation and modification time, so the same
+    report always gives the same document properties (python-docx's blank document says 2013 otherwise)."""
     document = new_document()
+    _drop_thumbnail(document)
     _set_up_styles(document)
     _set_up_page(document)
     properties = document.core_properties
     properties.title, properties.author, properties.last_modified_by = content.title, author, author
     properties.language, properties.comments = "zh-CN", ""
+    if dated is not None:
+        properties.created = properties.modified = dated
     document.add_paragraph(content.title, style="Title")
     for section in content.sections:
         document.add_paragraph(section.heading, style="Heading 1")
@@ -226,5 +243,12 @@ def docx_of(content: Document, author: str) -> bytes:
     return buffer.getvalue()
 
 
+def _publication_date(report: Report) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(report.published_on)) if report.published_on else None
+    except ValueError:  # kept as typed in the report; the rules report it
+        return None
+
+
 def render_docx(report: Report) -> bytes:
-    return docx_of(document_of(report), clean(report.agency.name or ""))
+    return docx_of(document_of(report), clean(report.agency.name or ""), _publication_date(report))
