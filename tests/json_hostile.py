@@ -77,6 +77,13 @@ strings = st.one_of(
 long_strings = st.sampled_from([32_766, 32_767, 32_768, 100_000]).map(lambda n: "政" * n)
 
 # ---------------------------------------------------------------------------------------------------- dates
+# any JSON value, for a place that expects something else (an object for text, a list for a name …)
+json_values = st.recursive(
+    st.none() | st.booleans() | numbers | strings,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(strings, inner, max_size=3),
+    max_leaves=8,
+)
+
 dates = st.one_of(
     st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
     st.sampled_from(["0001-01-01", "2025-02-30", "2024-02-29", "2023-02-29", "2024-13-01", "2007-12-31",
@@ -147,19 +154,30 @@ def documents(draw: st.DrawFn, hostile_shape: bool = True,
         elif place == "figure":
             table, row, column = draw(st.sampled_from(_free_cells(edition))).split(".")
             document["tables"][table][row][column] = draw(numbers | strings)
-        else:
+        elif place == "long":
             document["text"][draw(st.sampled_from(sorted(document["text"])))] = draw(long_strings)
+    if draw(st.integers(0, 3), label="any value") == 0:  # any JSON value where the document has something else
+        path = draw(st.sampled_from([("edition",), ("year",), ("agency",), ("text",), ("tables",), ("validation",),
+                                     ("agency", "name"), ("agency", "level"), ("text", "overview"),
+                                     ("tables", "s3"), ("tables", "s3", "new"), ("published_on",), ("extra",)]))
+        node = document
+        for key in path[:-1]:
+            node = node[key] if isinstance(node.get(key), dict) else node.setdefault(key, {})
+        node[path[-1]] = draw(json_values)
     if hostile_shape and draw(st.booleans(), label="hostile shape"):
         depth = draw(st.sampled_from([5, 63, 64, 65, 1000, 60_000]), label="depth")
         where = draw(st.sampled_from(["key", "figure", "top"]))
         if where == "top":
             return draw(st.sampled_from(ENCODINGS)), nested(depth)
         deep = Token(nested(depth))  # a Token is written as is: the nesting as raw text
-        if where == "key":
+        table, row, column = draw(st.sampled_from(_free_cells(edition))).split(".")
+        tables = document.get("tables")
+        rows = tables.get(table) if isinstance(tables, dict) else None
+        columns = rows.get(row) if isinstance(rows, dict) else None
+        if where == "figure" and isinstance(columns, dict):
+            columns[column] = deep
+        else:  # a key asked for, or the tables replaced by another value above
             document["deep"] = deep
-        else:
-            table, row, column = draw(st.sampled_from(_free_cells(edition))).split(".")
-            document["tables"][table][row][column] = deep
     return draw(st.sampled_from(encodings), label="encoding"), document
 
 
