@@ -99,6 +99,11 @@ def _check_shape(data: Any, path: str | None, surrogates: bool) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
+def check_depth(data: Any, path: str | None = None) -> None:
+    """Refuses a parsed document nested deeper than ``MAX_DEPTH`` (``E_JSON_STRUCTURE``)."""
+    _check_shape(data, path, surrogates=False)
+
+
 def parse_json(data: str | bytes, path: str | None = None) -> Any:
     """The parsed JSON value of ``data`` (bytes or text), or a ``GaipError``: see the module's docstring."""
     if len(data) > MAX_JSON_BYTES:
@@ -114,4 +119,4 @@ def parse_json(data: str | bytes, path: str | None = None) -> Any:
     return value
 
 
-__all__ = ["MAX_DEPTH", "MAX_JSON_BYTES", "decode", "parse_json"]
+__all__ = ["MAX_DEPTH", "MAX_JSON_BYTES", "check_depth", "decode", "parse_json"]
