@@ -59,7 +59,8 @@ def main(args: argparse.Namespace, out: Output) -> int:
     previous = load_report(args.previous) if args.previous else None
     result = validate(report, previous)
     if args.format == "json":
-        out.write(json.dumps({"report": args.report, **result.to_dict()}, ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps({"report": args.report, **result.to_dict()}, ensure_ascii=False, indent=2,
+                             allow_nan=False) + "\n")
     else:
         render_text(result, out)
     return 0 if result.valid else 1
