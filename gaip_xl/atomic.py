@@ -32,15 +32,18 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
     os.close(handle)
     temporary = Path(name)
-    # mkstemp makes the file private (0600); an output should get the permissions any new file would get.
-    os.chmod(temporary, 0o666 & ~_umask())
     try:
+        # mkstemp makes the file private (0600); an output should get the permissions any new file would get.
+        os.chmod(temporary, 0o666 & ~_umask())
         yield temporary
         os.replace(temporary, target)
     except OSError as exc:
         raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # the error that brought us here is the one to report
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:

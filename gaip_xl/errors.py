@@ -204,7 +204,7 @@ class OutputInUse(GaipError):
 class JsonEncoding(GaipError):
     code = "E_JSON_ENCODING"
     title = "JSON文件编码不对"
-    template = "JSON 文件不是 UTF-8 编码（{detail}）：请用记事本等工具“另存为”UTF-8 编码后再提交"
+    template = "JSON 文件的文字编码不对（{detail}），应为 UTF-8：请用记事本等工具“另存为”UTF-8 编码后再提交"
 
 
 class JsonTooLarge(GaipError):

@@ -16,6 +16,7 @@ drawn escaping and encoded with a drawn encoding. The classes covered:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from builders import consistent_report
 from hypothesis import strategies as st
 
 from gaip_xl.format import EDITIONS
+from gaip_xl.report.limits import FIRST_DATE, LAST_DATE
 from gaip_xl.rules import identities
 
 
@@ -74,9 +76,25 @@ strings = st.one_of(
     st.text(_any_char, max_size=12),
     st.lists(st.one_of(_pieces, st.text(max_size=4)), max_size=6).map("".join),
 )
+# text Excel holds (what validate accepts), tricky all the same: escapes, "=", line ends, tabs, astral characters
+_holdable = st.characters(min_codepoint=9, max_codepoint=0x10FFFF, categories=None,
+                          exclude_characters="".join(map(chr, [11, 12, *range(14, 32)])) + "".join(
+                              map(chr, range(0xD800, 0xE000))))
+benign_strings = st.lists(st.one_of(st.sampled_from(["_x0041_", "_x005F_", "_x000D_", "=SUM(A1:A2)", "\r\n", "\r",
+                                                     "\n", "\t", "\U0001F600", "政府", "'", '"', "\\"]),
+                                    st.text(_holdable, max_size=6)), min_size=1, max_size=6).map("".join)
+benign_numbers = st.one_of(st.integers(0, 10**15 - 1).map(str), st.sampled_from(["0.0", "1E+2", "-0", "96171.6"]),
+                           st.decimals(0, 10**8, places=6).map(str)).map(Token)
 long_strings = st.sampled_from([32_766, 32_767, 32_768, 100_000]).map(lambda n: "政" * n)
 
 # ---------------------------------------------------------------------------------------------------- dates
+# any JSON value, for a place that expects something else (an object for text, a list for a name …)
+json_values = st.recursive(
+    st.none() | st.booleans() | numbers | strings,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(strings, inner, max_size=3),
+    max_leaves=8,
+)
+
 dates = st.one_of(
     st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
     st.sampled_from(["0001-01-01", "2025-02-30", "2024-02-29", "2023-02-29", "2024-13-01", "2007-12-31",
@@ -127,39 +145,63 @@ def base_document(edition: str, seed: int) -> dict[str, Any]:
 
 
 @st.composite
-def documents(draw: st.DrawFn, hostile_shape: bool = True,
-              encodings: tuple[str, ...] = ENCODINGS) -> tuple[str, dict[str, Any] | str]:
+def documents(draw: st.DrawFn, hostile_shape: bool = True, encodings: tuple[str, ...] = ENCODINGS,
+              benign: bool = False) -> tuple[str, dict[str, Any] | str]:
     """(encoding, document): a report document changed in a few drawn places; with ``hostile_shape`` the
-    document may also gain deep nesting or be replaced by a deeply nested array."""
+    document may also gain deep nesting or be replaced by a deeply nested array; ``benign`` draws only values
+    Excel holds (strings without control characters, numbers of at most 15 digits, supported dates), so that most
+    documents are valid and go round the workbook."""
+    strings_, numbers_ = (benign_strings, benign_numbers) if benign else (strings, numbers)
+    dates_ = st.dates(FIRST_DATE, LAST_DATE).map(dt.date.isoformat) if benign else dates
     edition = draw(st.sampled_from(["2019", "2021"]), label="edition")
     document = base_document(edition, draw(st.integers(0, 2**32 - 1), label="seed"))
     for _ in range(draw(st.integers(0, 4), label="changes")):
         place = draw(st.sampled_from(["agency", "text", "published_on", "year", "figure", "long"]))
         if place == "agency":
             key = draw(st.sampled_from(["name", "region_code", "contact"]))
-            document["agency"][key] = draw(strings)
+            document["agency"][key] = draw(strings_)
         elif place == "text":
-            document["text"][draw(st.sampled_from(sorted(document["text"])))] = draw(strings)
+            document["text"][draw(st.sampled_from(sorted(document["text"])))] = draw(strings_)
         elif place == "published_on":
-            document["published_on"] = draw(dates)
+            document["published_on"] = draw(dates_)
         elif place == "year":
-            document["year"] = draw(numbers | st.sampled_from([Token("2024"), Token("2024.0")]))
+            document["year"] = draw((st.integers(2008, 2100).map(str).map(Token) if benign else numbers_)
+                                    | st.sampled_from([Token("2024"), Token("2024.0")]))
         elif place == "figure":
-            table, row, column = draw(st.sampled_from(_free_cells(edition))).split(".")
-            document["tables"][table][row][column] = draw(numbers | strings)
-        else:
-            document["text"][draw(st.sampled_from(sorted(document["text"])))] = draw(long_strings)
+            code = draw(st.sampled_from(_free_cells(edition)))
+            table, row, column = code.split(".")
+            if not benign:
+                value = draw(numbers | strings)
+            elif EDITIONS[edition].cell(code).type.value == "amount":
+                value = draw(benign_numbers)
+            else:  # a count, or a 2019 本年增/减: whole numbers Excel holds
+                value = Token(str(draw(st.integers(0, 10**15 - 1))))
+            document["tables"][table][row][column] = value
+        elif place == "long":
+            long_text = st.just("政" * 32_767) if benign else long_strings
+            document["text"][draw(st.sampled_from(sorted(document["text"])))] = draw(long_text)
+    if not benign and draw(st.integers(0, 3), label="any value") == 0:  # any JSON value where another kind is
+        path = draw(st.sampled_from([("edition",), ("year",), ("agency",), ("text",), ("tables",), ("validation",),
+                                     ("agency", "name"), ("agency", "level"), ("text", "overview"),
+                                     ("tables", "s3"), ("tables", "s3", "new"), ("published_on",), ("extra",)]))
+        node = document
+        for key in path[:-1]:
+            node = node[key] if isinstance(node.get(key), dict) else node.setdefault(key, {})
+        node[path[-1]] = draw(json_values)
     if hostile_shape and draw(st.booleans(), label="hostile shape"):
         depth = draw(st.sampled_from([5, 63, 64, 65, 1000, 60_000]), label="depth")
         where = draw(st.sampled_from(["key", "figure", "top"]))
         if where == "top":
             return draw(st.sampled_from(ENCODINGS)), nested(depth)
         deep = Token(nested(depth))  # a Token is written as is: the nesting as raw text
-        if where == "key":
+        table, row, column = draw(st.sampled_from(_free_cells(edition))).split(".")
+        tables = document.get("tables")
+        rows = tables.get(table) if isinstance(tables, dict) else None
+        columns = rows.get(row) if isinstance(rows, dict) else None
+        if where == "figure" and isinstance(columns, dict):
+            columns[column] = deep
+        else:  # a key asked for, or the tables replaced by another value above
             document["deep"] = deep
-        else:
-            table, row, column = draw(st.sampled_from(_free_cells(edition))).split(".")
-            document["tables"][table][row][column] = deep
     return draw(st.sampled_from(encodings), label="encoding"), document
 
 

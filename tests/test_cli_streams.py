@@ -98,3 +98,42 @@ def test_to_xlsx_on_a_full_disk_exits_2_and_leaves_nothing(limit, tmp_path):
     assert done.returncode == 2, done.stdout
     assert "[E_OUTPUT]" in clean(done.stderr)
     assert list(target.parent.iterdir()) == []  # neither the workbook nor a temporary file
+
+
+def test_a_disk_that_fills_while_the_workbook_is_written_leaves_nothing(monkeypatch, tmp_path):
+    import errno
+    from pathlib import Path as PathType
+
+    def full(self, data):
+        with open(self, "wb") as handle:
+            handle.write(data[: len(data) // 2])  # half of it reached the disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(PathType, "write_bytes", full)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["to-xlsx", REPORT, "-o", str(tmp_path / "report.xlsx")], out, err) == 2
+    assert "[E_OUTPUT]" in err.getvalue() and "No space left" in err.getvalue()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory) -> str:
+    from gaip_xl import load_report, write_workbook
+
+    path = tmp_path_factory.mktemp("workbook") / "report.xlsx"
+    write_workbook(load_report(REPORT), path)
+    return str(path)
+
+
+def test_to_json_to_stdout_on_a_full_device_or_a_closed_pipe_is_e_output(workbook):
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            done = gaip_xl(["to-json", workbook, "-o", "-"], stdout=full)
+        assert done.returncode == 2 and "[E_OUTPUT]" in clean(done.stderr)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = gaip_xl(["to-json", workbook, "-o", "-"], stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2 and "[E_OUTPUT]" in clean(done.stderr)

@@ -25,7 +25,7 @@ _encode_string = json.JSONEncoder(ensure_ascii=False).encode
 
 def _dumps(value: Any, level: int) -> str:
     """``value`` as json.dumps(indent=2) writes it ``level`` levels deep inside a document."""
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + INDENT * level)
+    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n" + INDENT * level)
 
 
 @cache

@@ -9,10 +9,11 @@ What the standard library would let through, and what happens here instead:
   ``E_JSON_STRUCTURE`` before anything walks it recursively (json itself raises RecursionError near 1,000);
 - half of a surrogate pair written as an escape (``"\\ud800"``): no file encoding can hold it, so it is
   ``E_JSON_ENCODING``;
-- numbers no float holds as typed — more than 15 significant digits (``limits.MAX_DIGITS``), beyond the float range
-  (``1e400``, or a 5,000-digit integer, which Python refuses to convert) or rounded to zero (``1e-400``) — and
-  ``NaN``, ``Infinity``, ``-Infinity``: kept as the text typed, so the value rules report it (V5, V1) and every
-  document written from the report is strict JSON.
+- numbers no float holds as typed — decimals with more than 15 significant digits (``limits.MAX_DIGITS``), beyond
+  the float range (``1e400``) or rounded to zero (``1e-400``), integers longer than Python converts (4,300 digits)
+  — and ``NaN``, ``Infinity``, ``-Infinity``: kept as the text typed, so the value rules report it (V5, V1) and
+  every document written from the report is strict JSON. Other integers stay integers (exact in Python); V5
+  reports those over 15 digits.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +33,7 @@ MAX_DEPTH = 64
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -60,7 +62,9 @@ def decode(raw: bytes, path: str | None = None) -> str:
 
 
 def _integer(text: str) -> int | str:
-    return text if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+    """Only on the second reading, after Python refused to convert a very long integer: that one stays text."""
+    limit = sys.get_int_max_str_digits()
+    return text if limit and len(text.lstrip("-")) > limit else int(text)
 
 
 def _number(text: str) -> float | str:
@@ -77,41 +81,81 @@ def _constant(text: str) -> str:
     return text  # NaN, Infinity, -Infinity: not JSON; kept as typed so nothing non-JSON is ever written
 
 
-def _check_shape(data: Any, path: str | None, surrogates: bool) -> None:
-    """Refuses nesting deeper than ``MAX_DEPTH`` and (when the text hints at them) lone surrogates; no recursion."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            items = list(node.items())
-            children = [value for _, value in items]
-            keys = [key for key, _ in items]
-        elif isinstance(node, list):
-            children, keys = node, []
-        else:
-            if surrogates and isinstance(node, str) and _SURROGATE.search(node):
-                raise JsonEncoding(path, detail="含有不成对的 Unicode 代理项（如 \\ud800），任何文字编码都无法保存")
-            continue
+def _containers(values: Any) -> list[Any]:
+    return [v for v in values if type(v) is dict or type(v) is list]
+
+
+def check_depth(data: Any, path: str | None = None) -> None:
+    """Refuses a parsed document nested deeper than ``MAX_DEPTH`` (``E_JSON_STRUCTURE``); level by level, no
+    recursion, looking only at containers."""
+    level, depth = [data], 1
+    while level:
         if depth > MAX_DEPTH:
             raise JsonStructure(path, detail=f"嵌套超过 {MAX_DEPTH} 层，不是年报文档")
-        if surrogates and any(_SURROGATE.search(key) for key in keys):
-            raise JsonEncoding(path, detail="键名含有不成对的 Unicode 代理项")
-        stack.extend((child, depth + 1) for child in children)
+        below: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                below += _containers(node.values())
+            elif type(node) is list:
+                below += _containers(node)
+        level, depth = below, depth + 1
+
+
+def _check_surrogates(data: Any, path: str | None) -> None:
+    """Refuses a string (value or key) holding half of a surrogate pair: no file encoding can hold it."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise JsonEncoding(path, detail="含有不成对的 Unicode 代理项（如 \\ud800），任何文字编码都无法保存")
+        elif isinstance(node, dict):
+            stack += node.keys()
+            stack += node.values()
+        elif isinstance(node, list):
+            stack += node
+
+
+def _may_hold_surrogates(text: str, decoded: bool) -> bool:
+    """Whether a string parsed from ``text`` can hold a lone surrogate: only from a ``\\uD8xx``-style escape, or in
+    text handed over as ``str`` (bytes decoded strictly never hold one)."""
+    if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+        return True
+    if decoded:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=_number, parse_constant=_constant)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer longer than Python converts (4,300 digits): read again keeping them as text
+        return json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant)
 
 
 def parse_json(data: str | bytes, path: str | None = None) -> Any:
     """The parsed JSON value of ``data`` (bytes or text), or a ``GaipError``: see the module's docstring."""
     if len(data) > MAX_JSON_BYTES:
         raise JsonTooLarge(path, size=f"{len(data):,}", limit=f"{MAX_JSON_BYTES:,}")
+    decoded = isinstance(data, bytes)
     text = decode(data, path) if isinstance(data, bytes) else data
     try:
-        value = json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant)
+        value = _loads(text)
     except json.JSONDecodeError as exc:
         raise JsonSyntax(path, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
     except RecursionError:
         raise JsonStructure(path, detail=f"嵌套超过 {MAX_DEPTH} 层，不是年报文档") from None
-    _check_shape(value, path, surrogates=bool(_SURROGATE_HINT.search(text)))
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # else the nesting cannot be deeper: no walk needed
+        check_depth(value, path)
+    if _may_hold_surrogates(text, decoded):
+        _check_surrogates(value, path)
     return value
 
 
-__all__ = ["MAX_DEPTH", "MAX_JSON_BYTES", "decode", "parse_json"]
+__all__ = ["MAX_DEPTH", "MAX_JSON_BYTES", "check_depth", "decode", "parse_json"]

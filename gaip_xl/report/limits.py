@@ -54,8 +54,11 @@ def text_problem(text: str) -> str | None:
 
 
 def excel_text(text: str) -> str:
-    """``text`` as it must stand in a cell to be read back unchanged: its ``_xHHHH_`` look-alikes escaped."""
-    return _ESCAPE_LOOKALIKE.sub("_x005F_", text) if "_x" in text else text
+    """``text`` as it must stand in a cell to be read back unchanged: its ``_xHHHH_`` look-alikes escaped, and a
+    carriage return as ``_x000D_`` (as Excel writes it: a bare one in the XML is read as a line feed)."""
+    if "_x" in text:
+        text = _ESCAPE_LOOKALIKE.sub("_x005F_", text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
 
 
 def significant_digits(number: int | float) -> int:

@@ -15,6 +15,7 @@ not the loader, decide what is wrong and say where.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FileMissing, JsonStructure, JsonTooLarge, UnknownEdition
 from ..format import EDITIONS, Edition, edition_for_year
-from .jsontext import MAX_JSON_BYTES, parse_json
+from .jsontext import MAX_JSON_BYTES, check_depth, parse_json
 
 if TYPE_CHECKING:
     import pandas
@@ -105,6 +106,8 @@ class Report:
         """
         if isinstance(data, (str, bytes)):
             data = parse_json(data, path)
+        else:
+            check_depth(data, path)  # a document built in Python: nothing may recurse into it unbounded either
         if not isinstance(data, Mapping):
             raise JsonStructure(path, detail="顶层应为对象（{…}）")
         edition = _edition_of(data, path)
@@ -276,6 +279,8 @@ def _figures_from_tables(edition: Edition, tables: Mapping[str, Any]) -> dict[st
                 continue
             for col in table.columns:
                 value = columns.get(col.code)
+                if type(value) is float and not math.isfinite(value):  # a document built in Python: no NaN out
+                    value = repr(value)
                 if value is not None and value != "":  # "" is what an empty cell gives back: blank
                     figures[f"{table.code}.{row.code}.{col.code}"] = value
     return figures

@@ -138,8 +138,8 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
 @check("S1")
 def rules_by_level(ctx: Context) -> Iterator[Finding]:
     level = ctx.report.agency.level
-    if not level or level in LEVELS_THAT_MAKE_RULES:
-        return
+    if not isinstance(level, str) or not level or level in LEVELS_THAT_MAKE_RULES:
+        return  # no level, or one J1 reports as not a level
     table = ctx.edition.table("s2_item1")
     cells = [c for c in table.cells() if c.row.code == "rules" and (ctx.current.number(c.code) or 0) > 0]
     if cells:

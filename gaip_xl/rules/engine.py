@@ -24,7 +24,7 @@ def _cross_year_setup(report: Report, previous: Report) -> tuple[list[Finding], 
         found.append(finding("X1", (CellRef.field(report.edition, "year", "报告年度"),), expected=expected_year,
                              actual=previous.year, previous_year=previous.year, expected_year=expected_year))
     name, previous_name = report.agency.name, previous.agency.name
-    if name and previous_name and name.strip() != previous_name.strip():
+    if isinstance(name, str) and isinstance(previous_name, str) and name.strip() != previous_name.strip():
         found.append(finding("X2", (CellRef.field(report.edition, "agency.name", "机关名称"),), expected=name,
                              actual=previous_name, name=name, previous_name=previous_name))
     return found, usable
