@@ -7,6 +7,7 @@ of the ``GaipError`` that must be raised. tests/test_excel_hostile.py checks the
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import tempfile
@@ -98,7 +99,7 @@ class CellCase:
 
 
 def _reference_forms(pos: Pos) -> st.SearchStrategy[str]:
-    """Every way of writing the r attribute calamine and Excel read (None: no attribute, the cell follows the
+    """Every way of writing the r attribute the sheet XML allows (None: no attribute, the cell follows the
     previous one of its row)."""
     letters, row = pos.a1.rstrip("0123456789"), pos.row
     referenced = f"&#{ord(letters[0])};{letters[1:]}{row}"  # a character reference inside the value
@@ -109,7 +110,7 @@ def _reference_forms(pos: Pos) -> st.SearchStrategy[str]:
 @st.composite
 def cell_cases(draw: st.DrawFn, code: str) -> CellCase:
     """An input cell of any type, with or without a formula, in any attribute form and order."""
-    kind = draw(st.sampled_from(["n", "e", "str", "inlineStr", "s", "b", "blank", "formula_without_value"]))
+    kind = draw(st.sampled_from(["n", "e", "str", "inlineStr", "s", "b", "d", "blank", "formula_without_value"]))
     formula = draw(st.booleans())
     f = "<f>SUM(1,2)</f>" if formula else ""
     shared: list[str] = []
@@ -141,6 +142,10 @@ def cell_cases(draw: st.DrawFn, code: str) -> CellCase:
         flag = draw(st.booleans())
         expected = flag
         t, body = 't="b"', f"{f}<v>{int(flag)}</v>"
+    elif kind == "d":  # an ISO 8601 date: in a figure cell it is text the rules name (V1)
+        moment = draw(st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31))).replace(microsecond=0)
+        expected = moment.isoformat()
+        t, body = 't="d"', f"{f}<v>{expected}</v>"
     elif kind == "blank":
         expected = None
         t, body = draw(st.sampled_from(["", 't="n"', 't="s"'])), ""
@@ -279,7 +284,8 @@ def hostile_layouts(draw: st.DrawFn) -> Hostile:
     order = draw(st.permutations(range(len(parts))))
     parts = [parts[i] for i in order]
     per_entry = {name: draw(st.sampled_from(COMPRESSIONS)) for name, _ in parts}
-    kind = draw(st.sampled_from(["plain", "paths", "duplicate_member", "encrypted", "duplicate_sheet", "junk"]))
+    kind = draw(st.sampled_from(["plain", "paths", "member_case", "duplicate_member", "encrypted", "duplicate_sheet",
+                                 "junk", "other_workbook"]))
     code = None
     if kind == "paths":
         rels = dict(parts)[RELS].decode()
@@ -299,6 +305,14 @@ def hostile_layouts(draw: st.DrawFn) -> Hostile:
         workbook = workbook.replace(f'name="{second}"', f'name="{xml_escape(renamed)}"', 1)
         parts = [(n, workbook.encode() if n == "xl/workbook.xml" else d) for n, d in parts]
         code = "E_DUPLICATE_SHEET"
+    elif kind == "member_case":  # OPC compares part names ignoring case, and so does Excel
+        parts = [(draw(st.sampled_from([n, n.upper(), n.swapcase()])) if n.startswith("xl/") else n, d)
+                 for n, d in parts]
+    elif kind == "other_workbook":  # the root relationships name another part as the workbook Excel opens
+        root = dict(parts)["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/workbook2.xml")
+        parts = [(n, root if n == "_rels/.rels" else d) for n, d in parts]
+        parts.append(("xl/workbook2.xml", dict(parts)["xl/workbook.xml"]))
+        code = "E_NOT_XLSX"
     elif kind == "junk":
         parts = parts + [("xl/media/image1.png", bytes(draw(st.binary(max_size=64)))),
                          ("customXml/item1.xml", b"<root/>")]

@@ -14,9 +14,17 @@ from builders import load_case
 from hostile import CASE, Hostile, hostile_cells, hostile_layouts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from gaip_xl import read_workbook, validate
 from gaip_xl.errors import GaipError
+from gaip_xl.report import schema_for
+from gaip_xl.rules.document import _tables_shaped_by_model
+
+
+def _validator_of_everything(edition: str) -> Draft202012Validator:
+    return Draft202012Validator(schema_for(edition))
+
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -64,3 +72,23 @@ def test_an_error_value_is_never_read_as_blank(data):
     blanks = {c.code for f in result.findings if f.rule == "B1" for c in f.cells}
     named = {c.code for f in result.findings if f.rule == "V1" for c in f.cells}
     assert errors <= named and not errors & blanks
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_cells())
+def test_a_report_the_reader_built_has_the_schema_shape(hostile):
+    """Why J1 checks only the facts of a report the reader built (rules/document.py): whatever the cells hold, its
+    tables have exactly the model's keys, and the full JSON Schema finds nothing wrong in them but figure values
+    (V1–V4 name those) or nothing at all."""
+    try:
+        report = read_workbook(hostile.data)
+    except GaipError:
+        return
+    document = report.to_dict()
+    assert "document" not in report.extra or report.extra["document"].get("tables") == document["tables"]
+    assert _tables_shaped_by_model("2021", document["tables"])
+    for error in _validator_of_everything("2021").iter_errors(document):
+        path = list(error.absolute_path)
+        if path[:1] == ["tables"]:
+            assert len(path) == 4 and error.validator in ("type", "minimum", "maximum", "multipleOf"), error
+            assert report.figures[".".join(path[1:])] == error.instance

@@ -1,10 +1,11 @@
 """The workbook's directory: its sheets (name, visibility, part) and its workbook-scoped defined names.
 
-Read straight from ``xl/workbook.xml`` and its relationships with defusedxml: python-calamine does not expose
-defined names, and opening the workbook with openpyxl would cost a hundred times more than the whole read.
+Read straight from ``xl/workbook.xml`` and its relationships with defusedxml: opening the workbook with openpyxl
+would cost a hundred times more than the whole read. The package's root relationships must name that part as the
+workbook (the one Excel opens), so no other part can pose as it.
 Namespaces are ignored (Strict OOXML and prefixed documents use other URIs for the same elements).
 
-Parsing the names block costs more than everything calamine does with the workbook, and every submission made from
+Parsing the names block costs more than reading every cell the reader needs, and every submission made from
 one template carries the same block. So a parsed directory is remembered, keyed by the exact bytes that decide it:
 the ``<sheets>`` and ``<definedNames>`` blocks, the element structure around them (attribute values blanked, since
 Excel stamps per-file values there, e.g. the active tab or a document id; namespace declarations kept) and the
@@ -35,6 +36,8 @@ WORKBOOK_PART = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _SHARED_STRINGS = "/sharedStrings"  # the ends of the relationship types of the shared-string table and the styles
 _STYLES = "/styles"
+ROOT_RELS = "_rels/.rels"
+_OFFICE_DOCUMENT = "/officeDocument"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _STRICT_REL_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
@@ -132,7 +135,25 @@ def _relationships(package: Package) -> tuple[dict[str, str | None], str | None,
     return targets, strings, styles
 
 
+def _check_office_document(package: Package) -> None:
+    """Excel opens the part the root relationships name as the office document: it must be the one read here."""
+    if not package.has(ROOT_RELS) or package.part(ROOT_RELS) in _GOOD_ROOTS:
+        return
+    for rel in _parse(package, ROOT_RELS):
+        if _local(rel.tag) == "Relationship" and rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
+            target = resolve_target("", rel.get("Target", ""))
+            if target is None or target.casefold() != WORKBOOK_PART:
+                raise NotXlsx(package.path, detail=f"工作簿的主文档为“{rel.get('Target', '')}”，不是 {WORKBOOK_PART}")
+            break
+    if len(_GOOD_ROOTS) < MAX_CACHED:
+        _GOOD_ROOTS.add(package.part(ROOT_RELS))
+
+
+_GOOD_ROOTS: set[bytes] = set()  # root relationships already checked (every file of one template has the same)
+
+
 def read_directory(package: Package) -> Directory:
+    _check_office_document(package)
     workbook = package.part(WORKBOOK_PART)  # bounded, entity-free
     rels = package.part(WORKBOOK_RELS) if package.has(WORKBOOK_RELS) else b""
     exact = _EXACT.get((workbook, rels))  # the very bytes parsed before (files written by one program): no more work
@@ -155,6 +176,7 @@ _EXACT: dict[tuple[bytes, bytes], Directory] = {}  # (workbook.xml, its relation
 
 
 def clear_cache() -> None:
+    _GOOD_ROOTS.clear()
     _CACHE.clear()
     _EXACT.clear()
 

@@ -81,7 +81,8 @@ class Package:
         return any(name.lower().endswith("vbaproject.bin") for name in self.names)
 
     def has(self, name: str) -> bool:
-        return name in self.names
+        """Whether the package holds the part ``name`` (compared ignoring case, as OPC compares part names)."""
+        return name in self.names or name.casefold() in self._folded
 
     def resolve(self, name: str) -> str:
         """The member for a part name, compared ignoring case as OPC does (the name itself when there is none)."""
@@ -92,7 +93,7 @@ class Package:
         cached = self._parts.get(name)
         if cached is not None:
             return cached
-        info = self.archive.getinfo(name)
+        info = self.archive.getinfo(self.resolve(name))
         if info.file_size > MAX_PART_BYTES:
             raise TooLarge(self.path, detail=f"内部文件“{name}”解压后有 {info.file_size // 1024 // 1024} MB")
         data = self._inflate(info)
@@ -233,7 +234,8 @@ def _check_entries(path: str | None, infos: list[zipfile.ZipInfo]) -> None:
 
 
 def _identify_zip(path: str | None, names: frozenset[str]) -> None:
-    """A zip that is not a spreadsheet in OOXML form: say which kind of file it is."""
+    """A zip that is not a spreadsheet in OOXML form: say which kind of file it is (names compared ignoring case)."""
+    names = frozenset(name.casefold() for name in names)
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
