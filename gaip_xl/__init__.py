@@ -5,6 +5,7 @@ The public API: the format model (``gaip_xl.format``), ``Report`` and its JSON, 
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 # openpyxl writes text as XML character references ("&#21512;") when lxml is importable and as UTF-8 otherwise; lxml
 # is a dependency (the importer parses HTML with it), and our workbooks must be the same bytes either way, stay
@@ -19,11 +20,12 @@ from .rules import ValidationReport, validate
 __version__ = "0.1.0"
 
 
-def read_workbook(path: str | Path) -> Report:
-    """The report in a filled template (see ``gaip_xl.excel``); imported on first use (keeps the import light)."""
+def read_workbook(source: str | os.PathLike[str] | bytes | BinaryIO) -> Report:
+    """The report in a filled template given as a path, the workbook's bytes or a binary file object (see
+    ``gaip_xl.excel.read_workbook``); the reader is imported on first use (keeps the import light)."""
     from .excel import read_workbook as read
 
-    return read(path)
+    return read(source)
 
 
 def write_workbook(report: Report, path: str | Path) -> None:

@@ -285,7 +285,7 @@ def hostile_layouts(draw: st.DrawFn) -> Hostile:
     parts = [parts[i] for i in order]
     per_entry = {name: draw(st.sampled_from(COMPRESSIONS)) for name, _ in parts}
     kind = draw(st.sampled_from(["plain", "paths", "member_case", "duplicate_member", "encrypted", "duplicate_sheet",
-                                 "junk", "other_workbook"]))
+                                 "junk", "other_workbook", "encoding"]))
     code = None
     if kind == "paths":
         rels = dict(parts)[RELS].decode()
@@ -313,6 +313,12 @@ def hostile_layouts(draw: st.DrawFn) -> Hostile:
         parts = [(n, root if n == "_rels/.rels" else d) for n, d in parts]
         parts.append(("xl/workbook2.xml", dict(parts)["xl/workbook.xml"]))
         code = "E_NOT_XLSX"
+    elif kind == "encoding":  # a sheet in another encoding XML allows (Excel writes UTF-8 only)
+        name = draw(st.sampled_from(sorted(sheet_parts().values())))
+        encoding = draw(st.sampled_from(["utf-16", "gb18030", "utf-8-sig"]))
+        text = dict(parts)[name].decode()
+        text = f'<?xml version="1.0" encoding="{encoding.removesuffix("-sig")}"?>' + text.split("?>", 1)[-1]
+        parts = [(n, text.encode(encoding) if n == name else d) for n, d in parts]
     elif kind == "junk":
         parts = parts + [("xl/media/image1.png", bytes(draw(st.binary(max_size=64)))),
                          ("customXml/item1.xml", b"<root/>")]

@@ -10,6 +10,9 @@ by exact name or case, the encryption flag, part paths as OPC resolves them, dup
 
 from __future__ import annotations
 
+import io
+import json
+
 from builders import load_case
 from hostile import CASE, Hostile, hostile_cells, hostile_layouts
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +20,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gaip_xl import read_workbook, validate
+from gaip_xl.cli import run
 from gaip_xl.errors import GaipError
 from gaip_xl.report import schema_for
 from gaip_xl.rules.document import _tables_shaped_by_model
@@ -92,3 +96,20 @@ def test_a_report_the_reader_built_has_the_schema_shape(hostile):
         if path[:1] == ["tables"]:
             assert len(path) == 4 and error.validator in ("type", "minimum", "maximum", "multipleOf"), error
             assert report.figures[".".join(path[1:])] == error.instance
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(hostile_cells(), hostile_layouts()))
+def test_to_json_of_a_hostile_workbook_exits_cleanly(tmp_path_factory, hostile):
+    """Through the command: exit 0 or 1 with the JSON written, or exit 2 with the code on stderr and nothing
+    written; never a traceback."""
+    folder = tmp_path_factory.mktemp("cli")
+    source, target = folder / "in.xlsx", folder / "out.json"
+    source.write_bytes(hostile.data)
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["to-json", str(source), "-o", str(target)], out, err)
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    if hostile.code is not None:
+        assert code == 2 and f"[{hostile.code}]" in err.getvalue() and not target.exists()
+    else:
+        assert code in (0, 1) and json.loads(target.read_text(encoding="utf-8"))["tables"]
