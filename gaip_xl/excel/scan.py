@@ -11,11 +11,13 @@ The parse follows SpreadsheetML (ECMA-376 Part 1, §18.3.1.4 ``c``, §18.3.1.73 
 - a cell's position is its ``r`` attribute (letters in either case, leading zeros allowed, ``$`` ignored); a cell
   without one follows the previous cell of its row, a row without one follows the previous row;
 - attributes in any order, quoted either way, spaces around ``=``, character references, namespace prefixes;
-- types ``n`` (the default), ``s`` (shared string), ``str`` (formula text), ``inlineStr``, ``b``, ``e`` (error value,
-  kept as its text, e.g. ``#REF!``), ``d`` (ISO 8601 date);
+- types ``n`` (the default; a number in a cell whose style shows a date is that date, as Excel shows it), ``s``
+  (shared string), ``str`` (formula text), ``inlineStr``, ``b``, ``e`` (error value, kept as its text, e.g.
+  ``#REF!``), ``d`` (ISO 8601 date);
 - a formula (``<f>``) with its saved result (``<v>``) is read as that result; without one it is ``NO_VALUE``.
-Anything else (an unknown type, a position out of the grid, a cell written twice, a shared string that does not
-exist, comments or CDATA inside a sheet, which Excel never writes) is refused with ``E_NOT_XLSX`` naming the cell.
+Anything else (an unknown type, a position out of the grid, a cell the reader uses written twice, a shared string
+that does not exist, comments or CDATA inside a sheet, which Excel never writes) is refused with ``E_NOT_XLSX``
+naming the cell.
 A number that is not a finite decimal (``INF``, ``NaN``, ``1e400``) is kept as its text, so V1 reports it.
 """
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +114,7 @@ class _Sheet:
             raise self.fail("的单元格区域没有结束（文件已损坏）")
         return xml[opened:end.start()]
 
-    def cells(self, wanted: Collection[Position]) -> dict[Position, Any]:
+    def cells(self, wanted: Container[Position]) -> dict[Position, Any]:
         """The value of every cell of ``wanted`` that holds one (text, number, boolean, date, error text or
         ``NO_VALUE``); a position without a value is absent."""
         data = self.data()
@@ -122,7 +124,7 @@ class _Sheet:
             return self._canonical(data, wanted)
         return self._any_form(data, wanted)
 
-    def _canonical(self, data: bytes, wanted: Collection[Position]) -> dict[Position, Any]:
+    def _canonical(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any]:
         """Every cell carries its own canonical reference: only cells with children need looking at (``_take``
         inlined: this loop runs for every cell of every workbook)."""
         found: dict[Position, Any] = {}
@@ -149,7 +151,7 @@ class _Sheet:
             _POSITIONS[reference] = pos
         return pos
 
-    def _any_form(self, data: bytes, wanted: Collection[Position]) -> dict[Position, Any]:
+    def _any_form(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any]:
         """Cells in any form: positions counted through every row and cell, as Excel places them."""
         found: dict[Position, Any] = {}
         row, col = 0, 0
@@ -177,7 +179,7 @@ class _Sheet:
         if not (1 <= pos[0] <= MAX_ROW and 1 <= pos[1] <= MAX_COL):
             raise self.fail(f"的单元格 {_a1(*pos)} 超出 Excel 的表格范围")
 
-    def _take(self, pos: Position, attrs: bytes, body: bytes, wanted: Collection[Position],
+    def _take(self, pos: Position, attrs: bytes, body: bytes, wanted: Container[Position],
               found: dict[Position, Any]) -> None:
         """Records the value of a cell written with children, if it is one of ``wanted``: a wanted cell written twice
         is refused (which of the two would Excel show?)."""
@@ -350,15 +352,17 @@ def date_styles(styles: bytes) -> frozenset[int]:
 
 
 class _Every:
+    """Every position (a sheet read whole: the small meta sheet, whose cells the defined names locate)."""
+
     def __contains__(self, pos: object) -> bool:
         return True
 
 
 def sheet_values(path: str | None, sheet: str, part: str, xml: bytes, strings: Sequence[str],
-                 wanted: Collection[Position] | None = None, dates: Dates = Dates()) -> dict[Position, Any]:
+                 wanted: Container[Position] | None = None, dates: Dates = Dates()) -> dict[Position, Any]:
     """The values of the cells at ``wanted`` (1-based (row, column); None: every cell) in the part of one sheet: see
     the module's docstring."""
-    return _Sheet(path, sheet, part, xml, strings, dates).cells(_Every() if wanted is None else wanted)  # type: ignore[arg-type]
+    return _Sheet(path, sheet, part, xml, strings, dates).cells(_Every() if wanted is None else wanted)
 
 
 __all__ = ["MAX_COL", "MAX_ROW", "NO_VALUE", "Dates", "column_letters", "column_number", "date_styles",
