@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 # openpyxl writes text as XML character references ("&#21512;") when lxml is importable and as UTF-8 otherwise; lxml
 # is a dependency (the importer parses HTML with it), and our workbooks must be the same bytes either way, stay
@@ -51,19 +51,23 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'gaip_xl' has no attribute {name!r}")
 
 
-def read_workbook(path: str | Path) -> Report:
-    """The report in a filled template (the converter of ``gaip_xl.excel``, python-calamine; never openpyxl).
+def read_workbook(source: str | os.PathLike[str] | bytes | BinaryIO) -> Report:
+    """The report in a filled template (the converter of ``gaip_xl.excel``: one parse of each sheet's cells; never
+    openpyxl).
 
     Args:
-        path: a ``.xlsx`` or ``.xlsm`` made from gaip-xl's template (``gaip-xl template``).
+        source: a ``.xlsx`` or ``.xlsm`` made from gaip-xl's template (``gaip-xl template``), as a path, the
+            workbook's bytes or a binary file object.
 
     Returns:
-        The report; text, decimals or negative numbers in figure cells are kept as typed for the rules to report.
+        The report; text, decimals, negative numbers or error values (``#DIV/0!``) in figure cells are kept as typed
+        for the rules to report.
 
     Raises:
         GaipError: ``E_FILE_NOT_FOUND``, ``E_NOT_XLSX``, ``E_LEGACY_XLS``, ``E_ENCRYPTED``, ``E_ZIP_BOMB``,
-            ``E_XML_ATTACK``, ``E_TOO_LARGE``, ``E_NOT_TEMPLATE``, ``E_TEMPLATE_VERSION``, ``E_MISSING_SHEET``,
-            ``E_MISSING_NAME``, ``E_TAMPERED``, ``E_NO_CACHED_VALUE`` (see README, “The converter”).
+            ``E_XML_ATTACK``, ``E_TOO_LARGE``, ``E_DUPLICATE_SHEET``, ``E_DUPLICATE_PART``, ``E_ENCRYPTED_PART``,
+            ``E_NOT_TEMPLATE``, ``E_TEMPLATE_VERSION``, ``E_MISSING_SHEET``, ``E_MISSING_NAME``, ``E_TAMPERED``,
+            ``E_NO_CACHED_VALUE`` (see README, “The converter”).
 
     Example:
         >>> import tempfile
@@ -74,7 +78,7 @@ def read_workbook(path: str | Path) -> Report:
     """
     from .excel import read_workbook as read
 
-    return read(path)
+    return read(source)
 
 
 def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = None, year: int | None = None,

@@ -316,3 +316,24 @@ class NotSubmittable(GaipError):
     code = "E_NOT_SUBMITTABLE"
     title = "不能提交"
     template = "不能提交：{detail}"
+
+# ---------------------------------------------------------------------------- what a workbook package may contain
+class DuplicateSheet(GaipError):
+    code = "E_DUPLICATE_SHEET"
+    title = "工作表重名"
+    template = ("工作簿中有两个名为“{sheet}”的工作表（名称不区分大小写），无法确定应读取哪一个："
+                "Excel 不会保存这样的文件，请用原模板重新填写")
+
+
+class DuplicatePart(GaipError):
+    code = "E_DUPLICATE_PART"
+    title = "内部文件重名"
+    template = ("工作簿的压缩包中有两个名为“{part}”的内部文件（名称不区分大小写），无法确定应读取哪一个："
+                "文件可能被改写，请用 Excel 或 WPS 重新保存后提交")
+
+
+class EncryptedEntry(GaipError):
+    code = "E_ENCRYPTED_PART"
+    title = "内部文件被加密"
+    template = ("工作簿的内部文件“{part}”用压缩包密码加密，无法读取（Excel 和 WPS 不会这样保存）："
+                "请用 Excel 或 WPS 打开原文件另存为 .xlsx 后提交")

@@ -67,14 +67,16 @@ def _rows_of_csv(data: bytes) -> list[list[Any]]:
         raise RosterUnreadable(detail=f"CSV 格式有误（{exc}）") from None
 
 
-def _rows_of_xlsx(path: Path) -> list[list[Any]]:
-    """The first shown sheet's rows, after the converter's checks (zip bomb, XML entities, sheet extent)."""
-    from python_calamine import CalamineError, CalamineWorkbook
+_MAX_ROSTER_COLUMNS = 64  # a roster has a handful; anything further right is ignored, never allocated
 
-    from .errors import TooLarge
-    from .excel import scan
+
+def _rows_of_xlsx(path: Path) -> list[list[Any]]:
+    """The first shown sheet's rows, read by the converter's own safe reader (zip bomb, XML entities, duplicate
+    parts and sheets refused; one parse of the sheet's cells, nothing allocated for a far cell)."""
     from .excel.names import read_directory
+    from .excel.reader import _Sheets
     from .excel.safety import open_package
+    from .excel.scan import NO_VALUE
 
     package = open_package(path)
     try:
@@ -82,20 +84,14 @@ def _rows_of_xlsx(path: Path) -> list[list[Any]]:
         shown = [entry for entry in directory.sheets.values() if entry.state == "visible" and entry.part]
         if not shown:
             raise RosterUnreadable(detail="工作簿中没有可见的工作表")
-        entry = shown[0]
-        xml = package.part(entry.part)  # type: ignore[arg-type]
-        if not scan.surely_within(xml) and scan.extent(xml).cells > scan.MAX_CELLS:
-            raise TooLarge(str(path), detail=f"工作表“{entry.name}”超出 {scan.MAX_CELLS} 个单元格")
-        for name in package.names:
-            if name.endswith("sharedStrings.xml"):
-                package.part(name)  # bounded and entity-free before calamine parses it
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
-            return book.get_sheet_by_name(entry.name).to_python()
-        except (CalamineError, ValueError, OSError) as exc:
-            raise RosterUnreadable(detail=f"工作表无法解析（{exc}）") from None
+        cells = _Sheets(package, directory).cells(shown[0].name, None)
     finally:
         package.close()
+    by_row: dict[int, dict[int, Any]] = {}
+    for (row, col), value in cells.items():
+        if col <= _MAX_ROSTER_COLUMNS and value is not NO_VALUE:
+            by_row.setdefault(row, {})[col] = value
+    return [[values.get(col) for col in range(1, max(values) + 1)] for _, values in sorted(by_row.items())]
 
 
 def _columns(header: list[Any]) -> dict[str, int]:

@@ -12,7 +12,7 @@ from builders import load_case
 
 from gaip_xl import read_workbook, write_workbook
 from gaip_xl.errors import GaipError
-from gaip_xl.excel import names, scan
+from gaip_xl.excel import names
 from gaip_xl.excel.safety import open_package
 
 WORKBOOK = "xl/workbook.xml"
@@ -103,20 +103,3 @@ def test_another_encoding_declaration_is_another_key():
     utf8 = names._cache_key(b'<?xml version="1.0" encoding="UTF-8"?>' + body, b"")
     gbk = names._cache_key(b'<?xml version="1.0" encoding="GBK"?>' + body, b"")
     assert utf8 is not None and gbk is not None and utf8 != gbk
-
-
-@pytest.mark.parametrize("rows", [
-    '<row r="3"><c r="B3"/><c r="K3"/></row><row r="40"><c r="A40"/></row>',
-    '<row><c/><c/><c r="Z2"/></row><row r="9"><c/></row>',
-    '<x:row r="7"><x:c r="C7"/></x:row><row>\n<c r="AB12"/></row>',
-])
-def test_extent_counts_every_row_and_cell_tag(rows):
-    xml = f'<worksheet xmlns="x"><sheetData>{rows}</sheetData></worksheet>'.encode()
-    refs = re.findall(rb'\sr="([A-Z]*)(\d+)"', xml)
-    tags = re.findall(rb"<(?:\w+:)?(row|c)[\s>/]", xml)
-    letters = [letter for letter, _ in refs if letter]
-    columns = max((scan._column_number(letter) for letter in letters), default=0)
-    unreferenced_cells = tags.count(b"c") - len(letters)
-    unreferenced_rows = tags.count(b"row") - (len(refs) - len(letters))
-    expected = scan.Extent(max(int(n) for _, n in refs) + unreferenced_rows, columns + unreferenced_cells)
-    assert scan.extent(xml) == expected

@@ -118,3 +118,41 @@ def test_macros_are_ignored_with_a_warning(tmp_path):
 
 def test_formula_with_cached_value_is_read_as_its_value():
     assert read_workbook(CORPUS / "formula_cached.xlsx").figures["s3.new.natural"] == 1001
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in READABLE.items() if "value" in e))
+def test_readable_files_give_the_figures_they_hold(name):
+    """Far cells, unusual part paths, escaped text, error values: each value read exactly as stored."""
+    report = read_workbook(CORPUS / name)
+    values = {**report.figures, "agency.name": report.agency.name}
+    for code, expected in READABLE[name]["value"].items():
+        assert values.get(code) == expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n in READABLE if n.startswith("error_value_")))
+def test_an_error_value_is_reported_with_the_value_shown(name):
+    """#REF! typed, #DIV/0! cached from =1/0, or saved by LibreOffice: V1 on its cell, the error text in the
+    message, never a blank (B1)."""
+    result = validate(read_workbook(CORPUS / name))
+    shown = READABLE[name]["value"]["s3.new.natural"]
+    v1 = [f for f in result.findings if f.rule == "V1"]
+    assert [c.code for f in v1 for c in f.cells] == ["s3.new.natural"]
+    assert v1[0].actual == shown and shown in v1[0].message
+    assert not any(c.code == "s3.new.natural" for f in result.findings if f.rule == "B1" for c in f.cells)
+
+
+def test_escaped_text_is_decoded_as_excel_decodes_it():
+    """_x4EBA_ in shared strings is 人 (the escaped label passes the tamper check); _x005F_ escapes the underscore."""
+    report = read_workbook(CORPUS / "shared_string_escapes.xlsx")
+    assert report.agency.name == "某某县_x4EBA_人民政府"
+
+
+def test_workbooks_are_read_from_bytes_and_binary_streams():
+    path = CORPUS / "formula_cached.xlsx"
+    from_path = read_workbook(path).to_dict()
+    assert read_workbook(path.read_bytes()).to_dict() == from_path
+    with path.open("rb") as stream:
+        assert read_workbook(stream).to_dict() == from_path
+    with pytest.raises(GaipError) as info:
+        read_workbook((CORPUS / "duplicate_member.xlsx").read_bytes())
+    assert info.value.code == "E_DUPLICATE_PART" and info.value.path is None

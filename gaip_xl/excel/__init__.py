@@ -1,6 +1,6 @@
 """The converter between a filled template and the report's JSON: pure Python, no Excel.
 
-``read_workbook(path) -> Report`` (python-calamine, defensive: see ``safety``, ``scan``, ``tamper``) and
+``read_workbook(source) -> Report`` (a path, bytes or a binary file; defensive: ``safety``, ``scan``, ``tamper``) and
 ``write_workbook(report, path)`` (openpyxl, into a fresh copy of the edition's template). The writer is imported on
 first use so that reading (the bulk path) never loads openpyxl.
 """

@@ -1,51 +1,51 @@
 """Reading a filled template into a ``Report``: safe, strict about the layout, and fast.
 
 The steps, each with its own error code (README, “错误代码”):
-1. ``safety.open_package``: what the file is, from its bytes; zip limits; bounded parts; no XML entities.
-2. ``names.read_directory``: sheets and defined names from ``xl/workbook.xml`` (defusedxml).
+1. ``safety.open_package``: what the file is, from its bytes; what the package may contain (each member name once,
+   no encrypted entry); zip limits; bounded parts, each inflated once; no XML entities.
+2. ``names.read_directory``: sheets (each name once) and defined names from the workbook part, part names resolved
+   as OPC resolves them.
 3. The meta sheet ``_gaip`` through its defined names: the edition and the template version.
-4. Every sheet of the edition's layout: its XML bounded (``scan.extent``) before python-calamine loads it, and only
-   the rows the layout uses converted to Python.
+4. ``scan.sheet_values``: one parse of each sheet of the edition's layout gives every cell the reader uses (labels,
+   input cells) with its type and value: an error value is its text (``#DIV/0!``), text is decoded as Excel decodes
+   it, a formula without a saved result is ``NO_VALUE``.
 5. ``tamper.check_layout``: every label where the layout put it, every defined name on the layout's cell.
-6. Input cells holding a formula without a saved result are refused (``scan.formulas_without_value``).
+6. Input cells holding a formula without a saved result are refused (``E_NO_CACHED_VALUE``).
 7. The values of every input cell, by code, through ``report_from_values``: text in a figure cell stays text, so the
    rules (V1–V4) report it with its sheet and cell.
-openpyxl is never used (nor imported) here: it costs about a hundred times more than this whole path. What depends
-only on the edition (sheets and rows to read, each input cell's position and address) is computed once per process.
+Every cell value comes from the same bytes the guards checked: no second reader (python-calamine or openpyxl) opens
+the package. What depends only on the edition (each sheet's cells to read) is computed once per process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
-
-from ..errors import MissingSheet, NoCachedValue, NotTemplate, NotXlsx, TemplateVersion, TooLarge
+from ..errors import MissingSheet, NoCachedValue, NotTemplate, TemplateVersion
 from ..format import EDITIONS
-from ..format import layout as _layout
 from ..format.layout import META_EDITION, META_VERSION, SHEET_META, TEMPLATE_VERSION, defined_name, layout_for
 from ..report import Report, report_from_values
 from ..report.cells import value_codes
 from . import scan
-from .names import Directory, read_directory
-from .safety import Package, open_package
-from .tamper import Grid, cell_value, check_layout
+from .names import WORKBOOK_PART, Directory, read_directory
+from .safety import Package, WorkbookSource, open_package
+from .strings import shared_strings
+from .tamper import Cells, check_layout
 
 MACROS_IGNORED = "W_MACROS_IGNORED"
 MACROS_MESSAGE = "工作簿含有宏（VBA），已忽略：只读取了数据，宏既不运行也不保留"
-META_ROWS = 20  # the meta sheet's rows read at once (its cells are in the first few)
+_DATE1904 = re.compile(rb"""date1904\s*=\s*["'](?:1|true)["']""")
 
 
 @dataclass
 class Source:
     """What the reader learned about the file besides the report: kept in ``Report.extra["source"]``."""
 
-    path: str
+    path: str | None
     edition: str
     template_version: str
     warnings: list[dict[str, str]] = field(default_factory=list)
@@ -56,47 +56,46 @@ class Source:
 
 
 class _Sheets:
-    """Grids of the sheets the reader needs, each checked before calamine loads it."""
+    """The cells of the sheets the reader needs, each sheet parsed once from its checked part."""
 
     def __init__(self, package: Package, directory: Directory) -> None:
         self.package = package
         self.directory = directory
-        self.xml: dict[str, bytes] = {}
-        self._grids: dict[str, tuple[int, Grid]] = {}
-        try:
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
-        except (CalamineError, ValueError, OSError) as exc:  # calamine's own errors derive from these
-            raise NotXlsx(package.path, detail=f"无法解析工作簿（{exc}）") from None
+        part = directory.shared_strings
+        self.strings: list[str] = []
+        if part is not None and package.has(part):
+            self.strings = shared_strings(package.path, part, package.part(part))
+        styles = directory.styles
+        date1904 = _DATE1904.search(package.part(WORKBOOK_PART)) is not None
+        self.dates = scan.Dates(_date_styles(package.part(styles)) if styles and package.has(styles) else frozenset(),
+                                date1904)
+        self._parsed: dict[str, Cells] = {}
 
-    def grid(self, sheet: str, rows: int) -> Grid:
-        cached = self._grids.get(sheet)
-        if cached is not None and cached[0] >= rows:
-            return cached[1]
-        grid = self._load(sheet, rows)
-        self._grids[sheet] = (rows, grid)
-        return grid
-
-    def _load(self, sheet: str, rows: int) -> Grid:
+    def cells(self, sheet: str, wanted: frozenset[tuple[int, int]] | None) -> Cells:
+        """The cells of ``sheet`` at ``wanted`` (None: all), from one parse of its part."""
+        cached = self._parsed.get(sheet)
+        if cached is not None:
+            return cached
         entry = self.directory.sheets.get(sheet)
         if entry is None or entry.part is None or not self.package.has(entry.part):
             raise MissingSheet(self.package.path, sheet=sheet)
-        xml = self.package.part(entry.part)
-        bounds = None if scan.surely_within(xml) else scan.extent(xml)
-        if bounds is not None and bounds.cells > scan.MAX_CELLS:
-            raise TooLarge(self.package.path, detail=f"工作表“{sheet}”用到了第 {bounds.rows} 行、第 {bounds.cols} 列，"
-                                                     f"超出模板范围（请删除表格以外的内容）")
-        self.xml[sheet] = xml
-        try:
-            return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=rows)
-        except (CalamineError, ValueError, OSError) as exc:
-            raise NotXlsx(self.package.path, detail=f"工作表“{sheet}”无法解析（{exc}）") from None
+        found = scan.sheet_values(self.package.path, sheet, entry.part, self.package.part(entry.part), self.strings,
+                                  wanted, self.dates)
+        self._parsed[sheet] = found
+        return found
 
 
-def _prefetch_shared_parts(package: Package) -> None:
-    """Checks (bounded, entity-free) the shared parts calamine parses for every sheet before calamine sees them."""
-    for name in package.names:
-        if name.startswith("xl/") and name.endswith(("sharedStrings.xml", "styles.xml")):
-            package.part(name)
+_STYLES_SEEN: dict[bytes, frozenset[int]] = {}  # styles part → its date styles (one per template, per process)
+
+
+def _date_styles(styles: bytes) -> frozenset[int]:
+    found = _STYLES_SEEN.get(styles)
+    if found is None:
+        found = scan.date_styles(styles)
+        if len(_STYLES_SEEN) >= 16:
+            _STYLES_SEEN.clear()
+        _STYLES_SEEN[styles] = found
+    return found
 
 
 def _meta_value(sheets: _Sheets, code: str) -> str:
@@ -104,10 +103,10 @@ def _meta_value(sheets: _Sheets, code: str) -> str:
     target = sheets.directory.target(defined_name(code))
     if target is None or target.sheet != SHEET_META:
         raise NotTemplate(path, detail=f"缺少模板标识（定义名称“{defined_name(code)}”）")
-    value = cell_value(sheets.grid(SHEET_META, META_ROWS), target.row, target.col)
+    value = sheets.cells(SHEET_META, None).get((target.row, target.col), "")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return "" if value is scan.NO_VALUE else str(value).strip()
 
 
 def _identify(sheets: _Sheets) -> tuple[str, str]:
@@ -126,94 +125,106 @@ def _identify(sheets: _Sheets) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class _SheetInputs:
-    """The input cells of one sheet: codes, 0-based row and column indices, A1 addresses; and the grid they need."""
+    """The input cells of one sheet: codes, 1-based positions and A1 addresses."""
 
     codes: tuple[str, ...]
-    rows: tuple[int, ...]
-    cols: tuple[int, ...]
+    positions: tuple[tuple[int, int], ...]
     addresses: tuple[str, ...]
-    height: int  # rows and columns the grid must have for plain indexing
-    width: int
 
 
 @dataclass(frozen=True)
 class _Plan:
     """What reading one edition's workbook needs, from its layout alone."""
 
-    rows: dict[str, int]  # sheet → the rows to convert (the last the layout uses)
+    wanted: dict[str, frozenset[tuple[int, int]] | None]  # sheet → the cells to read (labels and inputs)
     inputs: dict[str, _SheetInputs]  # sheet → its input cells
 
 
 @cache
 def _plan(edition: str) -> _Plan:
     layout = layout_for(edition)
-    rows = {sheet: _layout.sheet_extent(layout, sheet)[0] for sheet in layout.sheets}
-    cells: dict[str, list[tuple[str, int, int, str]]] = {}
+    wanted: dict[str, set[tuple[int, int]]] = {sheet: set() for sheet in layout.sheets}
+    for label in layout.labels:
+        wanted[label.pos.sheet].add((label.pos.row, label.pos.col))
+    cells: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
     for code in value_codes(layout.edition):
         pos = layout.position(code)
-        cells.setdefault(pos.sheet, []).append((code, pos.row - 1, pos.col - 1, pos.a1))
-    inputs = {}
-    for sheet, found in cells.items():
-        codes, rows_, cols, addresses = zip(*found, strict=True)
-        inputs[sheet] = _SheetInputs(codes, rows_, cols, addresses, max(rows_) + 1, max(cols) + 1)
-    return _Plan(rows, inputs)
+        wanted[pos.sheet].add((pos.row, pos.col))
+        cells.setdefault(pos.sheet, []).append((code, (pos.row, pos.col), pos.a1))
+    inputs = {sheet: _SheetInputs(*map(tuple, zip(*found, strict=True))) for sheet, found in cells.items()}
+    frozen = {sheet: None if sheet == SHEET_META else frozenset(found) for sheet, found in wanted.items()}
+    return _Plan(frozen, inputs)
 
 
-def _sheet_values(grid: Grid, inputs: _SheetInputs) -> list[Any]:
-    """The raw values of a sheet's input cells, in ``inputs`` order ("" where the sheet holds nothing)."""
-    if len(grid) >= inputs.height and all(len(row) >= inputs.width for row in grid):
-        return [grid[r][c] for r, c in zip(inputs.rows, inputs.cols, strict=True)]  # the common case: one rectangle
-    return [cell_value(grid, r + 1, c + 1) for r, c in zip(inputs.rows, inputs.cols, strict=True)]
-
-
-def _input_values(path: str, plan: _Plan, sheets: _Sheets, grids: dict[str, Grid]) -> dict[str, Any]:
+def _input_values(path: str | None, plan: _Plan, sheets: dict[str, Cells]) -> dict[str, Any]:
     """Every input cell's value by code, as report_from_values expects it: blank is None, a duration is text (never a
-    figure). Blank input cells that hold a formula without a saved result are refused."""
+    figure). Input cells that hold a formula without a saved result are refused."""
     values: dict[str, Any] = {}
     missing = []
     for sheet, inputs in plan.inputs.items():
-        raw = _sheet_values(grids[sheet], inputs)
-        blanks = set()
-        for code, value, address in zip(inputs.codes, raw, inputs.addresses, strict=True):
+        cells = sheets[sheet]
+        for code, pos, address in zip(inputs.codes, inputs.positions, inputs.addresses, strict=True):
+            value = cells.get(pos)
+            if value is scan.NO_VALUE:
+                missing.append(f"“{sheet}”{address}")
+                continue
             if type(value) is str and value == "":
-                value = None
-                blanks.add(address)
+                value = None  # a formula whose saved result is empty text shows a blank cell
             elif isinstance(value, dt.timedelta):
                 value = str(value)
             values[code] = value
-        if blanks:
-            missing += [f"“{sheet}”{address}" for address in scan.formulas_without_value(sheets.xml[sheet], blanks)]
     if missing:
         raise NoCachedValue(path, cells="、".join(sorted(missing)[:10]) + ("等" if len(missing) > 10 else ""))
     return values
 
 
-def read_source(path: str | Path) -> tuple[Report, Source]:
-    """The report in the workbook at ``path`` and what was learned about the file; raises a ``GaipError``."""
-    package = open_package(path)
+def read_source(source: WorkbookSource) -> tuple[Report, Source]:
+    """The report in a filled template and what was learned about the file.
+
+    ``source`` is a path (``str`` or ``os.PathLike``), the workbook's bytes, or a binary file object (read from its
+    current position). Raises a ``GaipError`` (stable code, Chinese message) for anything that is not a readable,
+    untampered template.
+
+    >>> from pathlib import Path
+    >>> data = Path("tests/corpus/formula_cached.xlsx").read_bytes()
+    >>> report, source = read_source(data)
+    >>> report.figures["s3.new.natural"], source.edition, source.path is None
+    (1001, '2021', True)
+    """
+    package = open_package(source)
     try:
         directory = read_directory(package)
-        _prefetch_shared_parts(package)
         sheets = _Sheets(package, directory)
         edition, version = _identify(sheets)
-        layout, plan = layout_for(edition), _plan(edition)
-        grids = {sheet: sheets.grid(sheet, rows) for sheet, rows in plan.rows.items()}
-        check_layout(package.path, layout, directory, grids)
-        values = _input_values(package.path, plan, sheets, grids)
+        plan = _plan(edition)
+        cells = {sheet: sheets.cells(sheet, wanted) for sheet, wanted in plan.wanted.items()}
+        check_layout(package.path, layout_for(edition), directory, cells)
+        values = _input_values(package.path, plan, cells)
     finally:
         package.close()
-    source = Source(package.path, edition, version)
+    found = Source(package.path, edition, version)
     if package.has_macros:
-        source.warnings.append({"code": MACROS_IGNORED, "message": MACROS_MESSAGE})
+        found.warnings.append({"code": MACROS_IGNORED, "message": MACROS_MESSAGE})
     report = report_from_values(edition, values)
-    report.extra["source"] = source.to_dict()
-    return report, source
+    report.extra["source"] = found.to_dict()
+    return report, found
 
 
-def read_workbook(path: str | Path) -> Report:
-    """The report in a filled template (.xlsx or .xlsm). Raises a ``GaipError`` (stable code, Chinese message)
-    for anything that is not a readable, untampered template; text in figure cells is left for the rules."""
-    return read_source(path)[0]
+def read_workbook(source: WorkbookSource) -> Report:
+    """The report in a filled template (.xlsx or .xlsm) given as a path, bytes or a binary file object.
+
+    Raises a ``GaipError`` (stable code, Chinese message) for anything that is not a readable, untampered template;
+    text, error values and other non-figures in figure cells are kept for the rules to report (V1–V4).
+
+    >>> from pathlib import Path
+    >>> report = read_workbook(Path("tests/corpus/formula_cached.xlsx"))
+    >>> report.figures["s3.new.natural"]
+    1001
+    >>> with open("tests/corpus/formula_cached.xlsx", "rb") as stream:
+    ...     read_workbook(stream).figures["s3.new.natural"]
+    1001
+    """
+    return read_source(source)[0]
 
 
 __all__ = ["Source", "read_source", "read_workbook"]

@@ -12,18 +12,38 @@ Limits (a filled template is about 30 KB on disk and 200 KB unpacked, so each li
   (a forged header) is a bomb too: Python's zipfile stops at the declared size and the CRC check fails;
 - every XML part: ≤ ``MAX_PART_BYTES`` unpacked (else "too large", before the ratio test: a million-row sheet is
   big rather than malicious), and no ``<!DOCTYPE``/``<!ENTITY`` in a part a parser reads.
+
+What the package may contain, checked before anything reads a part (``check_members``): every member name once, as
+OPC compares part names (ignoring case), so no two readers can pick different members for one name; no encrypted
+entry (zip's own password protection, which no Office program writes). Part names are looked up ignoring case too
+(``Package.resolve``), as Excel does.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from ..errors import Encrypted, FileMissing, LegacyXls, NotXlsx, TooLarge, XmlAttack, ZipBomb
+from ..errors import (
+    DuplicatePart,
+    Encrypted,
+    EncryptedEntry,
+    FileMissing,
+    LegacyXls,
+    NotXlsx,
+    TooLarge,
+    UnsupportedFile,
+    XmlAttack,
+    ZipBomb,
+)
+
+WorkbookSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO  # a path, bytes or a binary stream
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -46,25 +66,34 @@ _LOCAL_HEADER = struct.Struct("<26xHH")  # a local file header: its name's and e
 class Package:
     """A zip package that passed the container checks; parts are read on demand, bounded and checked."""
 
-    path: str
+    path: str | None  # as shown in messages (None: bytes or a stream without a name)
     data: bytes
     archive: zipfile.ZipFile
     names: frozenset[str]
     _parts: dict[str, bytes] = field(default_factory=dict)
+    _folded: dict[str, str] = field(default_factory=dict)  # member name ignoring case → member name
+
+    def __post_init__(self) -> None:
+        self._folded = {name.casefold(): name for name in self.names}
 
     @property
     def has_macros(self) -> bool:
         return any(name.lower().endswith("vbaproject.bin") for name in self.names)
 
     def has(self, name: str) -> bool:
-        return name in self.names
+        """Whether the package holds the part ``name`` (compared ignoring case, as OPC compares part names)."""
+        return name in self.names or name.casefold() in self._folded
+
+    def resolve(self, name: str) -> str:
+        """The member for a part name, compared ignoring case as OPC does (the name itself when there is none)."""
+        return name if name in self.names else self._folded.get(name.casefold(), name)
 
     def part(self, name: str) -> bytes:
         """The unpacked bytes of one part, refused if over ``MAX_PART_BYTES``, forged, or declaring entities."""
         cached = self._parts.get(name)
         if cached is not None:
             return cached
-        info = self.archive.getinfo(name)
+        info = self.archive.getinfo(self.resolve(name))
         if info.file_size > MAX_PART_BYTES:
             raise TooLarge(self.path, detail=f"内部文件“{name}”解压后有 {info.file_size // 1024 // 1024} MB")
         data = self._inflate(info)
@@ -112,7 +141,7 @@ class Package:
         self.archive.close()
 
 
-def check_xml_declarations(path: str, name: str, data: bytes) -> None:
+def check_xml_declarations(path: str | None, name: str, data: bytes) -> None:
     """Refuses a part that declares a DTD or entities (billion laughs, external entities): OOXML never needs one."""
     text = data
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 XML: look at it as text
@@ -122,7 +151,7 @@ def check_xml_declarations(path: str, name: str, data: bytes) -> None:
         raise XmlAttack(path, part=name)
 
 
-def read_file(path: str | Path) -> bytes:
+def read_file(path: str | os.PathLike[str]) -> bytes:
     target = Path(path)
     try:
         size = target.stat().st_size
@@ -135,7 +164,29 @@ def read_file(path: str | Path) -> bytes:
         raise FileMissing(str(path)) from None
 
 
-def identify_non_zip(path: str, data: bytes) -> None:
+def read_source_bytes(source: WorkbookSource) -> tuple[str | None, bytes]:
+    """The name to show in messages (None for bytes or a stream without one) and the bytes of a workbook given as a
+    path, bytes or a binary file object (read from its current position, at most ``MAX_FILE_BYTES`` + 1)."""
+    if isinstance(source, (str, os.PathLike)):
+        return str(source), read_file(source)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        shown = None
+    else:
+        name = getattr(source, "name", None)
+        shown = name if isinstance(name, str) else None
+        try:
+            data = source.read(MAX_FILE_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise FileMissing(shown, detail=str(exc)) from None
+        if not isinstance(data, bytes):
+            raise UnsupportedFile(shown, detail="文件对象以文本方式打开，请以二进制方式（'rb'）打开")
+    if len(data) > MAX_FILE_BYTES:
+        raise TooLarge(shown, detail=f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，年报模板通常不到 100 KB")
+    return shown, data
+
+
+def identify_non_zip(path: str | None, data: bytes) -> None:
     """Raises the error that says what a file that is not a zip package is."""
     if data.startswith(OLE2_MAGIC):
         if _ENCRYPTED_STREAM in data:
@@ -152,7 +203,20 @@ def identify_non_zip(path: str, data: bytes) -> None:
     raise NotXlsx(path, detail="文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏）")
 
 
-def _check_entries(path: str, infos: list[zipfile.ZipInfo]) -> None:
+def check_members(path: str | None, infos: list[zipfile.ZipInfo]) -> None:
+    """What the package may contain: each member name once (ignoring case, as OPC compares part names), and no
+    entry encrypted with zip's own password (the flag is checked on every entry, read or not)."""
+    seen: set[str] = set()
+    for info in infos:
+        folded = info.filename.casefold()
+        if folded in seen:
+            raise DuplicatePart(path, part=info.filename)
+        seen.add(folded)
+        if info.flag_bits & _ENCRYPTED_FLAG:
+            raise EncryptedEntry(path, part=info.filename)
+
+
+def _check_entries(path: str | None, infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_ENTRIES:
         raise ZipBomb(path, detail=f"压缩包内有 {len(infos)} 个文件")
     total = 0
@@ -169,8 +233,9 @@ def _check_entries(path: str, infos: list[zipfile.ZipInfo]) -> None:
         raise ZipBomb(path, detail=f"解压后共 {total // 1024 // 1024} MB")
 
 
-def _identify_zip(path: str, names: frozenset[str]) -> None:
-    """A zip that is not a spreadsheet in OOXML form: say which kind of file it is."""
+def _identify_zip(path: str | None, names: frozenset[str]) -> None:
+    """A zip that is not a spreadsheet in OOXML form: say which kind of file it is (names compared ignoring case)."""
+    names = frozenset(name.casefold() for name in names)
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
@@ -182,10 +247,10 @@ def _identify_zip(path: str, names: frozenset[str]) -> None:
     raise NotXlsx(path, detail="是 zip 压缩包，但不是 Excel 工作簿")
 
 
-def open_package(path: str | Path) -> Package:
-    """The checked package of ``path``, or the ``GaipError`` that says why it cannot be read."""
-    shown = str(path)
-    data = read_file(path)
+def open_package(source: WorkbookSource) -> Package:
+    """The checked package of ``source`` (a path, bytes or a binary file object), or the ``GaipError`` that says why
+    it cannot be read."""
+    shown, data = read_source_bytes(source)
     if not data.startswith(ZIP_MAGIC):
         identify_non_zip(shown, data)
     try:
@@ -193,6 +258,7 @@ def open_package(path: str | Path) -> Package:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise NotXlsx(shown, detail=f"zip 结构已损坏（{exc}）") from None
+    check_members(shown, infos)
     _check_entries(shown, infos)
     names = frozenset(info.filename for info in infos)
     _identify_zip(shown, names)

@@ -1,136 +1,369 @@
-"""Quick looks at a worksheet's XML before (and beside) python-calamine.
+"""The one parse of a worksheet's cells: where each cell stands, its type, its value, whether it holds a formula.
 
-python-calamine loads a whole sheet into one dense rectangle spanning its first to its last cell: one value in A1
-and one in XFD1048576 make it allocate 17 billion cells and the process dies (calamine has no lazy or ranged
-reading; ``to_python(nrows=…)`` only limits the conversion to Python). So before calamine sees a sheet, the reader
-bounds that rectangle from the raw XML and refuses a sheet whose rectangle exceeds ``MAX_CELLS``: ``surely_within``
-answers for an ordinary sheet in two quick passes, ``extent`` computes the bound exactly for any other.
+Everything the reader takes from a sheet (the meta cells, the labels the tamper check compares, every input value)
+comes from this parse of the very part the package checks, so no two readers can disagree about a cell. It replaces
+python-calamine for the template's sheets, for three reasons calamine cannot meet: it reads an error value
+(``#DIV/0!``) as a blank cell, says nothing about a formula whose result was never saved (a blank again), and leaves
+``_xHHHH_`` escapes in text undecoded. Parsing only what is needed is also cheaper than calamine's dense rectangle, and
+nothing here allocates per row or column, so a far cell (XFD1048576) costs what any cell costs.
 
-calamine gives a formula cell's cached value and says nothing about formulas, so ``formulas_without_value`` finds
-input cells that hold a formula whose result was never saved (a file written by a program, not by Excel or WPS):
-reading them as blank would silently lose a figure.
+The parse follows SpreadsheetML (ECMA-376 Part 1, §18.3.1.4 ``c``, §18.3.1.73 ``row``) as Excel and calamine read it:
+- a cell's position is its ``r`` attribute (letters in either case, leading zeros allowed, ``$`` ignored); a cell
+  without one follows the previous cell of its row, a row without one follows the previous row;
+- attributes in any order, quoted either way, spaces around ``=``, character references, namespace prefixes;
+- types ``n`` (the default; a number in a cell whose style shows a date is that date, as Excel shows it), ``s``
+  (shared string), ``str`` (formula text), ``inlineStr``, ``b``, ``e`` (error value, kept as its text, e.g.
+  ``#REF!``), ``d`` (ISO 8601 date);
+- a formula (``<f>``) with its saved result (``<v>``) is read as that result; without one it is ``NO_VALUE``.
+Anything else (an unknown type, a position out of the grid, a cell the reader uses written twice, a shared string
+that does not exist, comments or CDATA inside a sheet, which Excel never writes) is refused with ``E_NOT_XLSX``
+naming the cell.
+A number that is not a finite decimal (``INF``, ``NaN``, ``1e400``) is kept as its text, so V1 reports it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-MAX_CELLS = 2_000_000  # calamine keeps ~32 bytes per cell of the rectangle: about 64 MB at most
+from ..errors import NotXlsx
+from .strings import as_utf8, decode_xstring, refuse_markup_declarations, rich_text, xml_text
 
-# Every r attribute as calamine reads it (checked against python-calamine): either quote, spaces around "=",
-# letters of either case, any number of letters and digits (leading zeros too). A reference calamine cannot parse
-# makes it fail, which is harmless; one it can parse must never escape these patterns.
-_REFS = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d+)["']""")
-_TAGS = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s>/]")
-# A reference beyond column Z or row 999 (a superset: any " r=" followed by one, inside a tag or not). The literal
-# space before it makes the search several times faster; a part with tabs or line breaks is left to ``extent``.
-_FAR_REF = re.compile(rb"""\x20r\s*=\s*["']\$?(?:[A-Za-z]{2}|[A-Za-z]?\$?\d{4})""")
-_OTHER_WHITESPACE = (b"\t", b"\n", b"\r")
-_NEAR_ROWS, _NEAR_COLS = 999, 26
-
-_CELLS = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_CELL_ADDRESS = re.compile(rb'\sr="([A-Z]{1,3}\d{1,9})"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
-_STRING_RESULT = re.compile(rb'\st="str"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
-_CELL_TAG_REACH = 1024  # bytes between a cell's start tag and its formula element (its attributes) at most
+MAX_ROW, MAX_COL = 1_048_576, 16_384  # the grid of Excel 2007 and later
 
 
-@dataclass(frozen=True)
-class Extent:
-    rows: int  # an upper bound of the last row calamine would place a cell in
-    cols: int
+class _NoValue:
+    """A formula cell without a saved result (a file written by a program that did not calculate it)."""
 
-    @property
-    def cells(self) -> int:
-        return self.rows * self.cols
+    def __repr__(self) -> str:
+        return "NO_VALUE"
 
 
-def _column_number(letters: bytes) -> int:
+NO_VALUE: Any = _NoValue()
+Position = tuple[int, int]  # (row, column), 1-based
+
+_P = rb"(?:[\w.-]+:)?"  # an optional namespace prefix
+_ATTRS = rb"""((?:\s++[\w:.-]++\s*+=\s*+(?:"[^"]*+"|'[^']*+'))*+)\s*+"""  # possessive: no backtracking
+_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData[\s/>]")
+_SHEET_DATA_END = re.compile(rb"</" + _P + rb"sheetData\s*>")
+# every row start tag and every cell (empty or with its children)
+_TOKEN = re.compile(rb"<" + _P + rb"(?:row" + _ATTRS + rb"/?>|c" + _ATTRS + rb"(?:/>|>(.*?)</" + _P + rb"c\s*>))",
+                    re.S)
+_CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
+# the form Excel, WPS, LibreOffice and openpyxl write: unprefixed, r first, canonical A1 in double quotes
+_CANONICAL_START = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>]')
+_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"' + _ATTRS + rb">(.*?)</c\s*>", re.S)
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
+_FORMULA = re.compile(rb"<" + _P + rb"f[\s/>]")
+_VALUE = re.compile(rb"<" + _P + rb"v" + _ATTRS + rb"(?:/>|>(.*?)</" + _P + rb"v\s*>)", re.S)
+_INLINE = re.compile(rb"<" + _P + rb"is" + _ATTRS + rb"(?:/>|>(.*?)</" + _P + rb"is\s*>)", re.S)
+_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
+
+
+def column_number(letters: str) -> int:
     number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
     return number
 
 
-def surely_within(xml: bytes, max_cells: int = MAX_CELLS) -> bool:
-    """True when calamine's rectangle for this sheet is certainly at most ``max_cells``, from two quick passes; False
-    means "maybe not": ask ``extent``. With no reference beyond Z999, a row or cell lands at most one place beyond
-    the largest reference or the previous one, so the rectangle is at most (999 + R) × (26 + C) for R row and C cell
-    tags; R + C is at most the number of start tags in the part, which bounds the product. About 0.04 ms for a template
-    sheet, where ``extent`` takes 0.15 ms."""
-    if any(space in xml for space in _OTHER_WHITESPACE) or _FAR_REF.search(xml):
-        return False
-    tags = xml.count(b"<")  # every tag, start or end: a looser bound, but one byte is counted three times faster
-    if _square_bound(tags) > max_cells:
-        tags -= xml.count(b"</")  # start and empty tags only (and the odd declaration: an over-count)
-    return _square_bound(tags) <= max_cells
+def column_letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-def _square_bound(tags: int) -> int:
-    half = (_NEAR_ROWS + _NEAR_COLS + tags) // 2 + 1  # (a + R)(b + C) ≤ ((a + b + R + C) / 2)²
-    return half * half
+def _a1(row: int, col: int) -> str:
+    return f"{column_letters(col)}{row}" if 1 <= col <= MAX_COL else f"第{col}列第{row}行"
 
 
-def extent(xml: bytes) -> Extent:
-    """Bounds the rectangle calamine will allocate: the largest row and column referenced, plus one for every row or
-    cell written without a reference (calamine places those after the previous one). Two regular-expression passes
-    over the part."""
-    refs, tags = _REFS.findall(xml), _TAGS.findall(xml)
-    rows = tags.count(b"row")
-    cells = len(tags) - rows
-    if not refs:
-        return Extent(rows, cells)
-    letters, numbers = zip(*refs, strict=True)
-    row_refs = letters.count(b"")
-    max_col = max(map(_column_number, {letter.upper() for letter in letters}))
-    max_row = max(map(int, set(numbers)))  # a few dozen distinct rows among hundreds of references
-    return Extent(max_row + max(rows - row_refs, 0), max_col + max(cells - (len(refs) - row_refs), 0))
+class _Sheet:
+    """One parse of one sheet part; errors name the file, the sheet and the cell."""
+
+    def __init__(self, path: str | None, sheet: str, part: str, xml: bytes, strings: Sequence[str],
+                 dates: Dates) -> None:
+        self.path, self.sheet, self.strings, self.dates = path, sheet, strings, dates
+        self.part = part
+        self.xml = as_utf8(path, part, xml)
+        self._empty: set[Position] = set()  # wanted cells written with children but holding no value
+
+    def fail(self, what: str) -> NotXlsx:
+        return NotXlsx(self.path, detail=f"工作表“{self.sheet}”{what}")
+
+    def data(self) -> bytes:
+        """The ``sheetData`` element's content (b"" when the sheet has none)."""
+        xml = refuse_markup_declarations(self.path, self.part, self.xml)
+        if xml.count(b"sheetData") > 2 and len(_SHEET_DATA.findall(xml)) > 1:
+            raise self.fail("有多个单元格区域（sheetData）")
+        start = _SHEET_DATA.search(xml)
+        if start is None:
+            return b""
+        end = _SHEET_DATA_END.search(xml, start.end())
+        opened = xml.find(b">", start.start()) + 1
+        if xml[opened - 2:opened] == b"/>":
+            return b""
+        if end is None:
+            raise self.fail("的单元格区域没有结束（文件已损坏）")
+        return xml[opened:end.start()]
+
+    def cells(self, wanted: Container[Position]) -> dict[Position, Any]:
+        """The value of every cell of ``wanted`` that holds one (text, number, boolean, date, error text or
+        ``NO_VALUE``); a position without a value is absent."""
+        data = self.data()
+        # "<c" counts every cell start (and, in rich text, <color>, <charset>, <condense>: then the slower way is
+        # taken, never a wrong one); a prefixed cell (<x:c) would escape both counts, so any ":c" means the other way
+        if data.count(b"<c") == len(_CANONICAL_START.findall(data)) and b":c" not in data:
+            return self._canonical(data, wanted)
+        return self._any_form(data, wanted)
+
+    def _canonical(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any]:
+        """Every cell carries its own canonical reference: only cells with children need looking at (``_take``
+        inlined: this loop runs for every cell of every workbook)."""
+        found: dict[Position, Any] = {}
+        empty = self._empty
+        for reference, attrs, body in _CANONICAL_CELL.findall(data):
+            pos = _POSITIONS.get(reference) or self._canonical_position(reference)
+            if pos not in wanted:
+                continue
+            if pos in found or pos in empty:
+                raise self.fail(f"的单元格 {_a1(*pos)} 出现了两次（文件已损坏或被改写）")
+            value = self._value(pos, attrs, body)
+            if value is None:
+                empty.add(pos)
+            else:
+                found[pos] = value
+        return found
+
+    def _canonical_position(self, reference: bytes) -> Position:
+        text = reference.decode()
+        letters = text.rstrip("0123456789")
+        pos = (int(text[len(letters):]), column_number(letters))
+        self._check_grid(pos)
+        if len(_POSITIONS) < _MAX_REMEMBERED:
+            _POSITIONS[reference] = pos
+        return pos
+
+    def _any_form(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any]:
+        """Cells in any form: positions counted through every row and cell, as Excel places them."""
+        found: dict[Position, Any] = {}
+        row, col = 0, 0
+        for match in _TOKEN.finditer(data):
+            row_attrs, cell_attrs, body = match.group(1), match.group(2), match.group(3)
+            if cell_attrs is None:  # a row
+                reference = _attributes(row_attrs or b"").get("r")
+                row = self._row_number(reference) if reference is not None else row + 1
+                col = 0
+                continue
+            reference = _attributes(cell_attrs).get("r")
+            if reference is not None:
+                row, col = self._reference(reference)
+            else:
+                col += 1
+            if row == 0:
+                raise self.fail(f"有不在任何行中的单元格（第 {col} 列）")
+            if body is None:
+                self._check_grid((row, col))
+            else:
+                self._take((row, col), cell_attrs, body, wanted, found)
+        return found
+
+    def _check_grid(self, pos: Position) -> None:
+        if not (1 <= pos[0] <= MAX_ROW and 1 <= pos[1] <= MAX_COL):
+            raise self.fail(f"的单元格 {_a1(*pos)} 超出 Excel 的表格范围")
+
+    def _take(self, pos: Position, attrs: bytes, body: bytes, wanted: Container[Position],
+              found: dict[Position, Any]) -> None:
+        """Records the value of a cell written with children, if it is one of ``wanted``: a wanted cell written twice
+        is refused (which of the two would Excel show?)."""
+        self._check_grid(pos)
+        if pos not in wanted:
+            return
+        if pos in found or pos in self._empty:
+            raise self.fail(f"的单元格 {_a1(*pos)} 出现了两次（文件已损坏或被改写）")
+        value = self._value(pos, attrs, body)
+        if value is None:
+            self._empty.add(pos)
+        else:
+            found[pos] = value
+
+    def _row_number(self, text: str) -> int:
+        if not text.strip().isdigit() or not 1 <= int(text) <= MAX_ROW:
+            raise self.fail(f"的行号“{text}”无效")
+        return int(text)
+
+    def _reference(self, text: str) -> Position:
+        match = _REFERENCE.fullmatch(text.strip())
+        if match is None:
+            raise self.fail(f"的单元格引用“{text}”无效")
+        row, col = int(match.group(2)), column_number(match.group(1))
+        if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+            raise self.fail(f"的单元格引用“{text}”超出 Excel 的表格范围")
+        return row, col
+
+    def _value(self, pos: Position, attrs: bytes, body: bytes) -> Any:
+        """A cell's value by its type; None for a cell without one."""
+        kind, style = _KINDS.get(attrs) or self._kind(pos, attrs)
+        tags = body.count(b"<")
+        if tags == 2 and body.startswith(b"<v>") and body.endswith(b"</v>"):  # a plain value, the common case
+            raw = body[3:-4]
+            if kind == "n" and raw.isdigit() and len(raw) < 16 and style not in self.dates.styles:
+                return float(raw)  # at most 15 digits: always a finite float
+            text = xml_text(raw)
+            return self._typed(pos, kind, style, text) if text or kind == "str" else None
+        if tags == 4 and kind == "inlineStr" and body.startswith(b"<is><t>") and body.endswith(b"</t></is>"):
+            return decode_xstring(xml_text(body[7:-9]))
+        return self._any_value(pos, kind, style, body)
+
+    def _kind(self, pos: Position, attrs: bytes) -> tuple[str, int]:
+        """The cell's type and style index (-1: none) from its attributes."""
+        found = _attributes(attrs)
+        kind, style = found.get("t", "n"), found.get("s", "0").strip()
+        if kind not in _TYPES:
+            raise self.fail(f"的单元格 {_a1(*pos)} 的类型“{kind}”无效")
+        known = (kind, int(style) if style.isdigit() else -1)
+        if len(_KINDS) < _MAX_REMEMBERED:
+            _KINDS[attrs] = known
+        return known
+
+    def _any_value(self, pos: Position, kind: str, style: int, body: bytes) -> Any:
+        if _CELL_START.search(body):
+            raise self.fail(f"的单元格 {_a1(*pos)} 中又有单元格（文件已损坏）")
+        formula = _FORMULA.search(body) is not None
+        if kind == "inlineStr":
+            inline = _INLINE.search(body)
+            if inline is not None:
+                return rich_text(inline.group(2) or b"")
+        value = _VALUE.search(body)
+        raw = None if value is None else xml_text(value.group(2) or b"")
+        if raw is None or (raw == "" and kind not in ("str", "inlineStr")):
+            return NO_VALUE if formula else None
+        return self._typed(pos, kind, style, raw)
+
+    def _typed(self, pos: Position, kind: str, style: int, raw: str) -> Any:
+        if kind == "n":
+            value = number(raw)
+            return self.dates.date(value) if style in self.dates.styles else value
+        if kind == "s":
+            index = raw.strip()
+            if not index.isdigit() or int(index) >= len(self.strings):
+                raise self.fail(f"的单元格 {_a1(*pos)} 引用了不存在的共享字符串（{index}）")
+            return self.strings[int(index)]
+        if kind in ("str", "inlineStr"):
+            return decode_xstring(raw)
+        if kind == "b":
+            if raw.strip() not in ("0", "1", "true", "false"):
+                raise self.fail(f"的单元格 {_a1(*pos)} 的逻辑值“{raw}”无效")
+            return raw.strip() in ("1", "true")
+        if kind == "e":
+            return raw.strip()  # "#DIV/0!", "#REF!": the rules report it as the text it is
+        try:
+            return dt.datetime.fromisoformat(raw.strip())
+        except ValueError:
+            return raw.strip()  # left for the rules to name
 
 
-def formulas_without_value(xml: bytes, addresses: set[str]) -> list[str]:
-    """The addresses among ``addresses`` whose cell holds a formula but no saved result.
-
-    Walks from each formula element back to its cell (the formula is the cell's first child, so the cell's start tag
-    is within a few hundred bytes) rather than over every cell: a template sheet has a few dozen formulas among
-    hundreds of cells. A handful of addresses (the usual few blank cells) are looked up one by one instead."""
-    if len(addresses) <= _FEW:
-        return [address for address in sorted(addresses) if _formula_without_value_at(xml, address)]
-    missing = []
-    for formula in _FORMULA.finditer(xml):
-        starts = list(_CELL_START.finditer(xml, max(0, formula.start() - _CELL_TAG_REACH), formula.start()))
-        cell = _CELLS.match(xml, starts[-1].start()) if starts else None
-        if cell is None:
-            continue
-        attributes, body = cell.group(1), cell.group(2) or b""
-        address = _CELL_ADDRESS.search(attributes)
-        if address is None or address.group(1).decode() not in addresses:
-            continue
-        if _has_result(attributes, body):
-            continue
-        missing.append(address.group(1).decode())
-    return missing
+# What many cells of every workbook share, remembered per process: a cell's attributes → its type, and a canonical
+# reference → its position (both a pure function of the bytes; bounded, a few hundred distinct values in practice).
+_MAX_REMEMBERED = 100_000
+_KINDS: dict[bytes, tuple[str, int]] = {b"": ("n", 0)}
+_POSITIONS: dict[bytes, Position] = {}
 
 
-_FEW = 16
+def number(raw: str) -> float | str:
+    """A numeric cell's value: a finite float, or its text when it is not one Excel could hold (V1 names it)."""
+    if _NUMBER.fullmatch(raw):
+        value = float(raw)
+        if math.isfinite(value):
+            return value
+    return raw.strip()
 
 
-def _formula_without_value_at(xml: bytes, address: str) -> bool:
-    """Whether the cell at ``address`` holds a formula but no saved result (found by its r attribute)."""
-    needle = f' r="{address}"'.encode()
-    at = xml.find(needle)
-    while at >= 0:
-        start = xml.rfind(b"<", 0, at)  # the start of the tag this attribute belongs to
-        cell = _CELLS.match(xml, start) if start >= 0 else None
-        if cell is not None and _CELL_ADDRESS.search(cell.group(1)) is not None:
-            attributes, body = cell.group(1), cell.group(2) or b""
-            return bool(_FORMULA.search(body)) and not _has_result(attributes, body)
-        at = xml.find(needle, at + 1)
-    return False
+def _attributes(attrs: bytes) -> dict[str, str]:
+    """Attribute local names → values (character references resolved)."""
+    found = {}
+    for name, double, single in _ATTR.findall(attrs):
+        local = name.rsplit(b":", 1)[-1].decode()
+        found[local] = xml_text(double or single, attribute=True)
+    return found
 
 
-def _has_result(attributes: bytes, body: bytes) -> bool:
-    """Whether a formula cell carries its saved result: a value, or an (empty) string result."""
-    return bool(_VALUE.search(body) or (_STRING_RESULT.search(attributes) and b"v>" in body))
+# ---------------------------------------------------------------------------- numbers shown as dates
+# Built-in number formats that show a date or time (ECMA-376 Part 1, §18.8.30, with the East Asian ones 27–36, 50–58)
+_BUILTIN_DATES = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+_NUMBER_FORMAT = re.compile(rb"<" + _P + rb"numFmt" + _ATTRS + rb"/?>")
+_CELL_FORMATS = re.compile(rb"<" + _P + rb"cellXfs" + _ATTRS + rb">(.*?)</" + _P + rb"cellXfs\s*>", re.S)
+_FORMAT = re.compile(rb"<" + _P + rb"xf" + _ATTRS + rb"/?>")
+_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\[[^\]]*\]')  # quoted text, escaped characters, colours and conditions
+_EPOCH_1900, _EPOCH_1904 = dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1)
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format shows a date or time: a d, m, y, h or s outside quotes, escapes and brackets (in its
+    first section), as calamine and Excel decide."""
+    first = _LITERALS.sub("", code).split(";")[0].lower()
+    return any(letter in first for letter in "dmyhs") and first != "general"
+
+
+@dataclass(frozen=True)
+class Dates:
+    """Which cell styles show numbers as dates, and the workbook's date system (1900, or 1904 from old Macs)."""
+
+    styles: frozenset[int] = frozenset()
+    date1904: bool = False
+
+    def date(self, value: float | str) -> Any:
+        """A date serial as the datetime Excel shows (text is left as it is; a serial beyond year 9999 stays a
+        number)."""
+        if isinstance(value, str) or value < 0:
+            return value
+        if self.date1904:
+            epoch = _EPOCH_1904
+        else:
+            epoch = _EPOCH_1900 if value >= 61 else _EPOCH_1900 + dt.timedelta(days=1)  # Excel's 1900-02-29
+        try:
+            return epoch + dt.timedelta(days=value)
+        except OverflowError:
+            return value
+
+
+def date_styles(styles: bytes) -> frozenset[int]:
+    """The indices of the cell formats (``cellXfs``) in ``xl/styles.xml`` whose number format shows a date."""
+    custom = {}
+    for match in _NUMBER_FORMAT.finditer(styles):
+        found = _attributes(match.group(1))
+        if found.get("numFmtId", "").strip().isdigit():
+            custom[int(found["numFmtId"])] = is_date_format(found.get("formatCode", ""))
+    block = _CELL_FORMATS.search(styles)
+    dates = set()
+    for index, match in enumerate(_FORMAT.finditer(block.group(2)) if block else ()):
+        number_format = _attributes(match.group(1)).get("numFmtId", "0").strip()
+        code = int(number_format) if number_format.isdigit() else 0
+        if custom.get(code, code in _BUILTIN_DATES):
+            dates.add(index)
+    return frozenset(dates)
+
+
+class _Every:
+    """Every position (a sheet read whole: the small meta sheet, whose cells the defined names locate)."""
+
+    def __contains__(self, pos: object) -> bool:
+        return True
+
+
+def sheet_values(path: str | None, sheet: str, part: str, xml: bytes, strings: Sequence[str],
+                 wanted: Container[Position] | None = None, dates: Dates = Dates()) -> dict[Position, Any]:
+    """The values of the cells at ``wanted`` (1-based (row, column); None: every cell) in the part of one sheet: see
+    the module's docstring."""
+    return _Sheet(path, sheet, part, xml, strings, dates).cells(_Every() if wanted is None else wanted)
+
+
+__all__ = ["MAX_COL", "MAX_ROW", "NO_VALUE", "Dates", "column_letters", "column_number", "date_styles",
+           "is_date_format", "number", "sheet_values"]

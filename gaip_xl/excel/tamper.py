@@ -8,7 +8,7 @@ clerk or an old Excel put inside a label are harmless); any other change, even "
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -16,7 +16,7 @@ from ..errors import MissingName, Tampered
 from ..format.layout import Layout, Pos, defined_name, layout_for
 from .names import Directory
 
-Grid = Sequence[Sequence[Any]]  # a sheet as calamine gives it: rows of values, [0][0] is A1
+Cells = Mapping[tuple[int, int], Any]  # a sheet's cells that hold a value, by 1-based (row, column)
 
 _WHITESPACE = re.compile(r"\s+")
 MAX_LISTED = 5  # differences quoted in one message
@@ -24,15 +24,6 @@ MAX_LISTED = 5  # differences quoted in one message
 
 def normalise(value: Any) -> str:
     return _WHITESPACE.sub("", str(value)) if value is not None else ""
-
-
-def cell_value(grid: Grid, row: int, col: int) -> Any:
-    """The value at a 1-based position, "" outside what the sheet holds."""
-    if row - 1 < len(grid):
-        line = grid[row - 1]
-        if col - 1 < len(line):
-            return line[col - 1]
-    return ""
 
 
 def _where(pos: Pos) -> str:
@@ -64,10 +55,10 @@ def _expected(layout: Layout) -> tuple[tuple, tuple]:
     return _label_rows(layout), _name_rows(layout)
 
 
-def label_differences(layout: Layout, grids: Mapping[str, Grid]) -> list[str]:
+def label_differences(layout: Layout, sheets: Mapping[str, Cells]) -> list[str]:
     differences = []
     for sheet, row, col, text, normal, pos in _expected(layout)[0]:
-        found = cell_value(grids[sheet], row, col)
+        found = sheets[sheet].get((row, col), "")
         if found == text or normalise(found) == normal:  # the same text needs no normalising: the common case
             continue
         shown = f"“{found}”" if normalise(found) else "空白"
@@ -75,7 +66,7 @@ def label_differences(layout: Layout, grids: Mapping[str, Grid]) -> list[str]:
     return differences
 
 
-def name_differences(path: str, layout: Layout, directory: Directory) -> list[str]:
+def name_differences(path: str | None, layout: Layout, directory: Directory) -> list[str]:
     """Defined names that point elsewhere than the layout says (the template's names follow moved cells)."""
     if layout.edition.code in directory.checked:  # a directory shared by files of one template: checked once
         return []
@@ -99,9 +90,9 @@ def name_differences(path: str, layout: Layout, directory: Directory) -> list[st
     return differences
 
 
-def check_layout(path: str, layout: Layout, directory: Directory, grids: Mapping[str, Grid]) -> None:
+def check_layout(path: str | None, layout: Layout, directory: Directory, sheets: Mapping[str, Cells]) -> None:
     """Raises ``Tampered`` listing the first differences, labels first (what a clerk sees), then names."""
-    differences = label_differences(layout, grids) or name_differences(path, layout, directory)
+    differences = label_differences(layout, sheets) or name_differences(path, layout, directory)
     if differences:
         more = f"等共 {len(differences)} 处" if len(differences) > MAX_LISTED else ""
         raise Tampered(path, detail="；".join(differences[:MAX_LISTED]) + more)

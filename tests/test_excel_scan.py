@@ -1,0 +1,139 @@
+"""The one parse of a sheet's cells (gaip_xl/excel/scan.py) and Excel's text (strings.py) on hand-made XML."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gaip_xl.errors import GaipError
+from gaip_xl.excel import scan
+from gaip_xl.excel.strings import decode_xstring, shared_strings
+
+
+def _sheet(rows: str) -> bytes:
+    return f'<?xml version="1.0"?><worksheet xmlns="x"><sheetData>{rows}</sheetData></worksheet>'.encode()
+
+
+NO_DATES = scan.Dates()
+
+
+def _values(rows: str, strings=(), wanted=None, dates=NO_DATES):  # type: ignore[no-untyped-def]
+    return scan.sheet_values("f.xlsx", "表", "xl/worksheets/sheet1.xml", _sheet(rows), list(strings), wanted, dates)
+
+
+def _code(rows: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(GaipError) as info:
+        _values(rows, **kwargs)
+    return info.value.code
+
+
+def test_cells_without_references_follow_the_previous_cell_and_row():
+    found = _values('<row r="5"><c r="C5"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>'
+                    '<row r="9"/><row><c t="e"><v>#REF!</v></c></row>')
+    assert found == {(5, 3): 1.0, (5, 4): 2.0, (6, 1): 3.0, (10, 1): "#REF!"}
+
+
+@pytest.mark.parametrize("cell", ['<c r="D6"><f>1+1</f></c>', "<c r='D6'><f>1+1</f></c>", '<c r = "D6" ><f>1</f></c>',
+                                  '<c r="d6"><f>1</f><v></v></c>', '<c r="D0006"><f>1</f><v/></c>',
+                                  '<c r="&#68;6" t="n"><f>1</f></c>', '<x:c r="D6"><x:f>1</x:f></x:c>',
+                                  '<c t="e" r="D6"><f t="shared" si="0"/></c>'])
+def test_a_formula_without_its_result_is_found_in_every_form(cell):
+    assert _values(f'<row r="6"><c r="C6"/>{cell}</row>') == {(6, 4): scan.NO_VALUE}
+
+
+def test_every_type_is_read_as_excel_shows_it():
+    found = _values('<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="str"><f>T(1)</f><v>a&amp;b</v></c>'
+                    '<c r="C1" t="inlineStr"><is><r><t>自</t></r><r><t xml:space="preserve">然 </t></r>'
+                    '<rPh sb="0" eb="1"><t>zi</t></rPh></is></c><c r="D1" t="b"><v>0</v></c>'
+                    '<c r="E1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="F1" t="d"><v>2024-01-20T00:00:00</v></c>'
+                    '<c r="G1"><v>INF</v></c><c r="H1"><v>1e400</v></c><c r="I1"><v> 2.5 </v></c>'
+                    '<c r="J1" t="str"><f>""</f><v></v></c><c r="K1" s="3"/></row>', strings=["x", "人"])
+    assert found == {(1, 1): "人", (1, 2): "a&b", (1, 3): "自然 ", (1, 4): False, (1, 5): "#DIV/0!",
+                     (1, 6): dt.datetime(2024, 1, 20), (1, 7): "INF", (1, 8): "1e400", (1, 9): 2.5, (1, 10): ""}
+
+
+@pytest.mark.parametrize("rows", [
+    '<row r="6"><c r="D6"><v>1</v></c><c r="D6"><v>2</v></c></row>',  # written twice
+    '<row r="6"><c r="D6" t="q"><v>1</v></c></row>',  # no such type
+    '<row r="6"><c r="D6" t="s"><v>3</v></c></row>',  # no such shared string
+    '<row r="6"><c r="XFE6"><v>1</v></c></row>',  # beyond the grid
+    '<row r="6"><!-- a comment --><c r="D6"><v>1</v></c></row>',
+    '<row r="6"><c r="D6"><v><![CDATA[1]]></v></c></row>',
+])
+def test_what_excel_would_not_open_is_refused_with_its_cell(rows):
+    assert _code(rows) == "E_NOT_XLSX"
+
+
+def test_only_the_wanted_cells_are_read():
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="q"><v>1</v></c><c r="C1"><v>3</v></c></row>'
+    assert _values(rows, wanted={(1, 1), (1, 3)}) == {(1, 1): 1.0, (1, 3): 3.0}
+
+
+_cells = st.lists(st.tuples(st.integers(1, 40), st.integers(1, 30), st.sampled_from(
+    ['<v>{n}</v>', '<f>1</f><v>{n}</v>', "<f>1</f>", "", '<is><t>_x4EBA_{n}</t></is>'])), max_size=40,
+    unique_by=lambda cell: cell[:2])
+
+
+@settings(max_examples=100, deadline=None)
+@given(_cells, st.sampled_from(['<c  r="{a}"', "<c r='{a}'", '<c r="{lower}"', '<x:c r="{a}"']))
+def test_the_quick_way_and_the_general_way_agree(cells, other_form):
+    """Canonical sheets take the quick way; one cell written otherwise sends the sheet the general way."""
+    ordered = sorted(cells)
+    def element(row: int, col: int, body: str, form: str) -> str:
+        a1 = f"{scan.column_letters(col)}{row}"
+        kind = ' t="inlineStr"' if "<is>" in body else ""
+        start = form.format(a=a1, lower=a1.lower())
+        end = "</x:c>" if start.startswith("<x:") else "</c>"
+        return f"{start}{kind}>{body.format(n=row * col)}{end}"
+
+    def rows(form_of_first: str) -> str:
+        out, current = [], None
+        for i, (row, col, body) in enumerate(ordered):
+            if row != current:
+                out.append(("</row>" if current else "") + f'<row r="{row}">')
+                current = row
+            out.append(element(row, col, body, form_of_first if i == 0 else '<c r="{a}"'))
+        return "".join(out) + ("</row>" if ordered else "")
+
+    quick, general = _values(rows('<c r="{a}"')), _values(rows(other_form).replace("<x:c", '<x:c xmlns:x="x"'))
+    assert quick == general
+    assert all(value == scan.NO_VALUE or value == "人" + str(r * c) or value == float(r * c)
+               for (r, c), value in quick.items())
+
+
+@pytest.mark.parametrize(("written", "text"), [
+    ("_x4EBA__x6C11_", "人民"), ("_x005F_x4EBA_", "_x4EBA_"), ("_x005f_", "_"), ("_x4eba_", "人"), ("_x12_", "_x12_"),
+    ("_xD83D__xDE00_", "😀"), ("_xD83D_", "\ufffd"), ("a_x000D_b", "a\rb"), ("_x_x4EBA_", "_x人"),
+])
+def test_xstring_escapes_decode_as_excel_decodes_them(written, text):
+    assert decode_xstring(written) == text
+
+
+def test_shared_strings_decode_runs_escapes_and_references():
+    table = (b'<sst xmlns="x"><si><t>_x4EBA_</t></si><si><r><t>a</t></r><r><rPr><b/></rPr><t>&lt;b&#x4EBA;</t></r>'
+             b'<rPh><t>ignored</t></rPh></si><si/><si><t/></si></sst>')
+    assert shared_strings("f.xlsx", "xl/sharedStrings.xml", table) == ["人", "a<b人", "", ""]
+
+
+@pytest.mark.parametrize(("code", "is_date"), [
+    ("yyyy-mm-dd", True), ('yyyy"年"m"月"d"日"', True), ("General", False), ("0.00", False), ('"day "0', False),
+    ("[Red]0;[Blue]-0", False), ("#,##0_);(#,##0)", False), ("[$-F800]dddd, mmmm dd, yyyy", True), ("h:mm", True),
+])
+def test_number_formats_that_show_dates(code, is_date):
+    assert scan.is_date_format(code) is is_date
+
+
+def test_a_number_in_a_date_style_is_its_date_in_either_date_system():
+    styles = (b'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="yyyy/m/d"/><numFmt formatCode="0.0" '
+              b'numFmtId="165"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"><alignment/></xf>'
+              b'<xf numFmtId="165"/><xf numFmtId="14"/></cellXfs></styleSheet>')
+    dates = scan.Dates(scan.date_styles(styles))
+    assert dates.styles == {1, 3}
+    rows = ('<row r="1"><c r="A1" s="1"><v>45311</v></c><c r="B1" s="2"><v>45311</v></c><c r="C1" s="3"><v>59</v>'
+            '</c><c r="D1" s="3"><v>61</v></c></row>')  # Excel's 1900 has a 29 February (60) between these two
+    assert _values(rows, dates=dates) == {(1, 1): dt.datetime(2024, 1, 20), (1, 2): 45311.0,
+                                          (1, 3): dt.datetime(1900, 2, 28), (1, 4): dt.datetime(1900, 3, 1)}
+    assert _values(rows, dates=scan.Dates(dates.styles, True))[(1, 1)] == dt.datetime(2028, 1, 21)
