@@ -25,7 +25,7 @@ from ..loaders import load_report
 from ..report import Report, values_from_report
 from ..rules import Identity, ValidationReport, identities, validate
 from .book import TemplateBook
-from .marks import RESULTS_SHEET, clear_marks, marks_of, paint, write_results
+from .marks import RESULTS_SHEET, clear_marks, marks_of, paint, write_explanations, write_results
 from .protection import unprotected
 from .udfs import numbers, shown
 
@@ -41,13 +41,15 @@ def alert(book: Any, text: str) -> None:
 
 # ---------------------------------------------------------------------------- 校验
 def validate_book(book: Any) -> ValidationReport:
-    """Runs every rule, marks the cells of every finding and lists them on the 校验结果 sheet."""
+    """Runs every rule, marks the cells of every finding, lists them on the 校验结果 sheet, and gives every warning a
+    row on the 说明 sheet (its 说明 left for the clerk; rows the clerk already wrote are kept)."""
     tb = TemplateBook.of(book)
     result = validate(tb.report())
     with unprotected(book):
         clear_marks(tb)
         paint(tb, marks_of(tb, result))
         write_results(tb, result)
+        write_explanations(tb, result)
     alert(book, summary_line(result))
     return result
 

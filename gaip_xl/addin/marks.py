@@ -15,7 +15,9 @@ from xlwings import utils as xw_utils
 
 from ..cli.validate import summary_line
 from ..format.layout import SHEET_META, Pos, layout_for
+from ..report.cells import CELLS_SEPARATOR, explanations_from_rows
 from ..rules import Finding, Severity, ValidationReport
+from ..rules.explain import matches
 from ..template.styles import INPUT_FILL
 from .book import TemplateBook
 
@@ -55,7 +57,7 @@ def marks_of(tb: TemplateBook, result: ValidationReport) -> list[Mark]:
             mark = marks.setdefault(pos, Mark(pos, finding.severity, []))
             if finding.severity is Severity.ERROR:
                 mark.severity = Severity.ERROR
-            text = f"【{finding.rule} {finding.severity.chinese}】{finding.message}"
+            text = f"【{finding.rule} {finding.status}】{finding.explained_message}"
             if text not in mark.messages:
                 mark.messages.append(text)
     return list(marks.values())
@@ -117,11 +119,11 @@ def link(pos: Pos, text: str) -> str:
 def result_row(tb: TemplateBook, finding: Finding) -> list[Any]:
     refs = [r for r in finding.cells if r.report == "current" and r.code in tb.positions]
     if not refs:
-        return [finding.rule, finding.severity.chinese, "", "", finding.message]
+        return [finding.rule, finding.status, "", "", finding.explained_message]
     first = tb.positions[refs[0].code]
     same_sheet = [tb.positions[r.code].a1 for r in refs if tb.positions[r.code].sheet == first.sheet]
     shown = "、".join(same_sheet[:6]) + ("…" if len(same_sheet) > 6 else "")
-    return [finding.rule, finding.severity.chinese, first.sheet, link(first, shown), finding.message]
+    return [finding.rule, finding.status, first.sheet, link(first, shown), finding.explained_message]
 
 
 def results_rows(tb: TemplateBook, result: ValidationReport) -> list[list[Any]]:
@@ -144,3 +146,37 @@ def write_results(tb: TemplateBook, result: ValidationReport) -> Any:
         sheet = book.sheets.add(RESULTS_SHEET, after=last_shown)
     sheet.range((1, 1)).value = results_rows(tb, result)
     return sheet
+
+
+# ---------------------------------------------------------------------------- the 说明 sheet
+STALE_NOTE = "（这条说明所说明的问题已不存在，可删除）"
+
+
+def finding_cells(finding: Finding) -> str:
+    """The cell codes of a finding as the 说明 sheet lists them (each once)."""
+    return CELLS_SEPARATOR.join(dict.fromkeys(cell.code for cell in finding.cells))
+
+
+def explanation_sheet_rows(existing: list[list[Any]], result: ValidationReport) -> list[list[Any]]:
+    """The 说明 sheet after 校验: every row the clerk wrote a 说明 in, kept as typed (its 问题 refreshed, or marked
+    stale), then one row with an empty 说明 for each warning no written 说明 covers; empty rows left by the last 校验
+    are replaced, and rows below the new ones are blanked."""
+    rows, explanations = [], []
+    for row in existing:
+        for explanation in explanations_from_rows([(row[0], row[1], row[3])]):  # none for a row without a 说明
+            found = [f for f in result.findings if matches(explanation, f)]
+            rows.append([row[0], row[1], found[0].message if found else STALE_NOTE, row[3]])
+            explanations.append(explanation)
+    for finding in result.warnings:
+        if not any(matches(e, finding) for e in explanations):
+            rows.append([finding.rule, finding_cells(finding), finding.message, ""])
+    used = sum(1 for row in existing if any(v not in (None, "") for v in row))
+    blank: list[Any] = [None] * 4
+    return rows + [list(blank) for _ in range(max(0, used - len(rows)))]
+
+
+def write_explanations(tb: TemplateBook, result: ValidationReport) -> None:
+    """Writes the 说明 rows for ``result`` (templates since 1.1; nothing when there is nothing to write or clear)."""
+    tb.write_explanation_rows(explanation_sheet_rows(tb.explanation_rows(), result))
+
+

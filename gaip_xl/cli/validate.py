@@ -20,10 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def summary_line(result: ValidationReport) -> str:
+    count = len(result.stale_explanations)
+    stale = f"；{count} 条说明已过期（所说明的问题已不存在）" if count else ""
     if not result.findings:
-        return "校验结果：全部通过"
+        return f"校验结果：全部通过{stale}"
     verdict = "不通过" if result.errors else "通过（有警告）"
-    return f"校验结果：{verdict}，{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
+    explained = len(result.explained_warnings)
+    of_which = f"（其中 {explained} 个已说明）" if explained else ""
+    return f"校验结果：{verdict}，{len(result.errors)} 个错误，{len(result.warnings)} 个警告{of_which}{stale}"
 
 
 def where(finding: Finding, limit: int = 6) -> str:
@@ -49,8 +53,11 @@ def render_text(result: ValidationReport, out: Output) -> None:
             table.add_column(heading, overflow="fold")
         table.columns[3].max_width = 90
         for f in result.findings:
-            table.add_row(f.rule, f.severity.chinese, where(f), f.message)
+            table.add_row(f.rule, f.status, where(f), f.explained_message)
         Console(file=out.stdout, width=160, color_system=None, highlight=False).print(table)
+    for stale in result.stale_explanations:
+        cells = "、".join(stale.cells) or "（未指明单元格）"
+        out.line(f"过期的说明 [{stale.rule}] {cells}：{stale.text}（对应的问题已不存在，请删除或修改这条说明）")
     out.line(summary_line(result))
 
 

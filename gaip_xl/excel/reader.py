@@ -28,8 +28,17 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import MissingSheet, NoCachedValue, NotTemplate, NotXlsx, TemplateVersion, TooLarge
 from ..format import EDITIONS
 from ..format import layout as _layout
-from ..format.layout import META_EDITION, META_VERSION, SHEET_META, TEMPLATE_VERSION, defined_name, layout_for
-from ..report import Report, report_from_values
+from ..format.layout import (
+    META_EDITION,
+    META_VERSION,
+    SHEET_META,
+    TEMPLATE_VERSION,
+    TEMPLATE_VERSIONS,
+    Layout,
+    defined_name,
+    layout_for,
+)
+from ..report import Report, explanations_from_rows, report_from_values
 from ..report.cells import value_codes
 from . import scan
 from .names import Directory, read_directory
@@ -119,9 +128,15 @@ def _identify(sheets: _Sheets) -> tuple[str, str]:
     version = _meta_value(sheets, META_VERSION)
     if edition not in EDITIONS:
         raise NotTemplate(path, detail=f"模板标识的格式版本为“{edition}”，应为 {'或'.join(EDITIONS)}")
-    if version != TEMPLATE_VERSION:
-        raise TemplateVersion(path, found=version, supported=TEMPLATE_VERSION)
     return edition, version
+
+
+def layout_of_version(path: str, edition: str, version: str) -> Layout:
+    """The layout a workbook of template ``version`` was made with: templates already sent out to clerks (1.0: no
+    报告类型, no 说明 sheet) are read as they were laid out; an unknown version is refused."""
+    if version not in TEMPLATE_VERSIONS:
+        raise TemplateVersion(path, found=version, supported="、".join(TEMPLATE_VERSIONS))
+    return layout_for(edition, version)
 
 
 @dataclass(frozen=True)
@@ -145,11 +160,15 @@ class _Plan:
 
 
 @cache
-def _plan(edition: str) -> _Plan:
-    layout = layout_for(edition)
+def _plan(edition: str, version: str = TEMPLATE_VERSION) -> _Plan:
+    layout = layout_for(edition, version)
     rows = {sheet: _layout.sheet_extent(layout, sheet)[0] for sheet in layout.sheets}
+    if layout.explanations is not None:  # the 说明 rows below its header
+        rows[layout.explanations.sheet] = layout.explanations.last_row
     cells: dict[str, list[tuple[str, int, int, str]]] = {}
     for code in value_codes(layout.edition):
+        if code not in layout.figures and code not in layout.fields:
+            continue  # a fact newer than this template version: not in the workbook, so blank
         pos = layout.position(code)
         cells.setdefault(pos.sheet, []).append((code, pos.row - 1, pos.col - 1, pos.a1))
     inputs = {}
@@ -196,7 +215,7 @@ def read_source(path: str | Path) -> tuple[Report, Source]:
         _prefetch_shared_parts(package)
         sheets = _Sheets(package, directory)
         edition, version = _identify(sheets)
-        layout, plan = layout_for(edition), _plan(edition)
+        layout, plan = layout_of_version(package.path, edition, version), _plan(edition, version)
         grids = {sheet: sheets.grid(sheet, rows) for sheet, rows in plan.rows.items()}
         check_layout(package.path, layout, directory, grids)
         values = _input_values(package.path, plan, sheets, grids)
@@ -206,8 +225,24 @@ def read_source(path: str | Path) -> tuple[Report, Source]:
     if package.has_macros:
         source.warnings.append({"code": MACROS_IGNORED, "message": MACROS_MESSAGE})
     report = report_from_values(edition, values)
+    report.explanations = explanations_from_rows(explanation_rows(layout, grids))
     report.extra["source"] = source.to_dict()
     return report, source
+
+
+def explanation_rows(layout: Layout, grids: dict[str, Grid]) -> list[tuple[Any, Any, Any]]:
+    """The (rule, cells, 说明) of every row of the 说明 sheet (none for a template before 1.1), as typed."""
+    block = layout.explanations
+    if block is None:
+        return []
+    grid, columns = grids[block.sheet], block.columns
+    rows = []
+    for row in range(block.first_row, block.last_row + 1):
+        rule, cells, text = (cell_value(grid, row, columns[key]) for key in ("rule", "cells", "text"))
+        if isinstance(text, dt.timedelta):
+            text = str(text)
+        rows.append((rule, cells, text))
+    return rows
 
 
 def read_workbook(path: str | Path) -> Report:
