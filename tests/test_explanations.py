@@ -194,3 +194,18 @@ def test_explanations_survive_a_libreoffice_re_save_and_stay_editable(tmp_path):
     written = sheet.cell(block.first_row, block.columns["text"])
     assert written.protection.locked is False  # a clerk can still change the 说明 LibreOffice saved
     assert sheet.protection.sheet
+
+
+def test_validate_cli_shows_explained_warnings_and_stale_explanations(tmp_path):
+    path = tmp_path / "r.json"
+    explained().save(path)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["validate", str(path)], out, err) == 0
+    text = out.getvalue()
+    assert "警告（已说明）" in text and "本镇未收取信息处理费" in text
+    assert "过期的说明 [R9]" in text and "=以表格为准" in text
+    assert "2 个警告（其中 2 个已说明）；1 条说明已过期" in text
+    out = io.StringIO()
+    assert run(["validate", str(path), "--format", "json"], out, err) == 0
+    data = json.loads(out.getvalue())
+    assert (data["open_warnings"], data["explained_warnings"], data["stale_explanations"][0]["rule"]) == (0, 2, "R9")

@@ -382,3 +382,31 @@ def test_an_explanation_without_cells_explains_every_finding_of_its_rule():
     report.explanations = [Explanation("T2", (), "本机关未收取信息处理费，漏写")]
     (t2,) = validate(report).findings
     assert t2.explained
+
+
+# ---------------------------------------------------------------------------- the class: every total, any gap
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([c.code for c in consistent_report("2021", random.Random(1)).edition.table("s3").columns]),
+       st.integers(-50, 900).filter(bool), st.booleans())
+def test_r2_message_states_the_gap_or_the_blank_for_any_column(column, gap, blank):
+    report = complete()
+    code = f"s3.total.{column}"
+    parts = report.figures[code]
+    if blank:
+        del report.figures[code]
+    else:
+        report.figures[code] = max(0, parts + gap)
+    r2 = [f for f in validate(report).findings if f.rule == "R2"]
+    if not blank and parts + gap <= 0 and parts == 0:
+        assert r2 == []  # 0 and 0: nothing to say
+        return
+    if blank and parts == 0:
+        assert r2 == []  # a blank total of parts that add up to 0 holds (blank counts as 0)
+        return
+    (finding,) = r2
+    if blank:
+        assert f"（七）总计未填写，（一）至（六）各项之和为{parts}" in finding.message
+    else:
+        written = max(0, parts + gap)
+        gap_words = f"{'多' if written > parts else '少'}{abs(written - parts)}"
+        assert f"（七）总计填了{written}，比（一）至（六）各项之和（{parts}）{gap_words}" in finding.message

@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="gaip-preview-") as work:
         blank = Path(work) / "template.xlsx"
         save_template("2021", blank)
-        _keep(render_sheets(blank, outdir, "template"), set(SHEET_SLUGS) - {SHEET_TEXT})
+        _keep(render_sheets(blank, outdir, "template"), set(SHEET_SLUGS) - {SHEET_TEXT, SHEET_EXPLANATIONS})
         # The bundled example with one broken total: the self-check at work.
         report = Report.load(Path(__file__).parents[2] / "examples" / "huaian-2024.json")
         report.figures["s3.total.natural"] += 10
