@@ -119,3 +119,27 @@ def test_a_template_of_version_1_0_is_checked_without_a_explanations_sheet(xw_re
     assert [f.rule for f in result.findings] == ["S2", "T2"]
     assert SHEET_EXPLANATIONS not in [s.name for s in book.sheets]
     assert not [a for a in actions(book) if a["func"] == "addSheet" and a["args"][1] == SHEET_EXPLANATIONS]
+
+
+def test_import_json_writes_the_explanations_and_clears_older_rows(xw_remote, tmp_path):  # noqa: F811
+    report = load_case("xian-2021")
+    report.explanations = [Explanation("T2", ("text.other",), "漏写")]
+    source = tmp_path / "in.json"
+    source.write_text(report.to_json(), encoding="utf-8")
+    old_rows = [["B1", "s3.new.natural", "问题", "旧说明"], ["R8", "x", None, "另一条"]]
+    book = remote_book(xw_remote, xian_with(tmp_path, rows=old_rows))
+    buttons.import_json_book(book, source)
+    assert written_rows(book) == [["T2", "text.other", "", "漏写"], [""] * 4]  # None goes to Excel as ""
+
+
+def test_import_json_into_a_version_1_0_template_says_what_it_could_not_keep(xw_remote, tmp_path):  # noqa: F811
+    report = load_case("huashi-2021")
+    report.report_type = "本机关"
+    report.explanations = [Explanation("T2", ("text.other",), "漏写")]
+    source = tmp_path / "in.json"
+    source.write_text(report.to_json(), encoding="utf-8")
+    book = remote_book(xw_remote, OLD / "huashi-2021.xlsx")
+    buttons.import_json_book(book, source)
+    alert = next(a for a in actions(book) if a["func"] == "alert")["args"][0]
+    assert "1.0 版" in alert and "1 条说明未导入" in alert
+    assert all(sheet_of(book, a) != SHEET_EXPLANATIONS for a in actions(book) if a.get("sheet_position") is not None)

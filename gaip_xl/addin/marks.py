@@ -15,6 +15,7 @@ from xlwings import utils as xw_utils
 
 from ..cli.validate import summary_line
 from ..format.layout import SHEET_META, Pos, layout_for
+from ..report import Explanation, explanation_rows
 from ..report.cells import CELLS_SEPARATOR, explanations_from_rows
 from ..rules import Finding, Severity, ValidationReport
 from ..rules.explain import matches
@@ -170,9 +171,19 @@ def explanation_sheet_rows(existing: list[list[Any]], result: ValidationReport) 
     for finding in result.warnings:
         if not any(matches(e, finding) for e in explanations):
             rows.append([finding.rule, finding_cells(finding), finding.message, ""])
-    used = sum(1 for row in existing if any(v not in (None, "") for v in row))
-    blank: list[Any] = [None] * 4
-    return rows + [list(blank) for _ in range(max(0, used - len(rows)))]
+    return rows + _blanks(existing, len(rows))
+
+
+def _blanks(existing: list[list[Any]], written: int) -> list[list[Any]]:
+    """Empty rows that clear what ``existing`` held below the ``written`` new rows."""
+    used = max((i + 1 for i, row in enumerate(existing) if any(v not in (None, "") for v in row)), default=0)
+    return [[None] * 4 for _ in range(max(0, used - written))]
+
+
+def imported_explanation_rows(existing: list[list[Any]], explanations: list[Explanation]) -> list[list[Any]]:
+    """The 说明 sheet holding exactly ``explanations`` (导入 JSON): one row each, the rest cleared."""
+    rows = [[rule, cells, None, text] for rule, cells, text in explanation_rows(explanations)]
+    return rows + _blanks(existing, len(rows))
 
 
 def write_explanations(tb: TemplateBook, result: ValidationReport) -> None:
