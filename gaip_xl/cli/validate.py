@@ -15,7 +15,8 @@ HELP = "校验一份年报（JSON 或填好的模板工作簿），列出全部�
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", metavar="REPORT", help="年报文件（.json 或 .xlsx）")
-    parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）")
+    parser.add_argument("--previous", metavar="LAST_YEAR",
+                        help="上一年度的年报，用于跨年度校验（R5–R8）和与上年比较（Y1–Y3）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
 
 
