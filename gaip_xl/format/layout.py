@@ -125,7 +125,7 @@ class TableBox:
 
 @dataclass(frozen=True)
 class ExplanationsBlock:
-    """The 说明 sheet: a title, a note, a header row, then ``rows`` unlocked rows, one explanation each."""
+    """The 说明 sheet: a title, a header row, then ``rows`` rows for input, one explanation each."""
 
     sheet: str
     header_row: int
