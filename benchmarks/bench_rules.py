@@ -4,7 +4,8 @@
 
 Runs on the real reports of tests/cases (and a random consistent report of each edition), in one process, and prints
 the median time per report for: every rule (what `validate` does), the 勾稽 identities alone (R1–R4), the value and
-blank rules (V1–V4, B1), the document check (J1) and the cross-year rules with last year's report (R5–R8).
+blank rules (V1–V4, B1), the document check (J1), the reviewers' prose checks (T1–T4) and the cross-year rules with
+last year's report (R5–R8, Y1–Y3; Y3 also on a report whose prose is compared with itself a year earlier).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ RULE_SETS = {
     "V1–V4, B1": ["V1", "V2", "V3", "V4", "B1"],
     "J1 (schema)": ["J1"],
     "S1–S4, R9": ["S1", "S2", "S3", "S4", "R9"],
+    "T1–T4": ["T1", "T2", "T3", "T4"],
 }
 
 
@@ -50,7 +52,11 @@ def main(repeat: int = 500) -> None:
         print(f"{name:<14}" + "".join(f"{v:>14.0f}" for v in row))
     current, previous = load_case("pingtan-2022"), load_case("pingtan-2021")
     cross = per_call(lambda: validate(current, previous), repeat)
-    print(f"\npingtan 2022 with 2021 (every rule incl. R5–R8): {cross:.0f} µs")
+    print(f"\npingtan 2022 with 2021 (every rule incl. R5–R8, Y1–Y3): {cross:.0f} µs")
+    prose, earlier = load_case("huashi-2021"), load_case("huashi-2021")
+    earlier.year = 2020
+    copied = per_call(lambda: validate(prose, earlier, rules=["Y3"]), max(1, repeat // 10))
+    print(f"huashi 2021 with its own prose a year earlier (Y3 alone, 2,300 characters): {copied:.0f} µs")
 
 
 if __name__ == "__main__":

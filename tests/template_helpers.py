@@ -50,6 +50,13 @@ def type_values(workbook: Workbook, report: Report, overrides: dict[str, Any] | 
             value = dt.date.fromisoformat(value)
         pos = layout.position(code)
         workbook[pos.sheet].cell(pos.row, pos.col).value = value
+    block = layout.explanations
+    for row, explanation in enumerate(report.explanations, start=block.first_row if block else 0):
+        assert block is not None
+        sheet = workbook[block.sheet]
+        for key, value in (("rule", explanation.rule), ("cells", ", ".join(explanation.cells)),
+                           ("text", explanation.text)):
+            sheet.cell(row, block.columns[key]).value = value
 
 
 def fill(template: Path, report: Report, target: Path) -> None:

@@ -190,7 +190,7 @@ def test_export_json_is_what_to_json_writes_for_the_same_workbook(xw_remote, tmp
     document = json.loads(exported.read_text(encoding="utf-8"))
     again = Report.from_json(document)
     assert again.figures == report.figures and again.agency == report.agency and again.text == report.text
-    assert document["validation"]["valid"] is True and document["validation"]["by_rule"] == {"B1": 1}
+    assert document["validation"]["valid"] is True and document["validation"]["by_rule"] == {"B1": 1, "T2": 1}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["addin.json", "cli.json", path.name]
 
 

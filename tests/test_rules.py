@@ -41,7 +41,7 @@ def test_r1_balance_per_column(edition):
     assert {f.cells[-1].code for f in findings} == {"s3.carried_out.research", "s3.carried_out.total"}
     research = next(f for f in findings if f.cells[-1].code == "s3.carried_out.research")
     assert research.difference == 2 and research.severity is Severity.ERROR
-    assert "科研机构" in research.message and "相差2" in research.message
+    assert "科研机构" in research.message and f"（{research.expected}）多2" in research.message
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -100,12 +100,21 @@ def test_r4_does_not_require_suits_after_review_to_be_at_most_reviews():
     assert validate(r).valid
 
 
+# The pairs below are built at random for the identities R5–R8: their figures are not meant to resemble last year's,
+# so the comparisons with last year (Y1–Y3, tested in test_rules_review.py) are left out here.
+NOT_COMPARED = ("Y1", "Y2", "Y3")
+
+
+def validate_pair(current, previous):
+    return validate(current, previous, rules=[r for r in SPECS if r not in NOT_COMPARED])
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_cross_year_rules_hold_on_a_consistent_pair(edition):
     rng = random.Random(5)
     previous = consistent_report(edition, rng, 2019 if edition == "2019" else 2022)
     current = next_year(previous, rng)
-    assert validate(current, previous).findings == []
+    assert validate_pair(current, previous).findings == []
 
 
 def test_r5_carried_in_must_equal_last_years_carried_out():
@@ -114,7 +123,7 @@ def test_r5_carried_in_must_equal_last_years_carried_out():
     current = next_year(previous, rng)
     previous.figures["s3.carried_out.natural"] += 1
     previous.figures["s3.carried_out.total"] += 1
-    result = validate(current, previous)
+    result = validate_pair(current, previous)
     assert rules_of(result) == {"R5"}
     r5 = [f for f in result.findings if f.rule == "R5"]
     assert {f.cells[0].code for f in r5} == {"s3.carried_out.natural", "s3.carried_out.total"}
@@ -127,9 +136,9 @@ def test_r5_across_editions_2020_to_2021():
     previous = consistent_report("2019", rng, 2020)
     current = next_year(previous, rng)
     assert current.edition.code == "2021"
-    assert validate(current, previous).findings == []
+    assert validate_pair(current, previous).findings == []
     current.figures["s3.carried_in.legal_services"] += 1
-    assert "R5" in rules_of(validate(current, previous))
+    assert "R5" in rules_of(validate_pair(current, previous))
 
 
 def test_r6_and_r7_are_2019_warnings():
@@ -138,7 +147,7 @@ def test_r6_and_r7_are_2019_warnings():
     current = next_year(previous, rng)
     current.figures["s2_item6.penalty.previous_count"] += 4
     current.figures["s2_item1.normative.total_published"] += 1
-    result = validate(current, previous)
+    result = validate_pair(current, previous)
     assert rules_of(result) == {"R6", "R7"}
     assert all(f.severity is Severity.WARNING for f in result.findings)
     r7 = only(result, "R7")
@@ -148,9 +157,9 @@ def test_r6_and_r7_are_2019_warnings():
 def test_r8_is_a_2021_warning_and_holds_on_pingtan():
     from builders import load_case
     p21, p22 = load_case("pingtan-2021"), load_case("pingtan-2022")
-    assert validate(p22, p21).findings == []
+    assert validate_pair(p22, p21).findings == []
     p22.figures["s2_item1.normative.in_force"] = 700
-    r8 = only(validate(p22, p21), "R8")
+    r8 = only(validate_pair(p22, p21), "R8")
     assert r8.severity is Severity.WARNING
     assert "应为698" in r8.message and r8.difference == 2
 
@@ -159,7 +168,7 @@ def test_x1_previous_report_of_the_wrong_year_skips_cross_year_rules():
     rng = random.Random(10)
     previous = consistent_report("2021", rng, 2021)
     current = consistent_report("2021", rng, 2023)
-    result = validate(current, previous)
+    result = validate_pair(current, previous)
     assert rules_of(result) == {"X1"}
 
 
@@ -169,7 +178,7 @@ def test_x2_previous_report_of_another_agency():
     current = next_year(previous, rng)
     from gaip_xl.report import Agency
     current.agency = Agency("另一个机关", "县级")
-    assert rules_of(validate(current, previous)) == {"X2"}
+    assert rules_of(validate_pair(current, previous)) == {"X2"}
 
 
 # ------------------------------------------------------------------ value rules
@@ -322,6 +331,13 @@ PROSE = ("共收到政府信息公开申请{new}件，上年结转{carried_in}�
          "行政复议{review}件，行政诉讼{suits}起。")
 
 
+def with_complete_prose(r):
+    """Sections 五 and 六 as reviewers want them (T1, T2), so that a test of R9 sees R9 alone."""
+    r.text["problems"] = "主要问题是政策解读的形式还比较单一，回应社会关切不够及时。" * 3
+    r.text["other"] = "本年度未收取信息处理费。"
+    return r
+
+
 def _prose(r, **changes):
     f = r.figures
     figures = {"new": f["s3.new.total"], "carried_in": f["s3.carried_in.total"], "total": f["s3.total.total"],
@@ -333,11 +349,13 @@ def _prose(r, **changes):
 def test_r9_prose_that_quotes_the_tables_right_passes():
     r = report("2021")
     r.text["overview"] = _prose(r)
+    with_complete_prose(r)
     assert validate(r).findings == []
 
 
 @pytest.mark.parametrize("name, cells", [
-    ("new", ["s3.new.total"]), ("carried_in", ["s3.carried_in.total"]), ("total", ["s3.total.total"]),
+    ("new", ["s3.new.total", "s3.carried_in.total"]),  # "收到…申请": 新收, or 新收 + 上年结转
+    ("carried_in", ["s3.carried_in.total"]), ("total", ["s3.total.total"]),
     ("out", ["s3.carried_out.total"]), ("review", ["s4.review.total"]),
     ("suits", ["s4.direct_suit.total", "s4.suit_after_review.total"]),
 ])
@@ -353,4 +371,5 @@ def test_r9_each_quoted_figure_is_compared_with_its_cells(name, cells):
 def test_r9_ignores_sentences_without_a_plain_count():
     r = report("2021")
     r.text["overview"] = "形成了受理、回复、公开的快速反馈机制；行政复议、行政诉讼情况见第四部分。"
+    with_complete_prose(r)
     assert validate(r).findings == []

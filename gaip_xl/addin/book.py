@@ -13,8 +13,18 @@ from typing import Any
 
 from ..errors import NotTemplate, UnknownEdition
 from ..excel.names import parse_cell_ref
-from ..format.layout import META_EDITION, Pos, code_of_name, layout_for
-from ..report import Report, report_from_values
+from ..format.layout import (
+    EXPLANATION_COLUMNS,
+    META_EDITION,
+    META_VERSION,
+    TEMPLATE_VERSION,
+    TEMPLATE_VERSIONS,
+    Layout,
+    Pos,
+    code_of_name,
+    layout_for,
+)
+from ..report import Report, explanations_from_rows, report_from_values
 from ..report.cells import value_codes
 from .udfs import edition_code
 
@@ -43,6 +53,7 @@ class TemplateBook:
     book: Any
     edition: str
     positions: dict[str, Pos]  # value code (figure, fact, text) and meta code → cell
+    version: str = TEMPLATE_VERSION  # the template version the workbook was made from (its layout)
 
     @classmethod
     def of(cls, book: Any) -> TemplateBook:
@@ -53,15 +64,20 @@ class TemplateBook:
         edition = edition_code(stated)
         if edition is None:
             raise UnknownEdition(book.name, detail=f"模板标明的格式版本为“{stated}”")
-        layout = layout_for(edition)
+        version = _version(book, named)
+        layout = layout_for(edition, version)
         # A name that went missing falls back to the layout: the template is locked, so they agree.
-        positions = {code: named.get(code) or layout.position(code) for code in (*value_codes(layout.edition),
-                                                                                 *layout.fields)}
-        return cls(book, edition, positions)
+        codes = [c for c in value_codes(layout.edition) if c in layout.figures or c in layout.fields]
+        positions = {code: named.get(code) or layout.position(code) for code in (*codes, *layout.fields)}
+        return cls(book, edition, positions, version)
+
+    @property
+    def layout(self) -> Layout:
+        return layout_for(self.edition, self.version)
 
     def read(self, codes: list[str] | None = None) -> dict[str, Any]:
-        """The values of ``codes`` (default: every value code), one block read per sheet."""
-        wanted = codes if codes is not None else list(value_codes(layout_for(self.edition).edition))
+        """The values of ``codes`` (default: every value code the template has), one block read per sheet."""
+        wanted = codes if codes is not None else [c for c in value_codes(self.layout.edition) if c in self.positions]
         by_sheet: dict[str, list[str]] = defaultdict(list)
         for code in wanted:
             by_sheet[self.positions[code].sheet].append(code)
@@ -76,7 +92,29 @@ class TemplateBook:
         return values
 
     def report(self) -> Report:
-        return report_from_values(self.edition, self.read())
+        report = report_from_values(self.edition, self.read())
+        report.explanations = explanations_from_rows((row[0], row[1], row[3]) for row in self.explanation_rows())
+        return report
+
+    def explanation_rows(self) -> list[list[Any]]:
+        """The 说明 sheet's rows as they stand: [rule, cells, 问题, 说明] each (none before template 1.1)."""
+        block = self.layout.explanations
+        if block is None:
+            return []
+        keys = [key for key, _ in EXPLANATION_COLUMNS]
+        first, last = block.columns[keys[0]], block.columns[keys[-1]]
+        sheet = self.book.sheets[block.sheet]
+        values = sheet.range((block.first_row, first), (block.last_row, last)).options(ndim=2).value
+        at = {key: block.columns[key] - first for key in keys}
+        return [[row[at[key]] for key in keys] for row in values]
+
+    def write_explanation_rows(self, rows: list[list[Any]]) -> None:
+        """Replaces the 说明 sheet's rows with ``rows`` (each [rule, cells, 问题, 说明]), from its first row."""
+        block = self.layout.explanations
+        if block is None or not rows:
+            return
+        first = block.columns[EXPLANATION_COLUMNS[0][0]]
+        self.book.sheets[block.sheet].range((block.first_row, first)).value = rows[:block.rows]
 
     def range(self, code: str) -> Any:
         return cell(self.book, self.positions[code])
@@ -88,3 +126,11 @@ class TemplateBook:
         """Writes each value to the cell of its code (None blanks the cell)."""
         for code, value in values.items():
             self.range(code).value = value
+
+
+def _version(book: Any, named: dict[str, Pos]) -> str:
+    """The template version the workbook states, when it is one this gaip_xl knows; else the current one."""
+    pos = named.get(META_VERSION)
+    stated = cell(book, pos).value if pos is not None else None
+    text = "" if stated is None else str(stated).strip()
+    return text if text in TEMPLATE_VERSIONS else TEMPLATE_VERSION

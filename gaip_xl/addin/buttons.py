@@ -26,7 +26,15 @@ from ..report import Report, values_from_report
 from ..rules import Identity, ValidationReport, identities, validate
 from ..rules.summary import summary_line
 from .book import TemplateBook
-from .marks import RESULTS_SHEET, clear_marks, marks_of, paint, write_results
+from .marks import (
+    RESULTS_SHEET,
+    clear_marks,
+    imported_explanation_rows,
+    marks_of,
+    paint,
+    write_explanations,
+    write_results,
+)
 from .protection import unprotected
 from .udfs import numbers, shown
 
@@ -42,13 +50,15 @@ def alert(book: Any, text: str) -> None:
 
 # ---------------------------------------------------------------------------- 校验
 def validate_book(book: Any) -> ValidationReport:
-    """Runs every rule, marks the cells of every finding and lists them on the 校验结果 sheet."""
+    """Runs every rule, marks the cells of every finding, lists them on the 校验结果 sheet, and gives every warning a
+    row on the 说明 sheet (its 说明 left for the clerk; rows the clerk already wrote are kept)."""
     tb = TemplateBook.of(book)
     result = validate(tb.report())
     with unprotected(book):
         clear_marks(tb)
         paint(tb, marks_of(tb, result))
         write_results(tb, result)
+        write_explanations(tb, result)
     alert(book, summary_line(result))
     return result
 
@@ -154,8 +164,11 @@ def import_json_book(book: Any, source: str | os.PathLike[str] | None = None) ->
     if report.edition.code != tb.edition:
         raise EditionMismatch(str(path), found=report.edition.code, expected=tb.edition)
     with unprotected(book):
-        tb.write(cell_values(report))
-    alert(book, f"已导入：{path}。请点“校验”检查。")
+        tb.write({code: value for code, value in cell_values(report).items() if code in tb.positions})
+        tb.write_explanation_rows(imported_explanation_rows(tb.explanation_rows(), report.explanations))
+    lost = "" if tb.layout.explanations is not None or not report.explanations else \
+        f"（这份模板是 {tb.version} 版，没有“说明”工作表，{len(report.explanations)} 条说明未导入；请换用新模板）"
+    alert(book, f"已导入：{path}。请点“校验”检查。{lost}")
     return path
 
 

@@ -16,7 +16,10 @@ from ..excel.marks import FILL, RECORD_WIDTH, RESULTS_HEADER, RESULTS_SHEET, Mar
 from ..excel.marks import marks_of as marks_at
 from ..excel.marks import results_rows as results_at
 from ..format.layout import SHEET_META
-from ..rules import ValidationReport
+from ..report import Explanation, explanation_rows
+from ..report.cells import CELLS_SEPARATOR, explanations_from_rows
+from ..rules import Finding, ValidationReport
+from ..rules.explain import matches
 from ..template.styles import INPUT_FILL
 from .book import TemplateBook
 
@@ -97,3 +100,47 @@ def write_results(tb: TemplateBook, result: ValidationReport) -> Any:
         sheet = book.sheets.add(RESULTS_SHEET, after=last_shown)
     sheet.range((1, 1)).value = results_rows(tb, result)
     return sheet
+
+
+# ---------------------------------------------------------------------------- the 说明 sheet
+STALE_NOTE = "（这条说明所说明的问题已不存在，可删除）"
+
+
+def finding_cells(finding: Finding) -> str:
+    """The cell codes of a finding as the 说明 sheet lists them (each once)."""
+    return CELLS_SEPARATOR.join(dict.fromkeys(cell.code for cell in finding.cells))
+
+
+def explanation_sheet_rows(existing: list[list[Any]], result: ValidationReport) -> list[list[Any]]:
+    """The 说明 sheet after 校验: every row the clerk wrote a 说明 in, kept as typed (its 问题 refreshed, or marked
+    stale), then one row with an empty 说明 for each warning no written 说明 covers; empty rows left by the last 校验
+    are replaced, and rows below the new ones are blanked."""
+    rows, explanations = [], []
+    for row in existing:
+        for explanation in explanations_from_rows([(row[0], row[1], row[3])]):  # none for a row without a 说明
+            found = [f for f in result.findings if matches(explanation, f)]
+            rows.append([row[0], row[1], found[0].message if found else STALE_NOTE, row[3]])
+            explanations.append(explanation)
+    for finding in result.warnings:
+        if not any(matches(e, finding) for e in explanations):
+            rows.append([finding.rule, finding_cells(finding), finding.message, ""])
+    return rows + _blanks(existing, len(rows))
+
+
+def _blanks(existing: list[list[Any]], written: int) -> list[list[Any]]:
+    """Empty rows that clear what ``existing`` held below the ``written`` new rows."""
+    used = max((i + 1 for i, row in enumerate(existing) if any(v not in (None, "") for v in row)), default=0)
+    return [[None] * 4 for _ in range(max(0, used - written))]
+
+
+def imported_explanation_rows(existing: list[list[Any]], explanations: list[Explanation]) -> list[list[Any]]:
+    """The 说明 sheet holding exactly ``explanations`` (导入 JSON): one row each, the rest cleared."""
+    rows = [[rule, cells, None, text] for rule, cells, text in explanation_rows(explanations)]
+    return rows + _blanks(existing, len(rows))
+
+
+def write_explanations(tb: TemplateBook, result: ValidationReport) -> None:
+    """Writes the 说明 rows for ``result`` (templates since 1.1; nothing when there is nothing to write or clear)."""
+    tb.write_explanation_rows(explanation_sheet_rows(tb.explanation_rows(), result))
+
+

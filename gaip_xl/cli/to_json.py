@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", metavar="WORKBOOK", help="填好的模板工作簿（.xlsx 或 .xlsm）")
     parser.add_argument("-o", "--output", metavar="REPORT.json",
                         help="输出的 JSON 文件（默认与工作簿同名、扩展名 .json；“-”表示输出到屏幕）")
-    parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）")
+    parser.add_argument("--previous", metavar="LAST_YEAR",
+                        help="上一年度的年报，用于跨年度校验（R5–R8）和与上年比较（Y1–Y3）")
 
 
 def main(args: argparse.Namespace, out: Output) -> int:

@@ -18,7 +18,8 @@ __all__ = ["add_arguments", "main", "render_text", "summary_line", "where"]  # t
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", metavar="REPORT",
                         help="年报文件（.json、.xlsx，或已发布的 PDF、网页、Word/WPS、文本）")
-    parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）")
+    parser.add_argument("--previous", metavar="LAST_YEAR",
+                        help="上一年度的年报，用于跨年度校验（R5–R8）和与上年比较（Y1–Y3）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
 
 
@@ -32,8 +33,11 @@ def render_text(result: ValidationReport, out: Output) -> None:
             table.add_column(heading, overflow="fold")
         table.columns[3].max_width = 90
         for f in result.findings:
-            table.add_row(f.rule, f.severity.chinese, where(f), f.message)
+            table.add_row(f.rule, f.status, where(f), f.explained_message)
         Console(file=out.stdout, width=160, color_system=None, highlight=False).print(table)
+    for stale in result.stale_explanations:
+        cells = "、".join(stale.cells) or "（未指明单元格）"
+        out.line(f"过期的说明 [{stale.rule}] {cells}：{stale.text}（对应的问题已不存在，请删除或修改这条说明）")
     out.line(summary_line(result))
 
 

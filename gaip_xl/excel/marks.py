@@ -47,8 +47,8 @@ class Mark:
 
 
 def note_line(finding: Finding) -> str:
-    """One finding as a line of a cell's note: 【R3 错误】…"""
-    return f"【{finding.rule} {finding.severity.chinese}】{finding.message}"
+    """One finding as a line of a cell's note: 【R3 错误】…; an explained warning: 【R8 警告（已说明）】… and its 说明."""
+    return f"【{finding.rule} {finding.status}】{finding.explained_message}"
 
 
 def marks_of(positions: Mapping[str, Pos], result: ValidationReport) -> list[Mark]:
@@ -82,11 +82,11 @@ def link(pos: Pos, text: str) -> str:
 def result_row(positions: Mapping[str, Pos], finding: Finding) -> list[Any]:
     refs = [r for r in finding.cells if r.report == "current" and r.code in positions]
     if not refs:
-        return [finding.rule, finding.severity.chinese, "", "", finding.message]
+        return [finding.rule, finding.status, "", "", finding.explained_message]
     first = positions[refs[0].code]
     same_sheet = [positions[r.code].a1 for r in refs if positions[r.code].sheet == first.sheet]
     shown = "、".join(same_sheet[:LINKED_CELLS_SHOWN]) + ("…" if len(same_sheet) > LINKED_CELLS_SHOWN else "")
-    return [finding.rule, finding.severity.chinese, first.sheet, link(first, shown), finding.message]
+    return [finding.rule, finding.status, first.sheet, link(first, shown), finding.explained_message]
 
 
 def results_rows(positions: Mapping[str, Pos], result: ValidationReport) -> list[list[Any]]:

@@ -27,8 +27,17 @@ from typing import Any
 
 from ..errors import MissingSheet, NoCachedValue, NotTemplate, TemplateVersion
 from ..format import EDITIONS
-from ..format.layout import META_EDITION, META_VERSION, SHEET_META, TEMPLATE_VERSION, defined_name, layout_for
-from ..report import Report, report_from_values
+from ..format.layout import (
+    META_EDITION,
+    META_VERSION,
+    SHEET_META,
+    TEMPLATE_VERSION,
+    TEMPLATE_VERSIONS,
+    Layout,
+    defined_name,
+    layout_for,
+)
+from ..report import Report, explanations_from_rows, report_from_values
 from ..report.cells import value_codes
 from . import scan
 from .names import WORKBOOK_PART, Directory, read_directory
@@ -118,9 +127,15 @@ def _identify(sheets: _Sheets) -> tuple[str, str]:
     version = _meta_value(sheets, META_VERSION)
     if edition not in EDITIONS:
         raise NotTemplate(path, detail=f"模板标识的格式版本为“{edition}”，应为 {'或'.join(EDITIONS)}")
-    if version != TEMPLATE_VERSION:
-        raise TemplateVersion(path, found=version, supported=TEMPLATE_VERSION)
     return edition, version
+
+
+def layout_of_version(path: str | None, edition: str, version: str) -> Layout:
+    """The layout a workbook of template ``version`` was made with: templates already sent out to clerks (1.0: no
+    报告类型, no 说明 sheet) are read as they were laid out; an unknown version is refused."""
+    if version not in TEMPLATE_VERSIONS:
+        raise TemplateVersion(path, found=version, supported="、".join(TEMPLATE_VERSIONS))
+    return layout_for(edition, version)
 
 
 @dataclass(frozen=True)
@@ -141,13 +156,19 @@ class _Plan:
 
 
 @cache
-def _plan(edition: str) -> _Plan:
-    layout = layout_for(edition)
+def _plan(edition: str, version: str = TEMPLATE_VERSION) -> _Plan:
+    layout = layout_for(edition, version)
     wanted: dict[str, set[tuple[int, int]]] = {sheet: set() for sheet in layout.sheets}
     for label in layout.labels:
         wanted[label.pos.sheet].add((label.pos.row, label.pos.col))
+    block = layout.explanations
+    if block is not None:  # the 说明 rows below its header
+        wanted.setdefault(block.sheet, set()).update(
+            (row, col) for row in range(block.first_row, block.last_row + 1) for col in block.columns.values())
     cells: dict[str, list[tuple[str, tuple[int, int], str]]] = {}
     for code in value_codes(layout.edition):
+        if code not in layout.figures and code not in layout.fields:
+            continue  # a fact newer than this template version: not in the workbook, so blank
         pos = layout.position(code)
         wanted[pos.sheet].add((pos.row, pos.col))
         cells.setdefault(pos.sheet, []).append((code, (pos.row, pos.col), pos.a1))
@@ -196,18 +217,34 @@ def read_source(source: WorkbookSource) -> tuple[Report, Source]:
         directory = read_directory(package)
         sheets = _Sheets(package, directory)
         edition, version = _identify(sheets)
-        plan = _plan(edition)
+        layout, plan = layout_of_version(package.path, edition, version), _plan(edition, version)
         cells = {sheet: sheets.cells(sheet, wanted) for sheet, wanted in plan.wanted.items()}
-        check_layout(package.path, layout_for(edition), directory, cells)
+        check_layout(package.path, layout, directory, cells)
         values = _input_values(package.path, plan, cells)
+        explained = explanation_rows(layout, cells)
     finally:
         package.close()
     found = Source(package.path, edition, version)
     if package.has_macros:
         found.warnings.append({"code": MACROS_IGNORED, "message": MACROS_MESSAGE})
     report = report_from_values(edition, values)
+    report.explanations = explanations_from_rows(explained)
     report.extra["source"] = found.to_dict()
     return report, found
+
+
+def explanation_rows(layout: Layout, sheets: dict[str, Cells]) -> list[tuple[Any, Any, Any]]:
+    """The (rule, cells, 说明) of every row of the 说明 sheet (none for a template before 1.1), as typed."""
+    block = layout.explanations
+    if block is None:
+        return []
+    cells, columns = sheets[block.sheet], block.columns
+    rows = []
+    for row in range(block.first_row, block.last_row + 1):
+        values = [cells.get((row, columns[key])) for key in ("rule", "cells", "text")]
+        values = [None if v is scan.NO_VALUE else str(v) if isinstance(v, dt.timedelta) else v for v in values]
+        rows.append((values[0], values[1], values[2]))
+    return rows
 
 
 def read_workbook(source: WorkbookSource) -> Report:

@@ -43,15 +43,15 @@ def _name_rows(layout: Layout) -> tuple[tuple[str, str, str, Pos], ...]:
 
 
 @cache
-def _edition_rows(edition: str) -> tuple[tuple, tuple]:
-    layout = layout_for(edition)
+def _edition_rows(edition: str, version: str) -> tuple[tuple, tuple]:
+    layout = layout_for(edition, version)
     return _label_rows(layout), _name_rows(layout)
 
 
 def _expected(layout: Layout) -> tuple[tuple, tuple]:
-    """Both lists, computed once per process for an edition's own layout."""
-    if layout is layout_for(layout.edition.code):
-        return _edition_rows(layout.edition.code)
+    """Both lists, computed once per process for each template version's own layout of an edition."""
+    if layout is layout_for(layout.edition.code, layout.version):
+        return _edition_rows(layout.edition.code, layout.version)
     return _label_rows(layout), _name_rows(layout)
 
 
@@ -68,7 +68,8 @@ def label_differences(layout: Layout, sheets: Mapping[str, Cells]) -> list[str]:
 
 def name_differences(path: str | None, layout: Layout, directory: Directory) -> list[str]:
     """Defined names that point elsewhere than the layout says (the template's names follow moved cells)."""
-    if layout.edition.code in directory.checked:  # a directory shared by files of one template: checked once
+    key = f"{layout.edition.code}/{layout.version}"  # the names one template version of an edition defines
+    if key in directory.checked:  # a directory shared by files of one template: checked once
         return []
     differences = []
     names = directory.names
@@ -86,7 +87,7 @@ def name_differences(path: str | None, layout: Layout, directory: Directory) -> 
             moved = Pos(target.sheet, target.row, target.col)
             differences.append(f"名称“{name}”应指向{_where(pos)}，现指向{_where(moved)}")
     if not differences:
-        directory.checked.add(layout.edition.code)
+        directory.checked.add(key)
     return differences
 
 

@@ -11,6 +11,7 @@ formula is saved with its result for the report's values (``gaip_xl.template.bui
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..atomic import write_bytes
 from ..errors import OutputFailed, UnsupportedFile, UnwritableValue
-from ..format.layout import defined_name
-from ..report import Report, values_from_report
+from ..format.layout import column_letter, defined_name, layout_for
+from ..report import Report, explanation_rows, values_from_report
 from ..report.limits import excel_date, excel_text, number_problem, text_problem
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -77,7 +78,33 @@ def filled_template(report: Report) -> Workbook:
 
     workbook = build_template(report.edition.code)
     fill(workbook, values_from_report(report).items())
+    fill_explanations(workbook, report)
     return workbook
+
+
+def fill_explanations(workbook: Workbook, report: Report) -> None:
+    """Writes the report's explanations to the rows of the 说明 sheet, one per row, as text."""
+    block = layout_for(report.edition.code).explanations
+    if block is None:
+        return
+    rows = explanation_rows(report.explanations)
+    if len(rows) > block.rows:
+        raise UnwritableValue(code="explanations",
+                              detail=f"共 {len(rows)} 条说明，模板的“说明”工作表最多 {block.rows} 条")
+    sheet = workbook[block.sheet]
+    for offset, row in enumerate(rows):
+        for key, value in zip(("rule", "cells", "text"), row, strict=True):
+            cell = sheet.cell(block.first_row + offset, block.columns[key])
+            assert isinstance(cell, Cell)  # the 说明 rows hold no merged cell
+            _styled_as_column(cell, sheet.column_dimensions[column_letter(block.columns[key])])
+            _set(cell, f"explanations.{key}", value or None)
+
+
+def _styled_as_column(cell: Cell, column: Any) -> None:
+    """A written cell gets a style of its own, so it must repeat its column's (unlocked, pale yellow): an empty cell
+    of the 说明 sheet is styled by its column alone."""
+    cell.font, cell.fill, cell.border = copy(column.font), copy(column.fill), copy(column.border)
+    cell.alignment, cell.protection = copy(column.alignment), copy(column.protection)
 
 
 def write_workbook(report: Report, path: str | Path) -> None:

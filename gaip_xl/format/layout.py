@@ -20,6 +20,7 @@ from .model import Edition, Orientation, Table
 SHEET_INFO = "基本情况"
 SHEET_TEXT = "文字部分"
 SHEET_META = "_gaip"  # very hidden and protected: edition and template version
+SHEET_EXPLANATIONS = "说明"  # since template 1.1: the clerk's written explanations (说明) of warnings
 SHEET_FOR_SECTION = {"二": "二、主动公开", "三": "三、依申请公开", "四": "四、复议诉讼"}
 
 NAME_PREFIX = "GX_"
@@ -27,7 +28,10 @@ META_EDITION = "meta.edition"
 META_VERSION = "meta.template_version"
 META_FIELDS = (META_EDITION, META_VERSION)
 # Bump whenever the generated workbook changes in a way a reader of submitted files might need to know about.
-TEMPLATE_VERSION = "1.0"
+# 1.1 added the 报告类型 fact and the 说明 sheet. Filled templates of every version in TEMPLATE_VERSIONS are read,
+# each against its own layout (``layout_for(edition, version)``).
+TEMPLATE_VERSION = "1.1"
+TEMPLATE_VERSIONS = ("1.0", "1.1")
 
 
 def defined_name(code: str) -> str:
@@ -119,9 +123,30 @@ class TableBox:
         return self.first_data_col + self.data_cols - 1
 
 
+@dataclass(frozen=True)
+class ExplanationsBlock:
+    """The 说明 sheet: a title, a header row, then ``rows`` rows for input, one explanation each."""
+
+    sheet: str
+    header_row: int
+    first_row: int
+    rows: int
+    columns: dict[str, int]  # field → 1-based column: "rule", "cells", "finding" (校验's message, not read), "text"
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.rows - 1
+
+    @property
+    def last_col(self) -> int:
+        return max(self.columns.values())
+
+
 @dataclass
 class Layout:
     edition: Edition
+    version: str = TEMPLATE_VERSION
+    explanations: ExplanationsBlock | None = None  # the 说明 sheet (templates since 1.1)
     figures: dict[str, Pos] = field(default_factory=dict)  # cell code → position
     fields: dict[str, Pos] = field(default_factory=dict)  # info field / text part / meta code → position
     labels: list[Label] = field(default_factory=list)
@@ -214,13 +239,40 @@ INFO_FIRST_ROW = 3
 TABLE_FIRST_ROW = 3
 
 
+# The 说明 sheet: its columns (field, header label) and how many rows a clerk can fill.
+EXPLANATION_COLUMNS = (("rule", "规则"), ("cells", "单元格（代码）"), ("finding", "问题（校验时写入，仅供参考）"),
+                       ("text", "说明"))
+EXPLANATION_ROWS = 1000  # rows read and written; the columns, not the cells, carry the input style
+EXPLANATION_TITLE = "对警告的说明（错误必须改正；确认无误的警告，可在“说明”一栏写明原因）"
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _explanations(layout: Layout) -> None:
+    _title(layout, SHEET_EXPLANATIONS, 1, EXPLANATION_TITLE, len(EXPLANATION_COLUMNS))
+    header = 3
+    for col, (_, text) in enumerate(EXPLANATION_COLUMNS, start=1):
+        layout.labels.append(Label(Pos(SHEET_EXPLANATIONS, header, col), text, header, col, "header"))
+    columns = {key: col for col, (key, _) in enumerate(EXPLANATION_COLUMNS, start=1)}
+    layout.explanations = ExplanationsBlock(SHEET_EXPLANATIONS, header, header + 1, EXPLANATION_ROWS, columns)
+
+
+def layout_for(edition_code: str, version: str = TEMPLATE_VERSION) -> Layout:
+    """Where everything stands in the template of ``edition_code`` as template ``version`` laid it out: one shared
+    object per (edition, version), however it is asked for."""
+    return _layout(edition_code, version)
+
+
 @cache
-def layout_for(edition_code: str) -> Layout:
+def _layout(edition_code: str, version: str) -> Layout:
     edition = EDITIONS[edition_code]
-    layout = Layout(edition)
+    layout = Layout(edition, version)
     # 基本情况: one fact per row, label in A, value in B.
     _title(layout, SHEET_INFO, 1, "政府信息公开工作年度报告 基本情况", 2)  # over the facts table: label, value
-    for i, info in enumerate(INFO_FIELDS):
+    infos = [f for f in INFO_FIELDS if _version_key(f.since) <= _version_key(version)]
+    for i, info in enumerate(infos):
         row = INFO_FIRST_ROW + i
         layout.labels.append(Label(Pos(SHEET_INFO, row, 1), info.label, row, 1, "field"))
         layout.fields[info.code] = Pos(SHEET_INFO, row, 2)
@@ -251,10 +303,15 @@ def layout_for(edition_code: str) -> Layout:
         layout.labels.append(Label(Pos(SHEET_TEXT, heading, 1), part.label, heading, 1, "field"))
         layout.fields[f"text.{part.code}"] = Pos(SHEET_TEXT, heading + 1, 1)
 
+    sheets: tuple[str, ...] = (SHEET_TEXT,)
+    if _version_key(version) >= (1, 1):
+        _explanations(layout)
+        sheets += (SHEET_EXPLANATIONS,)
+
     for i, code in enumerate(META_FIELDS):
         layout.fields[code] = Pos(SHEET_META, 1 + i, 2)
     layout.sheets = (SHEET_INFO, SHEET_FOR_SECTION["二"], SHEET_FOR_SECTION["三"], SHEET_FOR_SECTION["四"],
-                     SHEET_TEXT, SHEET_META)
+                     *sheets, SHEET_META)
     return layout
 
 

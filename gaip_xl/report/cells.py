@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..format import EDITIONS, INFO_FIELDS, Edition, FieldKind
-from .model import Agency, Report, clean_prose, clean_text
+from .model import Agency, Explanation, Report, clean_prose, clean_text
 
 # Excel stores dates as serial numbers counted from 1899-12-30 (the 1900 leap-year bug included).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -108,6 +109,7 @@ def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Rep
         agency=Agency(facts["agency.name"], facts["agency.level"], facts["agency.region_code"],
                       facts["agency.contact"]),
         published_on=facts["published_on"],
+        report_type=_text(values.get("report_type")),
         text={p.code: _multiline(values.get(f"text.{p.code}")) for p in ed.text_parts},
         figures=figures,
     )
@@ -130,6 +132,31 @@ def values_from_report(report: Report) -> dict[str, Any]:
         "agency.contact": report.agency.contact,
         "year": report.year,
         "published_on": report.published_on,
+        "report_type": report.report_type,
     })
     values.update({f"text.{p.code}": report.text.get(p.code) for p in report.edition.text_parts})
     return values
+
+
+# ---------------------------------------------------------------------------- the 说明 sheet's rows
+CELLS_SEPARATOR = ", "  # how the 单元格 column lists cell codes (codes never contain a comma or a space)
+_CELL_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def explanations_from_rows(rows: Iterable[Sequence[Any]]) -> list[Explanation]:
+    """The explanations in the 说明 sheet's rows, each ``(rule, cells, text)``. A row whose 说明 is empty is a
+    prompt 校验 left for the clerk, not an explanation; a row with a 说明 but no rule is kept with rule "" so
+    the schema check names it rather than the text being lost."""
+    found = []
+    for rule, cells, text in rows:
+        text_value = _multiline(text)
+        if text_value is None:
+            continue
+        codes = tuple(c for c in _CELL_SPLIT.split(_text(cells) or "") if c)
+        found.append(Explanation(_text(rule) or "", codes, text_value))
+    return found
+
+
+def explanation_rows(explanations: Iterable[Explanation]) -> list[tuple[str, str, str]]:
+    """Each explanation as the 说明 sheet shows it: (rule, cells, text)."""
+    return [(e.rule, CELLS_SEPARATOR.join(e.cells), e.text) for e in explanations]

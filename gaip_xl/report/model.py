@@ -4,8 +4,9 @@ The document (see ``schema.py`` for its JSON Schema)::
 
     {"edition": "2021", "year": 2022,
      "agency": {"name": …, "level": "乡镇", "region_code": null, "contact": null},
-     "published_on": "2023-01-20",
+     "published_on": "2023-01-20", "report_type": "本机关",
      "text": {"overview": …, "problems": …, "other": …},
+     "explanations": [{"rule": "R8", "cells": ["s2_item1.normative.in_force"], "text": "文件到期失效"}],
      "tables": {"s3": {"new": {"natural": 3, …}, …}, …}}
 
 A blank figure is ``null``, never 0. Figures are kept exactly as given (even text such as "0件") so that the rules,
@@ -39,6 +40,30 @@ class Agency:
     contact: str | None = None
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """A filer's written 说明 for a warning: the rule, the cells it concerns (codes; none for a rule about the whole
+    document) and the text. It travels with the report so that whoever checks it again sees the warning explained."""
+
+    rule: str
+    cells: tuple[str, ...] = ()
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "cells": list(self.cells), "text": self.text}
+
+    @classmethod
+    def from_json(cls, item: Any) -> Explanation | None:
+        """The explanation in a document's list item, or None when it is not one (the schema check names it)."""
+        if not isinstance(item, Mapping):
+            return None
+        rule, cells, text = item.get("rule"), item.get("cells", []), item.get("text", "")
+        if not isinstance(rule, str) or not isinstance(text, str) or not isinstance(cells, list) \
+                or not all(isinstance(c, str) for c in cells):
+            return None
+        return cls(rule, tuple(cells), text)
+
+
 @dataclass
 class Report:
     """One annual report: its edition, basic facts, prose and every figure by cell code.
@@ -67,9 +92,11 @@ class Report:
     year: int | None = None
     agency: Agency = field(default_factory=Agency)
     published_on: str | None = None  # ISO date, YYYY-MM-DD
+    report_type: str | None = None  # 报告类型: "本机关" or "汇总" (format.REPORT_TYPES), None when not given
     text: dict[str, str | None] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)  # cell code → value; absent means blank
     extra: dict[str, Any] = field(default_factory=dict)  # anything else the document held, kept for the schema
+    explanations: list[Explanation] = field(default_factory=list)  # 说明 of warnings, in the order given
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -130,14 +157,19 @@ class Report:
         year = data.get("year")
         if isinstance(year, float) and year.is_integer():  # 2024.0 is an integer to JSON Schema
             year = document["year"] = int(year)
+        explanations = data.get("explanations") or []
+        if not isinstance(explanations, list):
+            explanations = []  # the schema check names it
         return cls(
             edition=edition,
             year=year if isinstance(year, int) and not isinstance(year, bool) else None,
             agency=Agency(**{k: agency.get(k) for k in AGENCY_KEYS}),
             published_on=data.get("published_on"),
+            report_type=data.get("report_type"),
             text={p.code: text.get(p.code) for p in edition.text_parts},
             figures=_figures_from_tables(edition, tables),
             extra={"document": document},
+            explanations=[e for e in map(Explanation.from_json, explanations) if e is not None],
         )
 
     @classmethod
@@ -168,7 +200,9 @@ class Report:
             "agency": {"name": self.agency.name, "level": self.agency.level,
                        "region_code": self.agency.region_code, "contact": self.agency.contact},
             "published_on": self.published_on,
+            "report_type": self.report_type,
             "text": {p.code: self.text.get(p.code) for p in self.edition.text_parts},
+            "explanations": [e.to_dict() for e in self.explanations],
         }
         if tables:
             document["tables"] = self.tables()

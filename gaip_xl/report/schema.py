@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ..format import EDITIONS, INFO_FIELDS, LEVELS, FieldKind, ValueType
+from ..format import EDITIONS, INFO_FIELDS, LEVELS, REPORT_TYPES, FieldKind, ValueType
 from ..format.model import AMOUNT_DECIMALS, Table
 from .limits import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_DIGITS, MAX_TEXT, MAX_WHOLE, TEXT_PATTERN
 
@@ -31,6 +31,25 @@ _FIELD_TYPES: dict[FieldKind, dict[str, Any]] = {
     FieldKind.YEAR: {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
     FieldKind.DATE: {"type": ["string", "null"], "pattern": DATE_PATTERN, "format": "date"},
     FieldKind.REGION_CODE: {"type": ["string", "null"], "pattern": r"^\d{6}$"},
+    FieldKind.REPORT_TYPE: {"enum": [*REPORT_TYPES, None]},
+}
+
+EXPLANATIONS_SCHEMA: dict[str, Any] = {
+    "title": "说明",
+    "description": "填报人对警告的书面说明：规则、所涉单元格（代码）、说明文字。错误必须改正，说明不改变错误",
+    "type": "array",
+    "items": {
+        "title": "一条说明",
+        "type": "object",
+        "properties": {
+            "rule": {"title": "说明所对应的规则", "type": "string", "minLength": 1},
+            "cells": {"title": "说明所涉的单元格", "type": "array",
+                      "items": {"title": "说明所涉的单元格代码", "type": "string", "minLength": 1}},
+            "text": {"title": "说明文字", "type": "string"},
+        },
+        "required": ["rule", "cells", "text"],
+        "additionalProperties": False,
+    },
 }
 
 
@@ -95,6 +114,7 @@ def schema_for(edition_code: str) -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "published_on": _field("published_on"),
+            "report_type": _field("report_type"),
             "text": {
                 "title": "文字部分",
                 "type": "object",
@@ -108,6 +128,7 @@ def schema_for(edition_code: str) -> dict[str, Any]:
                 "required": [t.code for t in edition.tables],
                 "additionalProperties": False,
             },
+            "explanations": EXPLANATIONS_SCHEMA,
             "validation": {"title": "校验结果（由 gaip-xl 写入，读取时忽略）", "type": "object"},
             "import": {"title": "导入来源（由 gaip-xl import 写入：每个数字出自原文何处、如何对应，未能对应的内容）",
                        "type": "object"},

@@ -44,6 +44,7 @@ def finding(rule_id: str, cells: tuple[CellRef, ...] = (), expected: Any = None,
 
 
 def _number_text(value: float) -> str:
+    """A number as a clerk writes it: 3, 0.25 (never 3.0 or 2.5e-05)."""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{round(value, 6):f}".rstrip("0")
     return str(value)
@@ -58,6 +59,25 @@ def _sum(numbers: dict[str, int | float | None], terms: tuple[Term, ...],
         return None
 
 
+# What a total is compared with, in the words of the message (rules whose identity is "total = sum of parts").
+PARTS = {"R2": "（一）至（六）各项之和", "R3": "各类申请人之和", "R4": "结果维持、结果纠正、其他结果、尚未审结之和"}
+
+
+def more_or_less(difference: int | float) -> str:
+    """"多5" or "少5": how a figure compares, so that the clerk reads the gap instead of working it out."""
+    return f"{'多' if difference > 0 else '少'}{_number_text(abs(difference))}"
+
+
+def _comparison(rule: str, expected: int | float, actual: int | float, target_blank: bool) -> str:
+    """"填了805，比各项之和（0）多805", or for a total left blank "未填写，各项之和为805" (blank is not 0)."""
+    parts = PARTS.get(rule)
+    if parts is None:
+        return more_or_less(actual - expected)
+    if target_blank:
+        return f"未填写，{parts}为{_number_text(expected)}"
+    return f"填了{_number_text(actual)}，比{parts}（{_number_text(expected)}）{more_or_less(actual - expected)}"
+
+
 def evaluate(ctx: Context, identity: Identity) -> Finding | None:
     """The finding of one identity, or None when it holds (or a term is not a number: V1 already says so)."""
     current, previous = ctx.current.numbers, ctx.previous.numbers if ctx.previous else {}
@@ -65,9 +85,11 @@ def evaluate(ctx: Context, identity: Identity) -> Finding | None:
     if expected is None or actual is None or expected == actual or abs(actual - expected) < 1e-9:
         return None
     difference = actual - expected
-    target_value = ctx.sheet(identity.target).number(identity.target.code)
-    blanks = sum(ctx.sheet(t).blank(t.code) for t in identity.terms)
-    edition = ctx.sheet(identity.target).report.edition
+    target_sheet = ctx.sheet(identity.target)
+    target_value = target_sheet.number(identity.target.code)
+    target_blank = identity.target.code in target_sheet.blanks and identity.rule in PARTS
+    blanks = sum(ctx.sheet(t).blank(t.code) for t in identity.terms) - target_blank
+    edition = target_sheet.report.edition
     row, column = identity.target.code.split(".")[1:]
     table = edition.table(identity.target.code.split(".")[0])
     return finding(
@@ -75,6 +97,8 @@ def evaluate(ctx: Context, identity: Identity) -> Finding | None:
         column=table.column(column).label, row=" ".join(table.row(row).path[-2:]),
         caption=table.title, actual_target=_number_text(target_value),  # type: ignore[arg-type]
         should=_number_text(target_value - difference),  # type: ignore[operator]
+        comparison=_comparison(identity.rule, expected, actual, target_blank),
+        more_or_less=more_or_less(difference),
         blank_note=BLANK_NOTE.format(count=blanks) if blanks else "",
     )
 
@@ -160,6 +184,23 @@ def overview_length(ctx: Context) -> Iterator[Finding]:
                       expected=OVERVIEW_LIMIT, length=length, limit=OVERVIEW_LIMIT)
 
 
+# When a report must be published: an agency's own report by 31 January; the 汇总 a government office compiles for
+# its region later, by the level of that government (国办公开办函〔2021〕30号 and the yearly notices).
+OWN_DEADLINE = (1, 31)
+COMPILED_DEADLINES = {"县级": (2, 20, "县级人民政府"), "设区的市": (3, 10, "设区的市级人民政府"),
+                      "省级": (3, 31, "省级人民政府")}
+COMPILED = "汇总"
+
+
+def deadline_of(year: int, report_type: str | None, level: str | None) -> tuple[dt.date, str]:
+    """The last day to publish the report for ``year``, and the rule in words."""
+    if report_type == COMPILED and level in COMPILED_DEADLINES:
+        month, day, who = COMPILED_DEADLINES[level]
+        return dt.date(year + 1, month, day), f"{who}汇总的年度报告应于次年{month}月{day}日前公布"
+    month, day = OWN_DEADLINE
+    return dt.date(year + 1, month, day), f"年度报告应于次年{month}月{day}日前公布"
+
+
 @check("S3")
 def publication_date(ctx: Context) -> Iterator[Finding]:
     year, published = ctx.report.year, ctx.report.published_on
@@ -169,10 +210,14 @@ def publication_date(ctx: Context) -> Iterator[Finding]:
         date = dt.date.fromisoformat(published)
     except ValueError:
         return  # J1 reports a malformed date
-    deadline = dt.date(year + 1, 1, 31)
+    deadline, basis = deadline_of(year, ctx.report.report_type, ctx.report.agency.level)
     if date > deadline:
-        yield finding("S3", (CellRef.field(ctx.edition, "published_on", "发布日期"),), expected=deadline.isoformat(),
-                      actual=published, date=published, deadline=deadline.isoformat())
+        cells = [CellRef.field(ctx.edition, "published_on", "发布日期")]
+        if ctx.report.report_type == COMPILED:
+            cells += [CellRef.field(ctx.edition, "report_type", "报告类型"),
+                      CellRef.field(ctx.edition, "agency.level", "行政级别")]
+        yield finding("S3", tuple(cells), expected=deadline.isoformat(), actual=published, date=published,
+                      deadline=deadline.isoformat(), basis=basis)
 
 
 @check("S4")

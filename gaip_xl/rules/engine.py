@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..report import Report
-from . import document, imported, prose  # noqa: F401  (register J1, I1 and R9)
+from . import document, imported, previous_year, prose, review  # noqa: F401  (register J1, I1, Y1–Y3, R9, T1–T4)
 from .catalog import CATALOG, SPECS
 from .checks import CHECKS, finding
 from .context import Context, Sheet
+from .explain import apply_explanations
 from .findings import CellRef, Finding, ValidationReport
 
-CROSS_YEAR_RULES = ("R5", "R6", "R7", "R8")
+CROSS_YEAR_RULES = ("R5", "R6", "R7", "R8", "Y1", "Y2", "Y3")
 PAIRING_RULES = ("X1", "X2")  # about the pairing of two reports; found before any check runs
 
 
@@ -47,7 +48,8 @@ def run_rules(report: Report, previous: Report | None = None, rules: Iterable[st
 
 
 def validate(report: Report, previous: Report | None = None, rules: Iterable[str] | None = None) -> ValidationReport:
-    """Every finding of ``report``: errors first, then warnings, each in rule order.
+    """Every finding of ``report``: errors first, then warnings, each in rule order; the filer's explanations (说明)
+    attached to the warnings they explain, and those that explain nothing any more listed as stale.
 
     Args:
         report: the report to check.
@@ -56,7 +58,8 @@ def validate(report: Report, previous: Report | None = None, rules: Iterable[str
         rules: only these rule ids (default: every rule of ``gaip_xl.rules.CATALOG``).
 
     Returns:
-        A ``ValidationReport``: ``valid`` (no error), ``errors``, ``warnings``, ``stats``, ``findings``.
+        A ``ValidationReport``: ``valid`` (no error), ``errors``, ``warnings``, ``stats``, ``findings``,
+        ``stale_explanations``.
 
     Raises:
         Nothing for any report: whatever a report holds is a finding, never an exception.
@@ -70,4 +73,5 @@ def validate(report: Report, previous: Report | None = None, rules: Iterable[str
     """
     order = {spec.id: i for i, spec in enumerate(CATALOG)}
     findings = sorted(run_rules(report, previous, rules), key=lambda f: (f.severity.value != "error", order[f.rule]))
-    return ValidationReport(findings)
+    explained, stale = apply_explanations(findings, report.explanations)
+    return ValidationReport(explained, stale)

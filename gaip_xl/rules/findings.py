@@ -73,12 +73,45 @@ class Finding:
     actual: Any = None
     difference: Any = None
     title: str = ""
+    explanation: str | None = None  # the filer's 说明, on a warning only (an error must be fixed, not explained)
+
+    @property
+    def explained(self) -> bool:
+        """A warning the filer explained: still listed, with its 说明, and reported as 已说明."""
+        return self.severity is Severity.WARNING and bool(self.explanation)
+
+    @property
+    def status(self) -> str:
+        """How a clerk's list names its severity: 错误, 警告, or 警告（已说明）."""
+        return f"{self.severity.chinese}（{EXPLAINED}）" if self.explained else self.severity.chinese
+
+    @property
+    def explained_message(self) -> str:
+        """The message, followed by the filer's 说明 when the warning is explained."""
+        return f"{self.message}\n说明：{self.explanation}" if self.explained else self.message
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["cells"] = [asdict(c) for c in self.cells]
+        data["explained"] = self.explained
         return data
+
+
+EXPLAINED = "已说明"
+
+
+@dataclass(frozen=True)
+class StaleExplanation:
+    """An explanation whose finding no longer occurs (the figure was corrected, or the cells changed): listed so the
+    filer can delete or fix it, never silently dropped."""
+
+    rule: str
+    cells: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "cells": list(self.cells), "text": self.text}
 
 
 @dataclass
@@ -97,6 +130,7 @@ class ValidationReport:
     """
 
     findings: list[Finding] = field(default_factory=list)
+    stale_explanations: list[StaleExplanation] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -107,6 +141,15 @@ class ValidationReport:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
     @property
+    def explained_warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.explained]
+
+    @property
+    def open_warnings(self) -> list[Finding]:
+        """Warnings without a 说明: what the filer still has to look at."""
+        return [f for f in self.warnings if not f.explained]
+
+    @property
     def valid(self) -> bool:
         return not self.errors
 
@@ -115,6 +158,9 @@ class ValidationReport:
         return {
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "open_warnings": len(self.open_warnings),
+            "explained_warnings": len(self.explained_warnings),
+            "stale_explanations": len(self.stale_explanations),
             "by_rule": dict(Counter(f.rule for f in self.findings)),
         }
 
@@ -129,11 +175,13 @@ class ValidationReport:
                     "code": cell.code if cell else "", "json_path": cell.json_path if cell else "",
                     "report": cell.report if cell else "current",
                     "expected": f.expected, "actual": f.actual, "difference": f.difference,
+                    "explanation": f.explanation or "",
                 })
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, **self.stats, "findings": [f.to_dict() for f in self.findings]}
+        return {"valid": self.valid, **self.stats, "findings": [f.to_dict() for f in self.findings],
+                "stale_explanations": [e.to_dict() for e in self.stale_explanations]}
 
     def to_frame(self) -> pandas.DataFrame:
         """The findings as a pandas DataFrame.

@@ -7,11 +7,16 @@ from .findings import Finding, ValidationReport
 
 
 def summary_line(result: ValidationReport) -> str:
-    """The verdict: “校验结果：全部通过”, or “不通过”/“通过（有警告）” with the counts."""
+    """The verdict: “校验结果：全部通过”, or “不通过”/“通过（有警告）” with the counts, how many warnings carry a 说明
+    and how many 说明 no longer match a finding (stale)."""
+    count = len(result.stale_explanations)
+    stale = f"；{count} 条说明已过期（所说明的问题已不存在）" if count else ""
     if not result.findings:
-        return "校验结果：全部通过"
+        return f"校验结果：全部通过{stale}"
     verdict = "不通过" if result.errors else "通过（有警告）"
-    return f"校验结果：{verdict}，{len(result.errors)} 个错误，{len(result.warnings)} 个警告"
+    explained = len(result.explained_warnings)
+    of_which = f"（其中 {explained} 个已说明）" if explained else ""
+    return f"校验结果：{verdict}，{len(result.errors)} 个错误，{len(result.warnings)} 个警告{of_which}{stale}"
 
 
 def where(finding: Finding, limit: int = 6) -> str:

@@ -31,6 +31,8 @@ from ..format.layout import (
 from .cached import with_results
 from .checks import CHECK_NUMBER_FORMAT, check_notes, check_strips
 from .conditional import add_conditional_formats
+from .explanations import column_widths as explanation_widths
+from .explanations import prepare_explanations
 from .printing import freeze_and_print
 from .protection import TEMPLATE_VERSION, protect_sheet, protect_workbook
 from .results import formula_results
@@ -78,6 +80,7 @@ def build_template(edition: str = "2021") -> Workbook:
     _write_labels(sheets, labels)
     _write_checks(sheets, edition)
     _prepare_inputs(sheets, layout)
+    prepare_explanations(sheets, layout)
     add_validation(sheets, layout, edition)
     add_conditional_formats(sheets, edition)
     _lay_out_sheets(sheets, layout, edition, labels)
@@ -173,6 +176,8 @@ def _column_widths(layout: Layout, edition: str, sheet: str) -> tuple[dict[int, 
         fixed[findings_block(edition).hint.col] = FINDINGS_MESSAGE_WIDTH
     if sheet == SHEET_TEXT:
         fixed[layout.fields[f"text.{layout.edition.text_parts[0].code}"].col] = TEXT_WIDTH
+    if layout.explanations is not None and sheet == layout.explanations.sheet:
+        fixed.update(explanation_widths(layout))
     return fixed, at_least
 
 

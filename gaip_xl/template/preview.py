@@ -16,7 +16,15 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ..format import EDITIONS
-from ..format.layout import META_EDITION, SHEET_FOR_SECTION, SHEET_INFO, SHEET_TEXT, column_letter, layout_for
+from ..format.layout import (
+    META_EDITION,
+    SHEET_EXPLANATIONS,
+    SHEET_FOR_SECTION,
+    SHEET_INFO,
+    SHEET_TEXT,
+    column_letter,
+    layout_for,
+)
 from .builder import save_template
 from .libreoffice import convert, render_png
 from .summary import findings_block
@@ -27,7 +35,8 @@ if TYPE_CHECKING:
 FINDINGS_SHOWN = 4  # rows of the findings block in the picture of 基本情况
 
 SHEET_SLUGS = {SHEET_INFO: "info", **{sheet: f"s{n}" for n, sheet in zip((2, 3, 4), SHEET_FOR_SECTION.values(),
-                                                                          strict=True)}, SHEET_TEXT: "text"}
+                                                                          strict=True)}, SHEET_TEXT: "text",
+               SHEET_EXPLANATIONS: "explanations"}
 
 
 def _one_page_per_sheet(source: Path, target: Path) -> list[str]:
@@ -92,7 +101,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="gaip-preview-") as work:
         blank = Path(work) / "template.xlsx"
         save_template("2021", blank)
-        _keep(render_sheets(blank, outdir, "template"), set(SHEET_SLUGS) - {SHEET_TEXT})
+        _keep(render_sheets(blank, outdir, "template"), set(SHEET_SLUGS) - {SHEET_TEXT, SHEET_EXPLANATIONS})
         # The bundled example with one broken total: the self-check at work.
         report = Report.load(Path(__file__).parents[2] / "examples" / "huaian-2024.json")
         _add(report, "s3.total.natural", 10)

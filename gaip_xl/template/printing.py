@@ -20,7 +20,8 @@ def freeze_and_print(sheet: Worksheet, layout: Layout, widths: dict[int, float])
     elif boxes:  # small stacked tables: keep the section title in view
         sheet.freeze_panes = "A2"
     last_row, last_col = sheet_extent(layout, sheet.title)
-    sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    if layout.explanations is None or sheet.title != layout.explanations.sheet:  # 说明 prints what it holds
+        sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
     width = sum(widths.get(c, 8.43) for c in range(1, last_col + 1))

@@ -13,9 +13,9 @@ from typing import Literal
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..format import EDITIONS, LEVELS, ValueType
+from ..format import EDITIONS, LEVELS, REPORT_TYPES, ValueType
 from ..format.fields import INFO_FIELDS, FieldKind, InfoField
-from ..format.layout import Layout, Pos
+from ..format.layout import ExplanationsBlock, Layout, Pos, column_letter
 from ..report.cells import EXCEL_EPOCH
 from .references import ranges_a1
 
@@ -55,6 +55,9 @@ def figure_rule(value_type: ValueType) -> DataValidation:
 def field_rule(info: InfoField) -> DataValidation:
     if info.kind is FieldKind.LEVEL:
         return _rule("list", info.label, info.prompt, "请从下拉列表中选择行政级别。", formula1=f'"{",".join(LEVELS)}"')
+    if info.kind is FieldKind.REPORT_TYPE:
+        return _rule("list", info.label, info.prompt, f"请从下拉列表中选择{'或'.join(REPORT_TYPES)}。",
+                     formula1=f'"{",".join(REPORT_TYPES)}"')
     if info.kind is FieldKind.YEAR:
         return _rule("whole", info.label, info.prompt, f"报告年度应为{FIRST_YEAR}至{LAST_YEAR}之间的四位年份。",
                      "between", str(FIRST_YEAR), str(LAST_YEAR))
@@ -94,6 +97,17 @@ def add_validation(sheets: dict[str, Worksheet], layout: Layout, edition: str) -
         for positions in by_sheet.values():
             _add(sheets, figure_rule(value_type), positions)
     for info in INFO_FIELDS:
-        _add(sheets, field_rule(info), [layout.fields[info.code]])
+        if info.code in layout.fields:  # a field newer than the layout's template version has no cell
+            _add(sheets, field_rule(info), [layout.fields[info.code]])
     for part in EDITIONS[edition].text_parts:
         _add(sheets, text_rule(part.label), [layout.fields[f"text.{part.code}"]])
+
+
+def add_explanation_validation(sheet: Worksheet, block: ExplanationsBlock) -> None:
+    """The 说明 column: a prompt saying what to write, and Excel's length limit."""
+    col = block.columns["text"]
+    rule = _rule("textLength", "说明", "写明为什么这条警告不是错误（如“文件到期失效”）。错误必须改正，不能用说明代替。",
+                 f"一个单元格最多{TEXT_LIMIT}个字，请精简。", "lessThanOrEqual", str(TEXT_LIMIT))
+    rule.add(f"{column_letter(col)}{block.first_row}:{column_letter(col)}{block.last_row}")
+    sheet.add_data_validation(rule)
+
