@@ -47,7 +47,7 @@ class Mark:
 
 
 def note_line(finding: Finding) -> str:
-    """One finding as a line of a cell's note: 【R3 错误】…; an explained warning: 【R8 警告（已说明）】… and its 说明."""
+    """One line of a cell's note: 【R3 错误】…, or for an explained warning 【R8 警告（已说明）】… and its 说明."""
     return f"【{finding.rule} {finding.status}】{finding.explained_message}"
 
 
