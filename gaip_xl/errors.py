@@ -198,3 +198,29 @@ class OutputInUse(GaipError):
     code = "E_OUTPUT_IN_USE"
     title = "输出目录正被使用"
     template = "另一个 gaip-xl bulk 正在向该目录写出结果，请等它结束后再运行"
+
+
+class NotRegularFile(GaipError):
+    code = "E_NOT_FILE"
+    title = "不是普通文件"
+    template = "这不是普通文件（{detail}），未读取：请提交工作簿文件本身"
+
+
+class FileTimeLimit(GaipError):
+    code = "E_TIMEOUT"
+    title = "处理超时"
+    template = "处理该文件超过 {seconds} 秒仍未完成，已停止处理该文件并继续处理其余文件：请把该文件发给维护人员"
+
+
+class WorkerCrashed(GaipError):
+    code = "E_CRASHED"
+    title = "处理进程意外退出"
+    template = ("处理该文件时处理进程意外退出（可能内存不足或文件触发了程序缺陷），已跳过该文件继续处理其余文件："
+                "请把该文件发给维护人员")
+
+
+class OutputOverlapsInput(GaipError):
+    code = "E_OUTPUT_IS_INPUT"
+    title = "输出文件夹与输入重叠"
+    template = ("输出文件夹不能是输入本身，输入也不能在输出文件夹里面（否则上次的结果会被当作报送文件再读一遍）："
+                "请另选输出文件夹")

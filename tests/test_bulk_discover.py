@@ -28,8 +28,9 @@ def _walked(root) -> tuple[list[str], list[str]]:
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         kept = []
-        for name in sorted(dirs):
-            (ignored.append(prefix + name + "/") if is_junk(name) else kept.append(name))
+        for name in sorted(dirs):  # junk and links to folders (never followed) are counted as ignored
+            link = os.path.islink(os.path.join(folder, name))
+            (ignored.append(prefix + name + "/") if is_junk(name) or link else kept.append(name))
         dirs[:] = kept
         for name in sorted(files):
             if is_junk(name):
@@ -37,6 +38,8 @@ def _walked(root) -> tuple[list[str], list[str]]:
             elif os.path.realpath(os.path.join(folder, name)) not in seen:
                 seen.add(os.path.realpath(os.path.join(folder, name)))
                 ids.append(prefix + name)
+            else:  # a second path to a file already listed: accounted for as ignored
+                ignored.append(prefix + name)
     return ids, ignored
 
 

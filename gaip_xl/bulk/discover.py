@@ -7,7 +7,12 @@ path, a password, too large, nested too deep) is still a submission: it becomes 
 so the count of files in always equals the count of rows in the summary.
 
 Not submissions, and only counted: hidden files (``.DS_Store``), Excel's lock files (``~$a.xlsx``), ``Thumbs.db``,
-``desktop.ini`` and ``__MACOSX/`` folders, and the output folder itself when it lies inside an input.
+``desktop.ini`` and ``__MACOSX/`` folders, links to folders (never followed), the output folder itself when it lies
+inside an input, and any folder holding a ``.gaip-bulk`` state folder (the output of an earlier run).
+
+Only regular files are read: a FIFO, a device, a socket (or a link to one) is an unreadable entry (``E_NOT_FILE``)
+and is never opened; every file is read with a bound. Names are kept as the file system gives them (undecodable
+bytes as surrogates, ``os.fsdecode``), and shown with such bytes as ``\\xNN`` escapes (``shown``).
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ import io
 import os
 import pickle
 import sqlite3
+import stat
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
-from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
-from .state import DiskSet, private_database
+from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, NotRegularFile, TooLarge
+from .state import STATE_DIR, DiskSet, private_database
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -38,9 +46,9 @@ SEPARATOR = "!"  # between an archive and the path of a member inside it
 class Source:
     """One submission: where its bytes are, and its stable display name ``id``."""
 
-    id: str
+    id: str  # as the file system gives it (undecodable bytes as surrogates); ``shown(id)`` in outputs
     path: str | Path  # the file on disk (for a member: the outermost archive); as text once spooled
-    chain: tuple[str, ...] = ()  # member names inside ``path``, outermost first; empty for a plain file
+    chain: tuple[int, ...] = ()  # members inside ``path`` by position in their archive, outermost first
     error: GaipError | None = None  # known unreadable before reading (unsafe name, password, too large …)
     root: str | None = None  # the folder input it was found under, as shown ("" when it is the only input)
 
@@ -55,7 +63,7 @@ class Source:
 
     @property
     def suffix(self) -> str:
-        name = self.chain[-1] if self.chain else os.path.basename(self.path)
+        name = self.id.rsplit(SEPARATOR, 1)[-1] if self.chain else os.path.basename(self.path)
         suffix = os.path.splitext(name.replace("\\", "/").rsplit("/", 1)[-1])[1].lower()
         return "" if suffix == "." else suffix  # as PurePosixPath.suffix has it
 
@@ -93,6 +101,70 @@ class Inventory:
     ignored: list[str] = field(default_factory=list)  # system and hidden files that are not submissions
 
 
+def shown(text: str) -> str:
+    """A name as text that every output can hold (JSON, CSV, Excel): a name whose bytes are not UTF-8 (a GBK name
+    copied from Chinese Windows) with each of its bytes beyond ASCII as ``\\xNN`` (no byte is misread as some other
+    character, and the bytes can be told back from the text); every other name unchanged."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join(chr(b) if b < 0x80 else f"\\x{b:02x}" for b in raw(text))
+
+
+def raw(text: str) -> bytes:
+    """A name's bytes, losslessly (what identifies a submission: two names that show alike stay apart)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+          (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
+
+
+def not_regular(mode: int, name: str) -> NotRegularFile | None:
+    """The error for anything but a regular file (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((text for test, text in _KINDS if test(mode)), "特殊文件")
+    return NotRegularFile(name, detail=kind)
+
+
+def open_regular(path: str | Path, name: str) -> BinaryIO:
+    """Opens a regular file for reading, never blocking (a FIFO put there after it was listed opens at once with
+    O_NONBLOCK and is refused by its mode before a byte is read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    error = not_regular(os.fstat(descriptor).st_mode, name)
+    if error is not None:
+        os.close(descriptor)
+        raise error
+    return os.fdopen(descriptor, "rb")
+
+
+def read_regular(path: str | Path, name: str, limit: int = 0) -> bytes:
+    """A regular file's bytes, never more than ``limit`` (default ``MAX_FILE_BYTES``)."""
+    limit = limit or MAX_FILE_BYTES
+    try:
+        with open_regular(path, name) as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise TooLarge(name, detail=f"文件超过 {limit // 1024 // 1024} MB")
+    return data
+
+
+def member_parts(name: str) -> list[str]:
+    """A member's path as its parts, without empty and ``.`` parts (``./县/a.xlsx`` is ``县/a.xlsx``)."""
+    return [part for part in name.replace("\\", "/").split("/") if part not in ("", ".")]
+
+
 def is_junk(name: str) -> bool:
     base = name.rstrip("/").rsplit("/", 1)[-1]
     return base.startswith((".", "~$")) or base.lower() in JUNK_NAMES
@@ -127,7 +199,7 @@ class Discovery:
     def __init__(self, exclude: Path | None = None) -> None:
         self.exclude = os.fspath(exclude.resolve()) if exclude else None  # as realpath gives it, to compare
         self.inventory = Inventory()
-        self._seen = DiskSet()  # resolved paths, on disk: one file reached through two inputs counts once
+        self._seen = DiskSet()  # resolved paths (as bytes), on disk: a file reached through two inputs counts once
         self._root: str | None = None
 
     def _add(self, source: Source) -> None:
@@ -135,20 +207,20 @@ class Discovery:
 
     def run(self, inputs: list[str]) -> Inventory:
         try:
-            for text, shown in zip(inputs, input_labels(inputs), strict=True):
+            for text, label in zip(inputs, input_labels(inputs), strict=True):
                 root = Path(text)
-                self._root = shown if root.is_dir() else None
+                self._root = label if root.is_dir() else None
                 if root.is_dir():
-                    self._folder(root, shown)
-                elif root.is_file():
-                    self._file(root, shown)
+                    self._folder(root, label)
+                elif os.path.exists(text):  # a file, or a FIFO or device given by name: a row with its code
+                    self._file(text, label)
                 else:
                     raise FileMissing(text)
         finally:
             self._seen.close()
         return self.inventory
 
-    def _folder(self, root: Path, shown: str) -> None:
+    def _folder(self, root: Path, label: str) -> None:
         """Depth first, each folder's files (sorted) before its sub-folders (sorted); as ``os.walk`` would, but with
         text paths, one ``realpath`` per folder (not per file), and a folder's names sorted on disk when it holds
         many (a flat folder of 100,000 submissions)."""
@@ -158,75 +230,89 @@ class Discovery:
             try:
                 listing = _Listing(folder)
             except OSError as exc:  # a folder that cannot be listed is reported, not skipped
-                self._add(Source(_join(shown, relative, "") + "/", exc.filename or folder, (),
-                                 FileMissing(str(exc.filename or folder))))
+                self._add(Source(_join(label, relative, "") + "/", exc.filename or folder, (),
+                                 FileMissing(shown(_join(label, relative, "")), detail=exc.strerror)))
                 continue
             with listing:
                 real_folder = os.path.realpath(folder)
                 descend = []
                 for name, is_link in listing.names(folders=True):
                     real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
-                    if is_junk(name) or real == self.exclude:
-                        self.inventory.ignored.append(_join(shown, relative, name) + "/")
-                    elif not is_link:  # a link to a folder is not followed (as os.walk does not)
+                    if is_junk(name) or is_link or real == self.exclude or os.path.isdir(os.path.join(real, STATE_DIR)):
+                        # junk, a link to a folder (not followed, as os.walk does not), or a bulk output folder
+                        self.inventory.ignored.append(shown(_join(label, relative, name)) + "/")
+                    else:
                         descend.append(name)
                 for name, is_link in listing.names(folders=False):
-                    display = _join(shown, relative, name)
+                    display = _join(label, relative, name)
                     if is_junk(name):
-                        self.inventory.ignored.append(display)
+                        self.inventory.ignored.append(shown(display))
                         continue
                     path = os.path.join(folder, name)
                     self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
             pending += [(os.path.join(folder, name), _join("", relative, name)) for name in reversed(descend)]
 
-    def _file(self, path: str | Path, shown: str, real: str | None = None) -> None:
+    def _file(self, path: str | Path, name: str, real: str | None = None) -> None:
         real = real or os.path.realpath(path)
-        if not self._seen.add(real):  # the same file reached through two inputs is one submission
-            return
-        if os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
-            self._archive(Path(path), shown)
+        if not self._seen.add(os.fsencode(real)):  # one file reached through two paths (links) is one submission
+            self.inventory.ignored.append(shown(name))
             return
         try:
-            size = os.stat(path).st_size
-        except OSError:
-            self._add(Source(shown, path, (), FileMissing(shown)))
+            status = os.stat(path)  # follows a link: what matters is what it points at
+        except OSError as exc:  # a dangling link, a loop of links, no permission
+            self._add(Source(name, path, (), FileMissing(shown(name), detail=exc.strerror or str(exc))))
             return
-        error = TooLarge(shown, detail=f"文件有 {size // 1024 // 1024} MB") if size > MAX_FILE_BYTES else None
-        self._add(Source(shown, path, (), error))
+        error: GaipError | None = not_regular(status.st_mode, shown(name))
+        if error is None and os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
+            self._archive(Path(path), name)
+            return
+        if error is None and status.st_size > MAX_FILE_BYTES:
+            error = TooLarge(shown(name), detail=f"文件有 {status.st_size // 1024 // 1024} MB")
+        self._add(Source(name, path, (), error))
 
-    def _archive(self, path: Path, shown: str) -> None:
+    def _archive(self, path: Path, name: str) -> None:
         try:
-            with zipfile.ZipFile(path) as archive:
-                self._members(archive, path, (), shown)
+            with open_regular(path, shown(name)) as stream, zipfile.ZipFile(stream) as archive:
+                self._members(archive, path, (), name)
+        except GaipError as exc:
+            self._add(Source(name, path, (), exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(shown, path, (), ArchiveUnreadable(shown, detail=str(exc))))
+            self._add(Source(name, path, (), ArchiveUnreadable(shown(name), detail=str(exc))))
 
-    def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[str, ...], shown: str) -> None:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+    def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[int, ...], outer: str) -> None:
+        """Every member by its position (two members may share a name: both are read, the second and later shown
+        with their number), ``./`` and empty parts of a name dropped, in the order of their names."""
+        infos = [(i, info) for i, info in enumerate(archive.infolist()) if not info.is_dir()]
         if len(infos) > MAX_ARCHIVE_ENTRIES:
-            raise ArchiveUnreadable(shown, detail=f"压缩包内有 {len(infos)} 个文件，超过 {MAX_ARCHIVE_ENTRIES} 个")
-        for info in sorted(infos, key=display_name):
-            name = display_name(info)
-            member = f"{shown}{SEPARATOR}{name}"
-            error = _member_error(info, name, member, len(chain))
-            if error is None and any(is_junk(part) for part in name.replace("\\", "/").split("/")):
-                self.inventory.ignored.append(member)
+            raise ArchiveUnreadable(shown(outer),
+                                    detail=f"压缩包内有 {len(infos)} 个文件，超过 {MAX_ARCHIVE_ENTRIES} 个")
+        named = sorted(((display_name(info), i, info) for i, info in infos), key=lambda item: (item[0], item[1]))
+        times: Counter[str] = Counter()
+        for stored, position, info in named:
+            name = stored if unsafe(stored) else "/".join(member_parts(stored))
+            times[name] += 1
+            member = f"{outer}{SEPARATOR}{name}"
+            if times[name] > 1:
+                member += f"（同名文件第{times[name]}个）"
+            error = _member_error(info, name, shown(member), len(chain))
+            if error is None and any(is_junk(part) for part in member_parts(name)):
+                self.inventory.ignored.append(shown(member))
                 continue
             if error is None and name.lower().endswith(ARCHIVE_SUFFIX):
-                self._nested(archive, info, path, (*chain, info.filename), member)
+                self._nested(archive, info, path, (*chain, position), member)
                 continue
-            self._add(Source(member, path, (*chain, info.filename), error))
+            self._add(Source(member, path, (*chain, position), error))
 
-    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[str, ...],
-                shown: str) -> None:
+    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[int, ...],
+                name: str) -> None:
         try:
-            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown)
+            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown(name))
             with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                self._members(inner, path, chain, shown)
+                self._members(inner, path, chain, name)
         except GaipError as exc:
-            self._add(Source(shown, path, chain, exc))
+            self._add(Source(name, path, chain, exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(shown, path, chain, ArchiveUnreadable(shown, detail=str(exc))))
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
 
 
 def input_labels(inputs: list[str]) -> list[str]:
@@ -299,7 +385,7 @@ def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> G
     if unsafe(name):
         return ArchiveUnsafeName(shown, name=name)
     if info.flag_bits & 0x1:
-        return ArchiveUnreadable(shown, detail="压缩包设置了密码")
+        return ArchiveUnreadable(shown, detail="压缩包内该文件设置了密码（已加密）")
     is_archive = name.lower().endswith(ARCHIVE_SUFFIX)
     if is_archive and depth + 1 >= MAX_NESTING:
         return ArchiveUnreadable(shown, detail=f"压缩包嵌套超过 {MAX_NESTING} 层")
@@ -314,7 +400,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
     try:
         with archive.open(info) as stream:
             data = stream.read(limit + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError) as exc:  # RuntimeError: an encrypted member
         raise ArchiveUnreadable(shown, detail=f"无法解压（{exc}）") from None
     if len(data) > limit:
         raise TooLarge(shown, detail=f"解压后超过 {limit // 1024 // 1024} MB")
@@ -326,20 +413,16 @@ class Fetcher:
     come one after another, so each archive is opened once)."""
 
     def __init__(self) -> None:
-        self._open: list[tuple[tuple[Path | str, ...], zipfile.ZipFile]] = []
+        self._open: list[tuple[tuple[Path | str | int, ...], zipfile.ZipFile]] = []
 
     def read(self, source: Source) -> bytes:
         if source.error is not None:
             raise source.error
         if not source.chain:
-            try:
-                with open(source.path, "rb") as stream:
-                    return stream.read()
-            except OSError as exc:
-                raise FileMissing(source.id, detail=str(exc)) from None
+            return read_regular(source.path, shown(source.id))
         archive = self._archive(source, len(source.chain) - 1)
-        info = archive.getinfo(source.chain[-1])
-        return read_member(archive, info, MAX_FILE_BYTES, source.id)
+        info = archive.infolist()[source.chain[-1]]
+        return read_member(archive, info, MAX_FILE_BYTES, shown(source.id))
 
     def _archive(self, source: Source, depth: int) -> zipfile.ZipFile:
         """The archive holding the member at ``depth`` of the chain (depth 0: the file on disk)."""
@@ -351,10 +434,11 @@ class Fetcher:
                 self.close(from_index=i)
                 break
         if depth == 0:
-            archive = zipfile.ZipFile(source.path)
+            archive = zipfile.ZipFile(open_regular(source.path, shown(source.id)))
         else:
             outer = self._archive(source, depth - 1)
-            data = read_member(outer, outer.getinfo(source.chain[depth - 1]), MAX_NESTED_ARCHIVE_BYTES, source.id)
+            data = read_member(outer, outer.infolist()[source.chain[depth - 1]], MAX_NESTED_ARCHIVE_BYTES,
+                               shown(source.id))
             archive = zipfile.ZipFile(io.BytesIO(data))
         self._open.append((key, archive))
         return archive
@@ -373,7 +457,7 @@ def iter_bytes(sources: Iterable[Source]) -> Iterator[tuple[Source, bytes | Gaip
                 yield source, fetcher.read(source)
             except GaipError as exc:
                 yield source, exc
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
-                yield source, ArchiveUnreadable(source.id, detail=str(exc))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, IndexError) as exc:
+                yield source, ArchiveUnreadable(shown(source.id), detail=str(exc))
     finally:
         fetcher.close()

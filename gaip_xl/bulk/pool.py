@@ -1,9 +1,11 @@
 """Running jobs in worker processes with a bounded number in flight, so memory stays flat however many inputs.
 
 Jobs go in chunks (fewer round trips); at most ``workers × IN_FLIGHT_PER_WORKER`` chunks wait at any time, so the
-parent never holds more than a few hundred submissions' bytes. If a worker process dies (a crash inside a parser,
-the out-of-memory killer), the chunks it was running are retried one file at a time in a fresh pool; a file that
-kills a worker again is recorded as unreadable (E_INTERNAL) and the batch goes on.
+parent never holds more than a few hundred submissions' bytes. Each file has a time limit (``worker.FILE_SECONDS``),
+enforced in the worker; a chunk that overruns its own limit anyway (a hang in native code) gets its workers killed.
+If a worker process dies (a crash inside a parser, the out-of-memory killer) or is killed so, the chunks that were
+running are retried one file at a time in a fresh pool, each with its limit; a file that kills its worker again is
+recorded as unreadable (``E_CRASHED``), one that overruns again as ``E_TIMEOUT``, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -16,15 +18,24 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import GaipError, InternalError, OutputFailed
+from ..errors import FileTimeLimit, GaipError, OutputFailed, WorkerCrashed
+from . import worker
 from .worker import Job, OutputUnwritable, Record, process_chunk, unreadable
 
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 4
+GRACE_SECONDS = 5.0  # beyond a file's own limit, before its worker is killed
+
+
+def hard_limit(files: int) -> float:
+    """How long a chunk of ``files`` may stay running before its workers are killed: its files' limits, and those
+    of one other chunk it may wait behind in the executor's queue (a future is "running" once queued there)."""
+    return (files + CHUNK) * worker.FILE_SECONDS + GRACE_SECONDS
 
 
 def default_workers() -> int:
@@ -42,6 +53,7 @@ class WorkerPool:
         self.on_record = on_record
         self._chunk: list[Job] = []
         self._futures: dict[Future[list[Record]], list[Job]] = {}
+        self._running_since: dict[Future[list[Record]], float] = {}
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> WorkerPool:
@@ -85,9 +97,13 @@ class WorkerPool:
         self._futures[self._executor.submit(process_chunk, chunk)] = chunk
 
     def _drain(self) -> None:
-        done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
+        done, _ = wait(list(self._futures), timeout=self._next_deadline(), return_when=FIRST_COMPLETED)
+        if not done and self._overrun():
+            self._kill()  # every running chunk fails with BrokenProcessPool, and is retried file by file
+            done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
         broken: list[Job] = []
         for future in done:
+            self._running_since.pop(future, None)
             chunk = self._futures.pop(future)
             try:
                 records = future.result()
@@ -101,23 +117,47 @@ class WorkerPool:
         if broken:
             self._recover(broken)
 
+    def _next_deadline(self) -> float:
+        """Seconds until the first running chunk overruns its limit (chunks seen running for the first time now)."""
+        now = time.monotonic()
+        for future in self._futures:
+            if future not in self._running_since and future.running():
+                self._running_since[future] = now
+        ends = [since + hard_limit(len(self._futures[f])) for f, since in self._running_since.items()]
+        return max(0.1, min(ends) - now) if ends else 1.0
+
+    def _overrun(self) -> bool:
+        now = time.monotonic()
+        return any(now - since > hard_limit(len(self._futures[f])) for f, since in self._running_since.items())
+
+    def _kill(self) -> None:
+        if self._executor is not None:
+            _kill_workers(self._executor)
+
     def _recover(self, broken: list[Job]) -> None:
         """A worker died, and every chunk still running died with the pool: each of their files is retried alone, one
         at a time, so that the file that kills a worker is found and recorded as unreadable, and no other."""
         for chunk in self._futures.values():
             broken += chunk
         self._futures.clear()
+        self._running_since.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
         single: ProcessPoolExecutor | None = None
         for job in broken:
             single = single or self._new_executor(1)
+            future = single.submit(process_chunk, [job])
             try:
-                records = single.submit(process_chunk, [job]).result()
+                records = future.result(timeout=worker.FILE_SECONDS + GRACE_SECONDS)
+            except FutureTimeout:
+                _kill_workers(single)
+                single.shutdown(wait=True)
+                single = None
+                records = [unreadable(job.id, job.key, FileTimeLimit(job.id, seconds=worker.FILE_SECONDS))]
             except BrokenProcessPool:
                 single = None
-                records = [unreadable(job.id, job.key, InternalError(job.id, detail="处理进程意外退出"))]
+                records = [unreadable(job.id, job.key, WorkerCrashed(job.id))]
             except OutputUnwritable as exc:
                 raise OutputFailed(detail=str(exc)) from None
             for record in records:
@@ -131,6 +171,16 @@ class WorkerPool:
         inherited = self.private_fds if context.get_start_method() == "fork" else ()  # spawned: nothing inherited
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                    initargs=(inherited, os.getpid()))
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Kills an executor's worker processes (the executor then fails its pending futures with BrokenProcessPool).
+    ``_processes`` is the executor's own table of them: there is no public way before Python 3.14."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 class Beside:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import GaipError, OutputFailed
+from ..errors import FileMissing, GaipError, OutputFailed, OutputOverlapsInput
 from .assemble import Assembly, assemble, prepare_assembly
-from .discover import Discovery, Source, iter_bytes
+from .discover import Discovery, Source, iter_bytes, raw, shown
 from .pool import Beside, WorkerPool, default_workers
 from .progress import Progress, identity_text
 from .rollup import FOLDER as ROLLUP_FOLDER
@@ -75,19 +75,22 @@ class BulkResult:
         if self.skipped:
             parts.append(f"未变更跳过 {self.skipped} 个")
         if self.ignored:
-            parts.append(f"忽略系统文件 {len(self.ignored)} 个")
+            parts.append(f"忽略系统文件等 {len(self.ignored)} 个")
         return "；".join(parts) + f"。结果在 {self.out_dir}"
 
 
-def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[str], jobs: int | None = None,
-             identity: RollupIdentity | None = None, progress_stream: TextIO | None = None) -> BulkResult:
+def run_bulk(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str],
+             jobs: int | None = None, identity: RollupIdentity | None = None,
+             progress_stream: TextIO | None = None) -> BulkResult:
     """Converts and checks every submission under ``inputs`` (folders, zip archives, files) into ``out_dir``.
 
     Raises a ``GaipError`` only if the batch cannot run at all (an input that does not exist, an output folder that
     cannot be written); a bad submission is a row of the result, never an exception.
     """
+    paths = [os.fspath(inputs)] if isinstance(inputs, (str, os.PathLike)) else [os.fspath(i) for i in inputs]
+    _refuse_overlap(paths, out_dir)
     out = _prepare(Path(out_dir))
-    inventory = Discovery(exclude=out).run([os.fspath(i) for i in inputs])
+    inventory = Discovery(exclude=out).run(paths)
     progress = Progress(len(inventory.sources), progress_stream, enabled=progress_stream is not None)
     with Journal(out) as journal, ExitStack() as stack:
         try:
@@ -100,6 +103,18 @@ def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[st
         journal.compact()
     return BulkResult(out, len(assembly.summaries), assembly.counts, sorted(assembly.duplicates), skipped,
                       inventory.ignored, assembly.rollups, assembly.summaries)
+
+
+def _refuse_overlap(inputs: list[str], out_dir: str | os.PathLike[str]) -> None:
+    """The output folder may lie inside an input (it is skipped there), but may not be an input, nor hold one: the
+    outputs of one run would be read as submissions by the next (its roll-up counted twice)."""
+    out = os.path.realpath(out_dir)
+    for text in inputs:
+        if not os.path.exists(text):
+            raise FileMissing(text)
+        real = os.path.realpath(text)
+        if real == out or real.startswith(out.rstrip(os.sep) + os.sep):
+            raise OutputOverlapsInput(shown(os.fspath(out_dir)))
 
 
 def _prepare(out: Path) -> Path:
@@ -127,17 +142,17 @@ def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: in
         with WorkerPool(workers, record, journal.private_fds) as pool:
             for source, data in iter_bytes(sources):
                 if isinstance(data, GaipError):
-                    key = input_key(source.id, f"error {data.code}")
+                    key = input_key(raw(source.id), f"error {data.code}")
                     job = None
                 else:
-                    key = input_key(source.id, content_hash(data))
+                    key = input_key(raw(source.id), content_hash(data))
                     job = _job(source, key, data, out)
                 journal.add_input(key)
                 if key in journal:
                     skipped += 1
                     progress.advance(journal.summary(key)["status"], skipped=True)
                 elif job is None:
-                    record(unreadable(source.id, key, data))  # type: ignore[arg-type]
+                    record(unreadable(shown(source.id), key, data))  # type: ignore[arg-type]
                 else:
                     pool.submit(job)
             pool.finish()
@@ -148,9 +163,9 @@ def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: in
 
 
 def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
-    name = json_name(source.local, key)
+    name = json_name(shown(source.local), key)
     plain = not source.chain
-    return Job(source.id, key, source.suffix, os.fspath(source.path) if plain else None, None if plain else data,
+    return Job(shown(source.id), key, source.suffix, os.fspath(source.path) if plain else None, None if plain else data,
                os.path.join(out, REPORTS_FOLDER, name), f"{REPORTS_FOLDER}/{name}")
 
 

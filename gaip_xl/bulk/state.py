@@ -37,8 +37,9 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def input_key(source_id: str, digest: str) -> str:
-    return hashlib.sha256(f"{source_id}\0{digest}".encode()).hexdigest()
+def input_key(source_id: bytes, digest: str) -> str:
+    """The key of one submission: its name's bytes (lossless) and its content hash."""
+    return hashlib.sha256(source_id + b"\0" + digest.encode()).hexdigest()
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"|?*\\/!]+')
@@ -248,7 +249,7 @@ class DiskSet:
         self._db = private_database()
         self._db.execute("CREATE TABLE item (text TEXT PRIMARY KEY) WITHOUT ROWID")
 
-    def add(self, text: str) -> bool:
+    def add(self, text: str | bytes) -> bool:
         return self._db.execute("INSERT OR IGNORE INTO item VALUES (?)", (text,)).rowcount == 1
 
     def __contains__(self, text: object) -> bool:
