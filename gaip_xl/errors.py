@@ -27,11 +27,20 @@ class GaipError(Exception):
         text = self.template.format(**{"detail": "", **self.params})
         return f"{self.path}：{text}" if self.path else text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class, path and parameters (as pandera's errors are): it crosses to and from worker
+        processes as itself, message and all (Exception's own pickling would pass the message as the path)."""
+        return _rebuild, (type(self), self.path, self.params)
+
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "title": self.title, "message": self.message, "path": self.path}
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
+
+
+def _rebuild(kind: type[GaipError], path: str | None, params: dict[str, Any]) -> GaipError:
+    return kind(path, **params)
 
 
 class FileMissing(GaipError):

@@ -14,7 +14,7 @@ import pytest
 from test_bulk_support import ROOT, synthetic, tree_digest, write_case
 
 from gaip_xl.bulk import run_bulk
-from gaip_xl.bulk.state import STATE_DIR
+from gaip_xl.bulk.store import STATE_DIR
 
 KILL_BATCH = 600
 
@@ -26,7 +26,7 @@ def _bulk(inputs: list[Path], out: Path) -> subprocess.Popen:
 
 
 def _outputs(out: Path) -> dict[str, str]:
-    """Every file a run leaves, by content: the journal (a cache) aside."""
+    """Every file a run leaves, by content: the run's store (a cache) aside."""
     return tree_digest(out, skip=STATE_DIR)
 
 
@@ -89,9 +89,9 @@ def test_rerun_skips_unchanged_inputs_and_redoes_changed_ones(tmp_path):
 
 
 def test_a_second_run_on_the_same_output_folder_is_refused_while_one_runs(tmp_path):
-    from gaip_xl.bulk.state import Journal
+    from gaip_xl.bulk.store import RunStore
     from gaip_xl.errors import OutputInUse
 
     write_case(tmp_path / "in" / "a.xlsx", "pingtan-2021")
-    with Journal(tmp_path / "out"), pytest.raises(OutputInUse):
+    with RunStore(tmp_path / "out"), pytest.raises(OutputInUse):
         run_bulk([tmp_path / "in"], tmp_path / "out", jobs=1)

@@ -18,7 +18,8 @@ def _write(path, names: tuple[str, ...]) -> None:
     book = SummaryBook(path)
     book.add_finding({"file": names[0], "sheet": "三、依申请公开", "cell": "D30", "rule": "R1", "severity": "warning",
                       "message": names[1]}, names[1])
-    book.add_files([_summary(name, name) for name in names], {names[0]})
+    for name in names:
+        book.add_file(_summary(name, name), name == names[0])
     book.add_counts({"ok": len(names), "errors": 0, "unreadable": 0}, len(names), 1, 0)
     book.close()
 

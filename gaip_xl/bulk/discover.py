@@ -19,19 +19,16 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
-import sqlite3
 import stat
-import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, NotRegularFile, TooLarge
-from .state import STATE_DIR, DiskSet, private_database
+from .store import STATE_DIR, RunStore
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -66,39 +63,6 @@ class Source:
         name = self.id.rsplit(SEPARATOR, 1)[-1] if self.chain else os.path.basename(self.path)
         suffix = os.path.splitext(name.replace("\\", "/").rsplit("/", 1)[-1])[1].lower()
         return "" if suffix == "." else suffix  # as PurePosixPath.suffix has it
-
-
-class SourceSpool:
-    """The submissions found, in order, pickled to a private temporary file rather than held in memory: listing a
-    country's year (over 100,000 files) costs disk, not memory. Iterating reads the file once, in order."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115  (removed when closed or collected)
-        self._count = 0
-
-    def append(self, source: Source) -> None:
-        error = source.error  # a GaipError is rebuilt from its class, path and parameters (its own pickle is not)
-        carried = None if error is None else (type(error), error.path, error.params)
-        pickle.dump((source.id, os.fspath(source.path), source.chain, carried, source.root), self._file,
-                    pickle.HIGHEST_PROTOCOL)  # the path as text: unpickling a Path costs more than reading the file
-        self._count += 1
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[Source]:
-        self._file.flush()
-        self._file.seek(0)
-        for _ in range(self._count):
-            id_, path, chain, carried, root = pickle.load(self._file)
-            error = None if carried is None else carried[0](carried[1], **carried[2])
-            yield Source(id_, path, chain, error, root)
-
-
-@dataclass
-class Inventory:
-    sources: SourceSpool = field(default_factory=SourceSpool)
-    ignored: list[str] = field(default_factory=list)  # system and hidden files that are not submissions
 
 
 def shown(text: str) -> str:
@@ -194,68 +158,70 @@ def unsafe(name: str) -> bool:
 
 
 class Discovery:
-    """Walks the inputs in a stable order (sorted names), never following into ``exclude`` (the output folder)."""
+    """Walks the inputs in a stable order (sorted names), never following into ``exclude`` (the output folder);
+    the submissions found go to the run's store (``RunStore.sources``), the names ignored to ``ignored``."""
 
-    def __init__(self, exclude: Path | None = None) -> None:
+    def __init__(self, store: RunStore, exclude: Path | None = None) -> None:
         self.exclude = os.fspath(exclude.resolve()) if exclude else None  # as realpath gives it, to compare
-        self.inventory = Inventory()
-        self._seen = DiskSet()  # resolved paths (as bytes), on disk: a file reached through two inputs counts once
+        self.store = store
+        self.ignored: list[str] = []  # system and hidden files, links to folders, second paths: not submissions
         self._root: str | None = None
 
     def _add(self, source: Source) -> None:
-        self.inventory.sources.append(replace(source, root=self._root))
+        path = os.fspath(source.path)
+        self.store.add_source((source.id, path, source.chain, source.error, self._root))
 
-    def run(self, inputs: list[str]) -> Inventory:
-        try:
-            for text, label in zip(inputs, input_labels(inputs), strict=True):
-                root = Path(text)
-                self._root = label if root.is_dir() else None
-                if root.is_dir():
-                    self._folder(root, label)
-                elif os.path.exists(text):  # a file, or a FIFO or device given by name: a row with its code
-                    self._file(text, label)
-                else:
-                    raise FileMissing(text)
-        finally:
-            self._seen.close()
-        return self.inventory
+    def run(self, inputs: list[str]) -> Discovery:
+        for text, label in zip(inputs, input_labels(inputs), strict=True):
+            root = Path(text)
+            self._root = label if root.is_dir() else None
+            if root.is_dir():
+                self._folder(root, label)
+            elif os.path.exists(text):  # a file, or a FIFO or device given by name: a row with its code
+                self._file(text, label)
+            else:
+                raise FileMissing(text)
+        return self
 
     def _folder(self, root: Path, label: str) -> None:
         """Depth first, each folder's files (sorted) before its sub-folders (sorted); as ``os.walk`` would, but with
         text paths, one ``realpath`` per folder (not per file), and a folder's names sorted on disk when it holds
-        many (a flat folder of 100,000 submissions)."""
+        many (a flat folder of 100,000 submissions): each folder's listing is sorted by the store."""
         pending = [(os.fspath(root), "")]  # (folder, its path inside root), next on top
         while pending:
             folder, relative = pending.pop()
             try:
-                listing = _Listing(folder)
+                self.store.list_folder(_entries(folder))
             except OSError as exc:  # a folder that cannot be listed is reported, not skipped
                 self._add(Source(_join(label, relative, "") + "/", exc.filename or folder, (),
                                  FileMissing(shown(_join(label, relative, "")), detail=exc.strerror)))
                 continue
-            with listing:
-                real_folder = os.path.realpath(folder)
-                descend = []
-                for name, is_link in listing.names(folders=True):
-                    real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
-                    if is_junk(name) or is_link or real == self.exclude or os.path.isdir(os.path.join(real, STATE_DIR)):
-                        # junk, a link to a folder (not followed, as os.walk does not), or a bulk output folder
-                        self.inventory.ignored.append(shown(_join(label, relative, name)) + "/")
-                    else:
-                        descend.append(name)
-                for name, is_link in listing.names(folders=False):
-                    display = _join(label, relative, name)
-                    if is_junk(name):
-                        self.inventory.ignored.append(shown(display))
-                        continue
-                    path = os.path.join(folder, name)
-                    self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
+            real_folder = os.path.realpath(folder)
+            descend = []
+            for name, is_link in self._names(folders=True):
+                real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
+                if is_junk(name) or is_link or real == self.exclude or os.path.isdir(os.path.join(real, STATE_DIR)):
+                    # junk, a link to a folder (not followed, as os.walk does not), or a bulk output folder
+                    self.ignored.append(shown(_join(label, relative, name)) + "/")
+                else:
+                    descend.append(name)
+            for name, is_link in self._names(folders=False):
+                display = _join(label, relative, name)
+                if is_junk(name):
+                    self.ignored.append(shown(display))
+                    continue
+                path = os.path.join(folder, name)
+                self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
             pending += [(os.path.join(folder, name), _join("", relative, name)) for name in reversed(descend)]
+
+    def _names(self, folders: bool) -> Iterator[tuple[str, bool]]:
+        for name, is_link in self.store.listed(folders):
+            yield os.fsdecode(name), is_link
 
     def _file(self, path: str | Path, name: str, real: str | None = None) -> None:
         real = real or os.path.realpath(path)
-        if not self._seen.add(os.fsencode(real)):  # one file reached through two paths (links) is one submission
-            self.inventory.ignored.append(shown(name))
+        if not self.store.first_sight(os.fsencode(real)):  # one file reached by two paths (links): one submission
+            self.ignored.append(shown(name))
             return
         try:
             status = os.stat(path)  # follows a link: what matters is what it points at
@@ -296,7 +262,7 @@ class Discovery:
                 member += f"（同名文件第{times[name]}个）"
             error = _member_error(info, name, shown(member), len(chain))
             if error is None and any(is_junk(part) for part in member_parts(name)):
-                self.inventory.ignored.append(shown(member))
+                self.ignored.append(shown(member))
                 continue
             if error is None and name.lower().endswith(ARCHIVE_SUFFIX):
                 self._nested(archive, info, path, (*chain, position), member)
@@ -333,52 +299,15 @@ def _join(shown: str, relative: str, name: str) -> str:
     return "/".join(parts)
 
 
-SORTED_IN_MEMORY = 4096  # names of one folder sorted in memory; a folder with more is sorted on disk
-
-
-class _Listing:
-    """The names in one folder, its sub-folders and its files each in sorted order (by their bytes, which for UTF-8
-    names is the order ``sorted`` gives), with memory bounded however many the folder holds: past
-    ``SORTED_IN_MEMORY`` names they go to a private SQLite database, which sorts BLOBs by their bytes too."""
-
-    def __init__(self, folder: str) -> None:
-        self._memory: list[tuple[bytes, bool, bool]] = []  # name as bytes, is a folder, is a link
-        self._db: sqlite3.Connection | None = None
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    is_folder = entry.is_dir()  # follows a link, as os.walk does
-                    is_link = entry.is_symlink()
-                except OSError:
-                    is_folder = is_link = False
-                self._put((os.fsencode(entry.name), is_folder, is_link))
-
-    def _put(self, row: tuple[bytes, bool, bool]) -> None:
-        if self._db is not None:
-            self._db.execute("INSERT INTO name VALUES (?, ?, ?)", row)
-            return
-        self._memory.append(row)
-        if len(self._memory) > SORTED_IN_MEMORY:
-            self._db = private_database()
-            self._db.execute("CREATE TABLE name (name BLOB, folder INTEGER, link INTEGER)")
-            self._db.executemany("INSERT INTO name VALUES (?, ?, ?)", self._memory)
-            self._memory = []
-
-    def names(self, folders: bool) -> Iterator[tuple[str, bool]]:
-        """(name, is a link) of the sub-folders, or of everything else, in sorted order."""
-        if self._db is None:
-            rows: Iterable[tuple[bytes, bool, bool]] = sorted(r for r in self._memory if r[1] == folders)
-        else:
-            rows = self._db.execute("SELECT name, folder, link FROM name WHERE folder = ? ORDER BY name", (folders,))
-        for name, _, is_link in rows:
-            yield os.fsdecode(name), bool(is_link)
-
-    def __enter__(self) -> _Listing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._db is not None:
-            self._db.close()
+def _entries(folder: str) -> Iterator[tuple[bytes, bool, bool]]:
+    """(name as bytes, is a folder, is a link) of each entry of ``folder``, one at a time."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                is_folder, is_link = entry.is_dir(), entry.is_symlink()  # is_dir follows a link, as os.walk does
+            except OSError:
+                is_folder = is_link = False
+            yield os.fsencode(entry.name), is_folder, is_link
 
 
 def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> GaipError | None:
@@ -449,10 +378,12 @@ class Fetcher:
         del self._open[from_index:]
 
 
-def iter_bytes(sources: Iterable[Source]) -> Iterator[tuple[Source, bytes | GaipError]]:
+def iter_bytes(sources: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Source, bytes | GaipError]]:
+    """Each source found (as the store gives it back) with its bytes, or the error that says why it has none."""
     fetcher = Fetcher()
     try:
-        for source in sources:
+        for item in sources:
+            source = Source(*item)
             try:
                 yield source, fetcher.read(source)
             except GaipError as exc:

@@ -20,10 +20,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import Any
 
-from ..errors import FileTimeLimit, GaipError, OutputFailed, WorkerCrashed
+from ..errors import FileTimeLimit, OutputFailed, WorkerCrashed
 from . import worker
 from .worker import Job, OutputUnwritable, Record, process_chunk, unreadable
 
@@ -48,7 +46,7 @@ def default_workers() -> int:
 class WorkerPool:
     def __init__(self, workers: int, on_record: Callable[[Record], None], private_fds: tuple[int, ...] = ()) -> None:
         self.workers = max(1, workers)
-        # the parent's lock and journal: a forked worker that outlives a killed parent must not hold the lock
+        # the parent's lock: a forked worker that outlives a killed parent must not hold it
         self.private_fds = private_fds
         self.on_record = on_record
         self._chunk: list[Job] = []
@@ -181,106 +179,6 @@ def _kill_workers(executor: ProcessPoolExecutor) -> None:
             process.kill()
         except (OSError, ValueError, AttributeError):
             pass
-
-
-class Beside:
-    """One function run in a forked process while this one goes on (the batch's last steps use both cores: the
-    roll-ups are written beside the summary workbook). The process can start before its work is known: ``prepare``
-    runs there at once (imports, say, while the workers read the workbooks), and ``start`` sends it the work later.
-    A plain process and a pipe, no thread in this process: the workers' pool may still be forked after it. Where
-    fork is not the start method, both run here, in ``start``. ``result()`` returns the work's value or raises what
-    it raised; a ``GaipError`` crosses as (class, path, params)."""
-
-    def __init__(self, prepare: Callable[[], Any] | None = None, private_fds: tuple[int, ...] = ()) -> None:
-        self._prepare = prepare
-        self._value: Any = None
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._connection: Any = None
-        self._sent = self._received = False
-        context = _context()
-        if context.get_start_method() == "fork":
-            here, there = context.Pipe()
-            self._process = context.Process(target=_beside_main, args=(there, here, prepare, private_fds,
-                                                                        os.getpid()), daemon=True)
-            self._process.start()
-            there.close()
-            self._connection = here
-
-    def start(self, function: Callable[..., Any], *args: Any) -> Beside:
-        if self._process is None:
-            if self._prepare is not None:
-                self._prepare()
-            self._value = _carried(function, *args)
-        else:
-            self._connection.send((function, args))
-            self._sent = True
-        return self
-
-    def result(self) -> Any:
-        try:
-            if self._sent:
-                try:
-                    self._value = self._connection.recv()
-                    self._received = True
-                except EOFError:
-                    raise OutputFailed(detail="汇总与明细表的写出进程意外退出（可能内存不足）") from None
-                if isinstance(self._value, BaseException):
-                    raise self._value
-        finally:
-            self.close()
-        if isinstance(self._value, _Raised):
-            raise self._value.error()
-        return self._value
-
-    def close(self) -> None:
-        """Ends the process: after its result (``result`` calls this), or at once when the run failed before."""
-        if self._process is None:
-            return
-        if self._sent and not self._received and self._process.is_alive():
-            self._process.terminate()  # the run failed while the work was running: not worth waiting for
-        self._connection.close()  # without work, the process sees the end of the pipe and ends
-        self._process.join()
-        self._process = None
-
-
-def _beside_main(connection: Any, parents_end: Any, prepare: Callable[[], Any] | None, fds: tuple[int, ...],
-                 parent: int) -> None:
-    parents_end.close()  # inherited by the fork: else closing it in the parent would never reach this end
-    _init_worker(fds, parent)
-    if prepare is not None:
-        try:
-            prepare()
-        except Exception:  # noqa: BLE001  (only a head start: the work will meet the same problem and report it)
-            pass
-    try:
-        function, args = connection.recv()
-    except EOFError:
-        return  # closed without work: the run failed before its last steps
-    try:
-        outcome = _carried(function, *args)
-    except Exception as exc:  # noqa: BLE001  (raised in the parent, as a pool would)
-        outcome = exc
-    try:
-        connection.send(outcome)
-    except Exception as exc:  # noqa: BLE001  (an exception that cannot be pickled)
-        connection.send(_Raised(OutputFailed, None, {"detail": f"{type(exc).__name__}: {exc}"}))
-
-
-@dataclass(frozen=True)
-class _Raised:
-    kind: type[GaipError]
-    path: str | None
-    params: dict[str, Any]
-
-    def error(self) -> GaipError:
-        return self.kind(self.path, **self.params)
-
-
-def _carried(function: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return function(*args)
-    except GaipError as exc:
-        return _Raised(type(exc), exc.path, exc.params)
 
 
 def _init_worker(fds: tuple[int, ...], parent: int) -> None:

@@ -2,7 +2,7 @@
 
 A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
 ``detail`` its findings rows and its figures as a list of values in cell order (``tidy.figure_values``: the tidy
-rows and the roll-up are made from it), encoded here as the journal's JSON text (the parent only writes it). The
+rows and the roll-up are made from it), encoded here as JSON text (the parent only stores it). The
 report's JSON is written here too, atomically, by ``report_document``: the same document as ``gaip-xl to-json``.
 """
 
@@ -25,7 +25,7 @@ from ..errors import FileTimeLimit, GaipError, InternalError, JsonStructure, Jso
 from ..excel.document import report_document, report_text
 from ..report import Report
 from ..rules import Finding, ValidationReport, validate
-from .state import journal_json
+from .store import dumps
 from .tidy import figure_values
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
@@ -43,7 +43,7 @@ class OutputUnwritable(Exception):
 @dataclass(frozen=True)
 class Job:
     id: str  # the submission's display name
-    key: str  # journal key (name + content)
+    key: str  # the store's key (name + content)
     suffix: str
     path: str | None  # a plain file: the worker reads it itself
     data: bytes | None  # a member of an archive: its bytes
@@ -154,7 +154,7 @@ def unreadable(source_id: str, key: str, exc: GaipError) -> Record:
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}")
     row = dict.fromkeys(FINDING_COLUMNS, "")
     row.update(file=source_id, rule=exc.code, severity="error", message=message)
-    return key, summary, journal_json({"findings": [row]})
+    return key, summary, dumps({"findings": [row]})
 
 
 def plain_message(exc: GaipError) -> str:
@@ -184,7 +184,7 @@ def _record(job: Job, report: Report, result: ValidationReport, digest: str) -> 
         digest=digest,
     )
     detail = {"findings": [finding_row(job.id, f) for f in result.findings], "values": figure_values(report)}
-    return job.key, summary, journal_json(detail)
+    return job.key, summary, dumps(detail)
 
 
 def duplicate_key(agency: str | None, year: int | None) -> str | None:
