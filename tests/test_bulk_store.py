@@ -83,3 +83,14 @@ def test_every_gaip_error_survives_pickling(kind):
         (error.code, error.path, error.params, error.message, str(error))
     bare = pickle.loads(pickle.dumps(kind(None, **params)))
     assert bare.path is None and bare.message == kind(None, **params).message
+
+
+def test_what_an_older_version_kept_in_the_state_folder_is_removed(tmp_path):
+    folder = tmp_path / ".gaip-bulk"
+    folder.mkdir()
+    (folder / "journal.jsonl").write_text("gaip-bulk-journal 1 0\n", encoding="utf-8")
+    (folder / ".rollup-x.entries").write_bytes(b"\x80")
+    with RunStore(tmp_path):
+        pass
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("state.sqlite-")) == ["lock",
+                                                                                                  "state.sqlite"]

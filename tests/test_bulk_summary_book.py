@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import openpyxl
-
 from gaip_xl.bulk.summary_book import SHEET_CHART, SHEET_FILES, SHEET_FINDINGS, SummaryBook
 
 HOSTILE = ("=1+1.xlsx", "=HYPERLINK(\"http://example.com\",\"点我\")", "http://example.com/a.xlsx", "007", "1e5")
@@ -27,6 +25,8 @@ def _write(path, names: tuple[str, ...]) -> None:
 def test_names_that_look_like_formulas_links_or_numbers_stay_text(tmp_path):
     path = tmp_path / "summary.xlsx"
     _write(path, HOSTILE)
+    import openpyxl  # after gaip_xl, which sets how openpyxl writes (OPENPYXL_LXML) before it is imported
+
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [SHEET_FILES, SHEET_FINDINGS, SHEET_CHART]
     rows = list(book[SHEET_FILES].iter_rows(min_row=2))

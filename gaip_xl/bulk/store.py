@@ -105,6 +105,9 @@ class RunStore:
             self.db.execute("DELETE FROM result")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
         self.db.execute("BEGIN")
+        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools)
+            if path.name != "lock" and not path.name.startswith(DATABASE):
+                path.unlink(missing_ok=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
