@@ -17,6 +17,7 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bulk_support import case_workbook_bytes, write_case
@@ -270,3 +271,16 @@ def test_whatever_the_file_system_holds_nothing_is_lost_nothing_hangs_nothing_ra
         assert (Path(work) / "out" / "summary.xlsx").is_file()
         lines = (Path(work) / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()
         assert {json.loads(line)["file"] for line in lines} <= set(rows)
+
+
+def test_an_output_folder_that_fails_under_the_workers_stops_the_batch_with_its_own_error(tmp_path, monkeypatch):
+    from gaip_xl.errors import OutputFailed
+
+    def full_disk(path, text):
+        raise OutputFailed(path, detail="磁盘已满")
+
+    write_case(tmp_path / "in" / "a.xlsx", "pingtan-2021")
+    monkeypatch.setattr(worker, "write_new_text", full_disk)  # inherited by the forked workers
+    for jobs in (1, 2):
+        with pytest.raises(OutputFailed, match="磁盘已满"):
+            run_bulk(tmp_path / "in", tmp_path / f"out{jobs}", jobs=jobs)

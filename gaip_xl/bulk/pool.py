@@ -21,9 +21,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
-from ..errors import FileTimeLimit, OutputFailed, WorkerCrashed
+from ..errors import FileTimeLimit, WorkerCrashed
 from . import worker
-from .worker import Job, OutputUnwritable, Record, process_chunk, unreadable
+from .worker import Job, Record, process_chunk, unreadable
 
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 4
@@ -81,11 +81,7 @@ class WorkerPool:
         if not chunk:
             return
         if self.workers == 1:  # in this process: no start-up cost, and what tests and debuggers want
-            try:
-                records = process_chunk(chunk)
-            except OutputUnwritable as exc:
-                raise OutputFailed(detail=str(exc)) from None
-            for record in records:
+            for record in process_chunk(chunk):  # an OutputFailed stops the batch (exit 2), as from a worker
                 self.on_record(record)
             return
         while len(self._futures) >= self.workers * IN_FLIGHT_PER_WORKER:
@@ -108,8 +104,6 @@ class WorkerPool:
             except BrokenProcessPool:
                 broken += chunk
                 continue
-            except OutputUnwritable as exc:
-                raise OutputFailed(detail=str(exc)) from None
             for record in records:
                 self.on_record(record)
         if broken:
@@ -156,8 +150,6 @@ class WorkerPool:
             except BrokenProcessPool:
                 single = None
                 records = [unreadable(job.id, job.key, WorkerCrashed(job.id))]
-            except OutputUnwritable as exc:
-                raise OutputFailed(detail=str(exc)) from None
             for record in records:
                 self.on_record(record)
         if single is not None:

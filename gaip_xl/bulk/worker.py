@@ -36,10 +36,6 @@ Record = tuple[str, dict[str, Any], str]  # key, summary, detail as JSON text
 FILE_SECONDS = 60  # one submission's time limit (a filled template takes milliseconds)
 
 
-class OutputUnwritable(Exception):
-    """A worker could not write a report's JSON; a plain exception so that it crosses the process boundary."""
-
-
 @dataclass(frozen=True)
 class Job:
     id: str  # the submission's display name
@@ -80,7 +76,7 @@ def process(job: Job) -> Record:
     try:
         with time_limit(FILE_SECONDS, job.id):
             return _process(job)
-    except GaipError as exc:  # the time limit, reached between two steps of ``_process``
+    except FileTimeLimit as exc:  # the time limit, reached between two steps of ``_process``
         return unreadable(job.id, job.key, exc)
 
 
@@ -91,8 +87,8 @@ def _process(job: Job) -> Record:
         text = report_text(report)  # the report part of its JSON, also its identity for duplicates
         write_new_text(job.json_path, report_document(report, result, source, text))
         return _record(job, report, result, hashlib.sha256(text.encode()).hexdigest()[:32])
-    except OutputFailed as exc:  # the output folder is unusable: that stops the batch (exit 2), not this input
-        raise OutputUnwritable(str(exc)) from None
+    except OutputFailed:  # the output folder is unusable: that stops the batch (exit 2), not this input; an error
+        raise  # that pickles, so it reaches the bulk process as itself
     except GaipError as exc:
         return unreadable(job.id, job.key, exc)
     except Exception as exc:  # noqa: BLE001  (one bad file never stops the batch; the code says what happened)
