@@ -140,12 +140,12 @@ def display_name(info: zipfile.ZipInfo) -> str:
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        raw = info.filename.encode("cp437")
+        stored = info.filename.encode("cp437")
     except UnicodeEncodeError:
         return info.filename
     for encoding in ("utf-8", "gb18030"):
         try:
-            return raw.decode(encoding)
+            return stored.decode(encoding)
         except UnicodeDecodeError:
             continue
     return info.filename
