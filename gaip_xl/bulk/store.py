@@ -114,6 +114,7 @@ class RunStore:
         if self.db is not None:
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
+            self.db.execute("PRAGMA journal_mode = DELETE")  # one file again: read back read-only, nothing left over
             self.db.close()
             self.db = None
         if self._lock is not None:
@@ -235,30 +236,30 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
 
 
 class StoredRows(Sequence[dict[str, Any]]):
-    """A finished run's summary rows, in input order, read from its store when asked (never all in memory)."""
+    """A finished run's summary rows, in input order, read from its store when asked (never all in memory); each
+    access opens the store read-only and closes it again."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._db: sqlite3.Connection | None = None
 
-    def _query(self, tail: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
-        if self._db is None:
-            self._db = connect(self._path, read_only=True)
-        return self._db.execute("SELECT summary FROM input JOIN result USING (key) " + tail, parameters)
+    def _rows(self, tail: str = "", parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        with closing(connect(self._path, read_only=True)) as db:
+            for (summary,) in db.execute(f"SELECT summary FROM input JOIN result USING (key) ORDER BY position {tail}",
+                                         parameters):
+                yield json.loads(summary)
 
     def __len__(self) -> int:
-        return int(self._query("").connection.execute("SELECT count(*) FROM input").fetchone()[0])
+        with closing(connect(self._path, read_only=True)) as db:
+            return int(db.execute("SELECT count(*) FROM input").fetchone()[0])
 
     def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
         index = index + len(self) if index < 0 else index
-        row = self._query("ORDER BY position LIMIT 1 OFFSET ?", (index,)).fetchone()
-        if row is None:
-            raise IndexError(index)
-        return json.loads(row[0])
+        for row in self._rows("LIMIT 1 OFFSET ?", (index,)):
+            return row
+        raise IndexError(index)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for (summary,) in self._query("ORDER BY position"):
-            yield json.loads(summary)
+        return self._rows()
 
 
 def stored_entries(path: Path, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
