@@ -1,31 +1,35 @@
-"""Throughput and memory of ``gaip-xl bulk`` beside plain python-calamine and plain openpyxl, in one run.
+"""``gaip-xl bulk`` beside the bare zip read, python-calamine and openpyxl, side by side with equal processes.
 
     python benchmarks/bench_bulk.py N [--jobs J] [--openpyxl-sample S] [--keep DIR]
 
 1. Generates N synthetic filled workbooks (``synthetic.make_batch``: real templates, each a different agency).
-2. Measures on the same files, one after the other:
-   (a) python-calamine and nothing else: open each workbook and read every sheet's values, one process;
-   (b) ``gaip-xl bulk DIR -o OUT --quiet --jobs J`` end to end, as a subprocess (discovery, reading, every rule,
-       one JSON per workbook, summary.xlsx, findings, tidy table, roll-up), J worker processes (default: all cores);
-   (c) openpyxl ``load_workbook`` in a loop, one process, on a sample of S files (default 200) and extrapolated.
-3. Peak memory of (b): the resident memory of the bulk process and all its workers together, sampled every 20 ms
-   from /proc (Linux), and the bulk process alone.
-Prints the ratios first, then the figures.
+2. Measures on the same files, one after the other, each contender as a subprocess using J processes (default: the
+   cores this process may use, which is also what ``gaip-xl bulk`` uses by default):
+   (z) the bare zip read: open each workbook and inflate every part;
+   (c) python-calamine: open each workbook and read every sheet's values;
+   (o) openpyxl ``load_workbook`` on a sample of S files (default 200), extrapolated to N;
+   (b) ``gaip-xl bulk DIR -o OUT --quiet --jobs J`` end to end (discovery, safe reading, every rule, one JSON per
+       workbook, summary.xlsx, findings, tidy table, roll-up).
+3. For each: wall time and throughput; CPU time summed over all its processes (``resource.getrusage`` of the
+   children, which counts every descendant that was waited for), per workbook — the figure that stays stable on a
+   shared machine; and the peak resident memory of all its processes together, sampled every 20 ms from /proc.
+Prints the ratios first (CPU per workbook), then the table, and the load average (other work on the machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zipfile
+from multiprocessing import get_context
 from pathlib import Path
-
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -34,24 +38,47 @@ import synthetic
 ROOT = synthetic.ROOT
 
 
-def calamine_only(paths: list[Path]) -> float:
-    start = time.perf_counter()
-    for path in paths:
-        book = CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
-            book.get_sheet_by_name(name).to_python()
-    return time.perf_counter() - start
+# ---------------------------------------------------------------------------- contenders (run in a subprocess)
+def zip_read(path: str) -> None:
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            archive.read(info)
 
 
-def openpyxl_loop(paths: list[Path]) -> float:
+def calamine_read(path: str) -> None:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(path)
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+
+
+def openpyxl_read(path: str) -> None:
     from openpyxl import load_workbook
 
-    start = time.perf_counter()
+    load_workbook(path).close()
+
+
+CONTENDERS = {"zip": zip_read, "calamine": calamine_read, "openpyxl": openpyxl_read}
+
+
+def _read_all(name: str, paths: list[str]) -> None:
     for path in paths:
-        load_workbook(path).close()
-    return time.perf_counter() - start
+        CONTENDERS[name](path)
 
 
+def run_contender(name: str, listing: Path, jobs: int) -> None:
+    """Reads the files listed in ``listing`` with ``jobs`` processes, each a contiguous share (as bulk's chunks)."""
+    paths = listing.read_text(encoding="utf-8").splitlines()
+    shares = [paths[i::jobs] for i in range(jobs)]
+    processes = [get_context("fork").Process(target=_read_all, args=(name, share)) for share in shares]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()  # waited for: their CPU time is counted in this process's children
+
+
+# ---------------------------------------------------------------------------- measuring
 def _rss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -63,43 +90,47 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as children:
-            return [int(c) for c in children.read().split()]
-    except OSError:
-        return []
+def _descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                kids = [int(c) for c in children.read().split()]
+        except OSError:
+            kids = []
+        found += kids
+        pending += kids
+    return found
 
 
 class TreeMemory(threading.Thread):
-    """Peak resident memory of a process and its children, summed, sampled every 20 ms."""
+    """Peak resident memory of a process and all its descendants, summed, sampled every 20 ms."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak_tree_kb, self.peak_parent_kb, self.done = pid, 0, 0, False
+        self.pid, self.peak_kb, self.done = pid, 0, False
 
     def run(self) -> None:
         while not self.done:
-            parent = _rss_kb(self.pid)
-            tree = parent + sum(_rss_kb(c) for c in _children(self.pid))
-            self.peak_parent_kb = max(self.peak_parent_kb, parent)
-            self.peak_tree_kb = max(self.peak_tree_kb, tree)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in [self.pid, *_descendants(self.pid)]))
             time.sleep(0.02)
 
 
-def bulk(folder: Path, out: Path, jobs: int | None) -> tuple[float, int, int, int]:
-    command = [sys.executable, "-m", "gaip_xl", "bulk", str(folder), "-o", str(out), "--quiet"]
-    if jobs:
-        command += ["--jobs", str(jobs)]
+def measure(command: list[str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds of the command and all its processes, peak MB of all of them, exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
     memory = TreeMemory(process.pid)
     memory.start()
     code = process.wait()
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
     memory.done = True
     memory.join()
-    return elapsed, code, memory.peak_tree_kb, memory.peak_parent_kb
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, memory.peak_kb / 1024, code
 
 
 def main() -> None:
@@ -108,36 +139,60 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--openpyxl-sample", type=int, default=200)
     parser.add_argument("--keep", type=Path, default=None, help="generate into (or reuse) this folder")
+    parser.add_argument("--contender", choices=sorted(CONTENDERS), help=argparse.SUPPRESS)
+    parser.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    jobs = args.jobs or cores
+    if args.contender:
+        run_contender(args.contender, args.listing, jobs)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="gaip-bench-"))
     folder = args.keep or work / "in"
     try:
-        start = time.perf_counter()
         paths = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
         if len(paths) != args.n:
             shutil.rmtree(folder, ignore_errors=True)
             paths = synthetic.make_batch(folder, args.n)
-        generated = time.perf_counter() - start
-        calamine_only(paths[: min(50, len(paths))])  # warm the page cache for every contender alike
-        t_a = calamine_only(paths)
-        t_b, code, tree_kb, parent_kb = bulk(folder, work / "out", args.jobs)
-        sample = paths[: min(args.openpyxl_sample, len(paths))]
-        t_c = openpyxl_loop(sample) * len(paths) / len(sample)
-        rate_a, rate_b, rate_c = args.n / t_a, args.n / t_b, args.n / t_c
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        print(f"N = {args.n} workbooks, {cores} cores, bulk --jobs {args.jobs or cores}, bulk exit code {code}")
-        print(f"ratio bulk / calamine-only (a):   {rate_b / rate_a:.2f}   (target ≥ 0.5)")
-        print(f"ratio bulk / openpyxl loop (c):   {rate_b / rate_c:.1f}   (target ≥ 10)")
-        print(f"(a) calamine only, 1 process:      {rate_a:8.0f} workbooks/s  ({t_a:.2f} s)")
-        print(f"(b) gaip-xl bulk, end to end:      {rate_b:8.0f} workbooks/s  ({t_b:.2f} s)   (target ≥ 500)")
-        print(f"(c) openpyxl load_workbook loop:   {rate_c:8.0f} workbooks/s  (sample of {len(sample)}, "
-              f"extrapolated to {t_c:.1f} s)")
-        print(f"peak memory of bulk, all processes: {tree_kb / 1024:.0f} MB; the bulk process alone: "
-              f"{parent_kb / 1024:.0f} MB   (target < 300 MB)")
-        print(f"(generating the workbooks took {generated:.1f} s)")
+        every, sample = work / "all.txt", work / "sample.txt"
+        every.write_text("\n".join(map(str, paths)), encoding="utf-8")
+        sampled = paths[: min(args.openpyxl_sample, len(paths))]
+        sample.write_text("\n".join(map(str, sampled)), encoding="utf-8")
+        me = [sys.executable, __file__, str(args.n), "--jobs", str(jobs)]
+        _read_all("calamine", [str(p) for p in paths[:50]])  # warm the page cache for every contender alike
+        figures = {}
+        for name, listing, count in (("zip", every, len(paths)), ("calamine", every, len(paths)),
+                                     ("openpyxl", sample, len(sampled))):
+            wall, cpu, peak, _ = measure([*me, "--contender", name, "--listing", str(listing)])
+            scale = len(paths) / count
+            figures[name] = (wall * scale, cpu * scale, peak)
+        bulk = [sys.executable, "-m", "gaip_xl", "bulk", str(folder), "-o", str(work / "out"), "--quiet",
+                "--jobs", str(jobs)]
+        wall, cpu, peak, code = measure(bulk)
+        figures["bulk"] = (wall, cpu, peak)
+        report(args.n, jobs, cores, code, len(sampled), figures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+LABELS = {"zip": "(z) bare zip read", "calamine": "(c) python-calamine, every sheet",
+          "openpyxl": "(o) openpyxl load_workbook", "bulk": "(b) gaip-xl bulk, end to end"}
+
+
+def report(n: int, jobs: int, cores: int, code: int, sample: int,
+           figures: dict[str, tuple[float, float, float]]) -> None:
+    per = {name: cpu * 1000 / n for name, (_, cpu, _) in figures.items()}
+    print(f"N = {n} workbooks, {cores} cores, {jobs} processes for every contender, bulk exit code {code}, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"CPU per workbook, calamine ÷ bulk: {per['calamine'] / per['bulk']:.2f}   (target ≥ 0.5)")
+    print(f"CPU per workbook, openpyxl ÷ bulk: {per['openpyxl'] / per['bulk']:.1f}   (target ≥ 20)")
+    print(f"wall, bulk ÷ calamine throughput: {figures['calamine'][0] / figures['bulk'][0]:.2f}; "
+          f"bulk ÷ openpyxl: {figures['openpyxl'][0] / figures['bulk'][0]:.1f}")
+    print(f"{'contender':36} {'wall s':>8} {'workbooks/s':>12} {'CPU ms/workbook':>16} {'peak MB, all':>13}")
+    for name, (wall, _, peak) in figures.items():
+        note = f"   (sample of {sample}, extrapolated)" if name == "openpyxl" else ""
+        print(f"{LABELS[name]:36} {wall:8.2f} {n / wall:12.0f} {per[name]:16.2f} {peak:13.0f}{note}")
 
 
 if __name__ == "__main__":

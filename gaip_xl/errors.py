@@ -27,11 +27,20 @@ class GaipError(Exception):
         text = self.template.format(**{"detail": "", **self.params})
         return f"{self.path}：{text}" if self.path else text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class, path and parameters (as pandera's errors are): it crosses to and from worker
+        processes as itself, message and all (Exception's own pickling would pass the message as the path)."""
+        return _rebuild, (type(self), self.path, self.params)
+
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "title": self.title, "message": self.message, "path": self.path}
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
+
+
+def _rebuild(kind: type[GaipError], path: str | None, params: dict[str, Any]) -> GaipError:
+    return kind(path, **params)
 
 
 class FileMissing(GaipError):
@@ -337,3 +346,28 @@ class EncryptedEntry(GaipError):
     title = "内部文件被加密"
     template = ("工作簿的内部文件“{part}”用压缩包密码加密，无法读取（Excel 和 WPS 不会这样保存）："
                 "请用 Excel 或 WPS 打开原文件另存为 .xlsx 后提交")
+
+class NotRegularFile(GaipError):
+    code = "E_NOT_FILE"
+    title = "不是普通文件"
+    template = "这不是普通文件（{detail}），未读取：请提交工作簿文件本身"
+
+
+class FileTimeLimit(GaipError):
+    code = "E_TIMEOUT"
+    title = "处理超时"
+    template = "处理该文件超过 {seconds} 秒仍未完成，已停止处理该文件并继续处理其余文件：请把该文件发给维护人员"
+
+
+class WorkerCrashed(GaipError):
+    code = "E_CRASHED"
+    title = "处理进程意外退出"
+    template = ("处理该文件时处理进程意外退出（可能内存不足或文件触发了程序缺陷），已跳过该文件继续处理其余文件："
+                "请把该文件发给维护人员")
+
+
+class OutputOverlapsInput(GaipError):
+    code = "E_OUTPUT_IS_INPUT"
+    title = "输出文件夹与输入重叠"
+    template = ("输出文件夹不能是输入本身，输入也不能在输出文件夹里面（否则上次的结果会被当作报送文件再读一遍）："
+                "请另选输出文件夹")

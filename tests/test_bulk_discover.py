@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
-import pytest
-
-from gaip_xl.bulk import discover
 from gaip_xl.bulk.discover import Discovery, is_junk
+from gaip_xl.bulk.store import RunStore
+
+
+@contextmanager
+def discovered(tmp_path, inputs: list[str], exclude=None):
+    """The ids found and the names ignored."""
+    with RunStore(tmp_path / "state") as store:
+        discovery = Discovery(store, exclude=exclude).run(inputs)
+        yield [item[0] for item in store.sources()], discovery.ignored
 
 
 def _tree(root) -> None:
@@ -28,8 +35,9 @@ def _walked(root) -> tuple[list[str], list[str]]:
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         kept = []
-        for name in sorted(dirs):
-            (ignored.append(prefix + name + "/") if is_junk(name) else kept.append(name))
+        for name in sorted(dirs):  # junk and links to folders (never followed) are counted as ignored
+            link = os.path.islink(os.path.join(folder, name))
+            (ignored.append(prefix + name + "/") if is_junk(name) or link else kept.append(name))
         dirs[:] = kept
         for name in sorted(files):
             if is_junk(name):
@@ -37,32 +45,29 @@ def _walked(root) -> tuple[list[str], list[str]]:
             elif os.path.realpath(os.path.join(folder, name)) not in seen:
                 seen.add(os.path.realpath(os.path.join(folder, name)))
                 ids.append(prefix + name)
+            else:  # a second path to a file already listed: accounted for as ignored
+                ignored.append(prefix + name)
     return ids, ignored
 
 
-@pytest.mark.parametrize("in_memory", [4096, 2], ids=["sorted-in-memory", "sorted-on-disk"])
-def test_the_walk_gives_what_os_walk_gives(tmp_path, monkeypatch, in_memory):
+def test_the_walk_gives_what_os_walk_gives(tmp_path):
     _tree(tmp_path / "in")
-    monkeypatch.setattr(discover, "SORTED_IN_MEMORY", in_memory)
-    inventory = Discovery().run([str(tmp_path / "in")])
-    ids, ignored = _walked(tmp_path / "in")
-    assert [s.id for s in inventory.sources] == ids
-    assert inventory.ignored == ignored
-    assert "c-link.xlsx" not in ids and "链接到县/甲.xlsx" not in ids  # deduplicated; the folder link not followed
-    assert [s.id for s in inventory.sources if s.id.startswith("县/乡/")] == ["县/乡/1.xlsx", "县/乡/10.xlsx",
-                                                                            "县/乡/2.xlsx"]
+    with discovered(tmp_path, [str(tmp_path / "in")]) as (found, ignored):
+        ids, expected_ignored = _walked(tmp_path / "in")
+        assert found == ids
+        assert ignored == expected_ignored
+        assert "c-link.xlsx" not in ids and "链接到县/甲.xlsx" not in ids  # deduplicated; the folder link not followed
+        assert [i for i in found if i.startswith("县/乡/")] == ["县/乡/1.xlsx", "县/乡/10.xlsx", "县/乡/2.xlsx"]
 
 
-def test_a_big_flat_folder_is_sorted_on_disk_in_the_same_order(tmp_path, monkeypatch):
+def test_a_flat_folder_is_sorted_by_the_bytes_of_its_names(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     names = [f"{n}{suffix}.xlsx" for n in ("甲", "a", "B", "_", "0", "é") for suffix in ("", "1", "10", "2")]
     for name in names:
         (folder / name).write_bytes(b"x")
-    in_memory = [s.id for s in Discovery().run([str(folder)]).sources]
-    monkeypatch.setattr(discover, "SORTED_IN_MEMORY", 5)
-    on_disk = [s.id for s in Discovery().run([str(folder)]).sources]
-    assert in_memory == on_disk == sorted(names)
+    with discovered(tmp_path, [str(folder)]) as (found, _):
+        assert found == sorted(names)
 
 
 def test_the_output_folder_inside_an_input_is_skipped(tmp_path):
@@ -70,5 +75,5 @@ def test_the_output_folder_inside_an_input_is_skipped(tmp_path):
     out = tmp_path / "in" / "县" / "结果"
     out.mkdir()
     (out / "r.json").write_text("{}", encoding="utf-8")
-    inventory = Discovery(exclude=out).run([str(tmp_path / "in")])
-    assert "县/结果/" in inventory.ignored and not any("结果" in s.id for s in inventory.sources)
+    with discovered(tmp_path, [str(tmp_path / "in")], exclude=out) as (found, ignored):
+        assert "县/结果/" in ignored and not any("结果" in i for i in found)

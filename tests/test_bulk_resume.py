@@ -14,7 +14,7 @@ import pytest
 from test_bulk_support import ROOT, synthetic, tree_digest, write_case
 
 from gaip_xl.bulk import run_bulk
-from gaip_xl.bulk.state import STATE_DIR
+from gaip_xl.bulk.store import STATE_DIR
 
 KILL_BATCH = 600
 
@@ -26,7 +26,7 @@ def _bulk(inputs: list[Path], out: Path) -> subprocess.Popen:
 
 
 def _outputs(out: Path) -> dict[str, str]:
-    """Every file a run leaves, by content: the journal (a cache) aside."""
+    """Every file a run leaves, by content: the run's store (a cache) aside."""
     return tree_digest(out, skip=STATE_DIR)
 
 
@@ -89,9 +89,31 @@ def test_rerun_skips_unchanged_inputs_and_redoes_changed_ones(tmp_path):
 
 
 def test_a_second_run_on_the_same_output_folder_is_refused_while_one_runs(tmp_path):
-    from gaip_xl.bulk.state import Journal
+    from gaip_xl.bulk.store import RunStore
     from gaip_xl.errors import OutputInUse
 
     write_case(tmp_path / "in" / "a.xlsx", "pingtan-2021")
-    with Journal(tmp_path / "out"), pytest.raises(OutputInUse):
+    with RunStore(tmp_path / "out"), pytest.raises(OutputInUse):
         run_bulk([tmp_path / "in"], tmp_path / "out", jobs=1)
+
+
+def test_memory_does_not_grow_with_the_number_of_submissions(tmp_path):
+    """What the bulk process keeps per submission lives in the run's store: five times the workbooks, the same peak
+    of Python memory (in one process: the workers' transient reading is the same for each file)."""
+    import tracemalloc
+
+    folder = tmp_path / "in"
+    synthetic.make_batch(folder, 250, distinct=2)
+    small = tmp_path / "small"
+    small.mkdir()
+    for path in sorted(folder.iterdir())[:50]:
+        (small / path.name).write_bytes(path.read_bytes())
+    peaks = []
+    for inputs, out in ((small, tmp_path / "out-small"), (folder, tmp_path / "out-big")):
+        run_bulk(inputs, tmp_path / "warm-up", jobs=1) if not peaks else None  # imports and caches, once
+        tracemalloc.start()
+        result = run_bulk(inputs, out, jobs=1)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert result.ok == result.total
+    assert peaks[1] - peaks[0] < 200 * 1024, peaks  # under 1 KB for each of the 200 more submissions

@@ -7,23 +7,28 @@ path, a password, too large, nested too deep) is still a submission: it becomes 
 so the count of files in always equals the count of rows in the summary.
 
 Not submissions, and only counted: hidden files (``.DS_Store``), Excel's lock files (``~$a.xlsx``), ``Thumbs.db``,
-``desktop.ini`` and ``__MACOSX/`` folders, and the output folder itself when it lies inside an input.
+``desktop.ini`` and ``__MACOSX/`` folders, links to folders (never followed), the output folder itself when it lies
+inside an input, and any folder holding a ``.gaip-bulk`` state folder (the output of an earlier run).
+
+Only regular files are read: a FIFO, a device, a socket (or a link to one) is an unreadable entry (``E_NOT_FILE``)
+and is never opened; every file is read with a bound. Names are kept as the file system gives them (undecodable
+bytes as surrogates, ``os.fsdecode``), and shown with such bytes as ``\\xNN`` escapes (``shown``).
 """
 
 from __future__ import annotations
 
 import io
 import os
-import pickle
-import sqlite3
-import tempfile
+import stat
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
-from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
-from .state import DiskSet, private_database
+from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, NotRegularFile, TooLarge
+from .store import STATE_DIR, RunStore
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -38,9 +43,9 @@ SEPARATOR = "!"  # between an archive and the path of a member inside it
 class Source:
     """One submission: where its bytes are, and its stable display name ``id``."""
 
-    id: str
+    id: str  # as the file system gives it (undecodable bytes as surrogates); ``shown(id)`` in outputs
     path: str | Path  # the file on disk (for a member: the outermost archive); as text once spooled
-    chain: tuple[str, ...] = ()  # member names inside ``path``, outermost first; empty for a plain file
+    chain: tuple[int, ...] = ()  # members inside ``path`` by position in their archive, outermost first
     error: GaipError | None = None  # known unreadable before reading (unsafe name, password, too large …)
     root: str | None = None  # the folder input it was found under, as shown ("" when it is the only input)
 
@@ -55,42 +60,73 @@ class Source:
 
     @property
     def suffix(self) -> str:
-        name = self.chain[-1] if self.chain else os.path.basename(self.path)
+        name = self.id.rsplit(SEPARATOR, 1)[-1] if self.chain else os.path.basename(self.path)
         suffix = os.path.splitext(name.replace("\\", "/").rsplit("/", 1)[-1])[1].lower()
         return "" if suffix == "." else suffix  # as PurePosixPath.suffix has it
 
 
-class SourceSpool:
-    """The submissions found, in order, pickled to a private temporary file rather than held in memory: listing a
-    country's year (over 100,000 files) costs disk, not memory. Iterating reads the file once, in order."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # removed when closed or collected
-        self._count = 0
-
-    def append(self, source: Source) -> None:
-        error = source.error  # a GaipError is rebuilt from its class, path and parameters (its own pickle is not)
-        carried = None if error is None else (type(error), error.path, error.params)
-        pickle.dump((source.id, os.fspath(source.path), source.chain, carried, source.root), self._file,
-                    pickle.HIGHEST_PROTOCOL)  # the path as text: unpickling a Path costs more than reading the file
-        self._count += 1
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[Source]:
-        self._file.flush()
-        self._file.seek(0)
-        for _ in range(self._count):
-            id_, path, chain, carried, root = pickle.load(self._file)
-            error = None if carried is None else carried[0](carried[1], **carried[2])
-            yield Source(id_, path, chain, error, root)
+def shown(text: str) -> str:
+    """A name as text that every output can hold (JSON, CSV, Excel): a name whose bytes are not UTF-8 (a GBK name
+    copied from Chinese Windows) with each of its bytes beyond ASCII as ``\\xNN`` (no byte is misread as some other
+    character, and the bytes can be told back from the text); every other name unchanged."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join(chr(b) if b < 0x80 else f"\\x{b:02x}" for b in raw(text))
 
 
-@dataclass
-class Inventory:
-    sources: SourceSpool = field(default_factory=SourceSpool)
-    ignored: list[str] = field(default_factory=list)  # system and hidden files that are not submissions
+def raw(text: str) -> bytes:
+    """A name's bytes, losslessly (what identifies a submission: two names that show alike stay apart)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+          (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
+
+
+def not_regular(mode: int, name: str) -> NotRegularFile | None:
+    """The error for anything but a regular file (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((text for test, text in _KINDS if test(mode)), "特殊文件")
+    return NotRegularFile(name, detail=kind)
+
+
+def open_regular(path: str | Path, name: str) -> BinaryIO:
+    """Opens a regular file for reading, never blocking (a FIFO put there after it was listed opens at once with
+    O_NONBLOCK and is refused by its mode before a byte is read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    error = not_regular(os.fstat(descriptor).st_mode, name)
+    if error is not None:
+        os.close(descriptor)
+        raise error
+    return os.fdopen(descriptor, "rb")
+
+
+def read_regular(path: str | Path, name: str, limit: int = 0) -> bytes:
+    """A regular file's bytes, never more than ``limit`` (default ``MAX_FILE_BYTES``)."""
+    limit = limit or MAX_FILE_BYTES
+    try:
+        with open_regular(path, name) as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise TooLarge(name, detail=f"文件超过 {limit // 1024 // 1024} MB")
+    return data
+
+
+def member_parts(name: str) -> list[str]:
+    """A member's path as its parts, without empty and ``.`` parts (``./县/a.xlsx`` is ``县/a.xlsx``)."""
+    return [part for part in name.replace("\\", "/").split("/") if part not in ("", ".")]
 
 
 def is_junk(name: str) -> bool:
@@ -104,12 +140,12 @@ def display_name(info: zipfile.ZipInfo) -> str:
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        raw = info.filename.encode("cp437")
+        stored = info.filename.encode("cp437")
     except UnicodeEncodeError:
         return info.filename
     for encoding in ("utf-8", "gb18030"):
         try:
-            return raw.decode(encoding)
+            return stored.decode(encoding)
         except UnicodeDecodeError:
             continue
     return info.filename
@@ -122,111 +158,127 @@ def unsafe(name: str) -> bool:
 
 
 class Discovery:
-    """Walks the inputs in a stable order (sorted names), never following into ``exclude`` (the output folder)."""
+    """Walks the inputs in a stable order (sorted names), never following into ``exclude`` (the output folder);
+    the submissions found go to the run's store (``RunStore.sources``), the names ignored to ``ignored``."""
 
-    def __init__(self, exclude: Path | None = None) -> None:
+    def __init__(self, store: RunStore, exclude: Path | None = None) -> None:
         self.exclude = os.fspath(exclude.resolve()) if exclude else None  # as realpath gives it, to compare
-        self.inventory = Inventory()
-        self._seen = DiskSet()  # resolved paths, on disk: one file reached through two inputs counts once
+        self.store = store
+        self.ignored: list[str] = []  # system and hidden files, links to folders, second paths: not submissions
         self._root: str | None = None
 
     def _add(self, source: Source) -> None:
-        self.inventory.sources.append(replace(source, root=self._root))
+        path = os.fspath(source.path)
+        self.store.add_source((source.id, path, source.chain, source.error, self._root))
 
-    def run(self, inputs: list[str]) -> Inventory:
-        try:
-            for text, shown in zip(inputs, input_labels(inputs), strict=True):
-                root = Path(text)
-                self._root = shown if root.is_dir() else None
-                if root.is_dir():
-                    self._folder(root, shown)
-                elif root.is_file():
-                    self._file(root, shown)
-                else:
-                    raise FileMissing(text)
-        finally:
-            self._seen.close()
-        return self.inventory
+    def run(self, inputs: list[str]) -> Discovery:
+        for text, label in zip(inputs, input_labels(inputs), strict=True):
+            root = Path(text)
+            self._root = label if root.is_dir() else None
+            if root.is_dir():
+                self._folder(root, label)
+            elif os.path.exists(text):  # a file, or a FIFO or device given by name: a row with its code
+                self._file(text, label)
+            else:
+                raise FileMissing(text)
+        return self
 
-    def _folder(self, root: Path, shown: str) -> None:
+    def _folder(self, root: Path, label: str) -> None:
         """Depth first, each folder's files (sorted) before its sub-folders (sorted); as ``os.walk`` would, but with
         text paths, one ``realpath`` per folder (not per file), and a folder's names sorted on disk when it holds
-        many (a flat folder of 100,000 submissions)."""
+        many (a flat folder of 100,000 submissions): each folder's listing is sorted by the store."""
         pending = [(os.fspath(root), "")]  # (folder, its path inside root), next on top
         while pending:
             folder, relative = pending.pop()
             try:
-                listing = _Listing(folder)
+                self.store.list_folder(_entries(folder))
             except OSError as exc:  # a folder that cannot be listed is reported, not skipped
-                self._add(Source(_join(shown, relative, "") + "/", exc.filename or folder, (),
-                                 FileMissing(str(exc.filename or folder))))
+                self._add(Source(_join(label, relative, "") + "/", exc.filename or folder, (),
+                                 FileMissing(shown(_join(label, relative, "")), detail=exc.strerror)))
                 continue
-            with listing:
-                real_folder = os.path.realpath(folder)
-                descend = []
-                for name, is_link in listing.names(folders=True):
-                    real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
-                    if is_junk(name) or real == self.exclude:
-                        self.inventory.ignored.append(_join(shown, relative, name) + "/")
-                    elif not is_link:  # a link to a folder is not followed (as os.walk does not)
-                        descend.append(name)
-                for name, is_link in listing.names(folders=False):
-                    display = _join(shown, relative, name)
-                    if is_junk(name):
-                        self.inventory.ignored.append(display)
-                        continue
-                    path = os.path.join(folder, name)
-                    self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
+            real_folder = os.path.realpath(folder)
+            descend = []
+            for name, is_link in self._names(folders=True):
+                real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
+                if is_junk(name) or is_link or real == self.exclude or os.path.isdir(os.path.join(real, STATE_DIR)):
+                    # junk, a link to a folder (not followed, as os.walk does not), or a bulk output folder
+                    self.ignored.append(shown(_join(label, relative, name)) + "/")
+                else:
+                    descend.append(name)
+            for name, is_link in self._names(folders=False):
+                display = _join(label, relative, name)
+                if is_junk(name):
+                    self.ignored.append(shown(display))
+                    continue
+                path = os.path.join(folder, name)
+                self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
             pending += [(os.path.join(folder, name), _join("", relative, name)) for name in reversed(descend)]
 
-    def _file(self, path: str | Path, shown: str, real: str | None = None) -> None:
+    def _names(self, folders: bool) -> Iterator[tuple[str, bool]]:
+        for name, is_link in self.store.listed(folders):
+            yield os.fsdecode(name), is_link
+
+    def _file(self, path: str | Path, name: str, real: str | None = None) -> None:
         real = real or os.path.realpath(path)
-        if not self._seen.add(real):  # the same file reached through two inputs is one submission
-            return
-        if os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
-            self._archive(Path(path), shown)
+        if not self.store.first_sight(os.fsencode(real)):  # one file reached by two paths (links): one submission
+            self.ignored.append(shown(name))
             return
         try:
-            size = os.stat(path).st_size
-        except OSError:
-            self._add(Source(shown, path, (), FileMissing(shown)))
+            status = os.stat(path)  # follows a link: what matters is what it points at
+        except OSError as exc:  # a dangling link, a loop of links, no permission
+            self._add(Source(name, path, (), FileMissing(shown(name), detail=exc.strerror or str(exc))))
             return
-        error = TooLarge(shown, detail=f"文件有 {size // 1024 // 1024} MB") if size > MAX_FILE_BYTES else None
-        self._add(Source(shown, path, (), error))
+        error: GaipError | None = not_regular(status.st_mode, shown(name))
+        if error is None and os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
+            self._archive(Path(path), name)
+            return
+        if error is None and status.st_size > MAX_FILE_BYTES:
+            error = TooLarge(shown(name), detail=f"文件有 {status.st_size // 1024 // 1024} MB")
+        self._add(Source(name, path, (), error))
 
-    def _archive(self, path: Path, shown: str) -> None:
+    def _archive(self, path: Path, name: str) -> None:
         try:
-            with zipfile.ZipFile(path) as archive:
-                self._members(archive, path, (), shown)
+            with open_regular(path, shown(name)) as stream, zipfile.ZipFile(stream) as archive:
+                self._members(archive, path, (), name)
+        except GaipError as exc:
+            self._add(Source(name, path, (), exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(shown, path, (), ArchiveUnreadable(shown, detail=str(exc))))
+            self._add(Source(name, path, (), ArchiveUnreadable(shown(name), detail=str(exc))))
 
-    def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[str, ...], shown: str) -> None:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+    def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[int, ...], outer: str) -> None:
+        """Every member by its position (two members may share a name: both are read, the second and later shown
+        with their number), ``./`` and empty parts of a name dropped, in the order of their names."""
+        infos = [(i, info) for i, info in enumerate(archive.infolist()) if not info.is_dir()]
         if len(infos) > MAX_ARCHIVE_ENTRIES:
-            raise ArchiveUnreadable(shown, detail=f"压缩包内有 {len(infos)} 个文件，超过 {MAX_ARCHIVE_ENTRIES} 个")
-        for info in sorted(infos, key=display_name):
-            name = display_name(info)
-            member = f"{shown}{SEPARATOR}{name}"
-            error = _member_error(info, name, member, len(chain))
-            if error is None and any(is_junk(part) for part in name.replace("\\", "/").split("/")):
-                self.inventory.ignored.append(member)
+            raise ArchiveUnreadable(shown(outer),
+                                    detail=f"压缩包内有 {len(infos)} 个文件，超过 {MAX_ARCHIVE_ENTRIES} 个")
+        named = sorted(((display_name(info), i, info) for i, info in infos), key=lambda item: (item[0], item[1]))
+        times: Counter[str] = Counter()
+        for stored, position, info in named:
+            name = stored if unsafe(stored) else "/".join(member_parts(stored))
+            times[name] += 1
+            member = f"{outer}{SEPARATOR}{name}"
+            if times[name] > 1:
+                member += f"（同名文件第{times[name]}个）"
+            error = _member_error(info, name, shown(member), len(chain))
+            if error is None and any(is_junk(part) for part in member_parts(name)):
+                self.ignored.append(shown(member))
                 continue
             if error is None and name.lower().endswith(ARCHIVE_SUFFIX):
-                self._nested(archive, info, path, (*chain, info.filename), member)
+                self._nested(archive, info, path, (*chain, position), member)
                 continue
-            self._add(Source(member, path, (*chain, info.filename), error))
+            self._add(Source(member, path, (*chain, position), error))
 
-    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[str, ...],
-                shown: str) -> None:
+    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[int, ...],
+                name: str) -> None:
         try:
-            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown)
+            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown(name))
             with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                self._members(inner, path, chain, shown)
+                self._members(inner, path, chain, name)
         except GaipError as exc:
-            self._add(Source(shown, path, chain, exc))
+            self._add(Source(name, path, chain, exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(shown, path, chain, ArchiveUnreadable(shown, detail=str(exc))))
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
 
 
 def input_labels(inputs: list[str]) -> list[str]:
@@ -247,59 +299,22 @@ def _join(shown: str, relative: str, name: str) -> str:
     return "/".join(parts)
 
 
-SORTED_IN_MEMORY = 4096  # names of one folder sorted in memory; a folder with more is sorted on disk
-
-
-class _Listing:
-    """The names in one folder, its sub-folders and its files each in sorted order (by their bytes, which for UTF-8
-    names is the order ``sorted`` gives), with memory bounded however many the folder holds: past
-    ``SORTED_IN_MEMORY`` names they go to a private SQLite database, which sorts BLOBs by their bytes too."""
-
-    def __init__(self, folder: str) -> None:
-        self._memory: list[tuple[bytes, bool, bool]] = []  # name as bytes, is a folder, is a link
-        self._db: sqlite3.Connection | None = None
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    is_folder = entry.is_dir()  # follows a link, as os.walk does
-                    is_link = entry.is_symlink()
-                except OSError:
-                    is_folder = is_link = False
-                self._put((os.fsencode(entry.name), is_folder, is_link))
-
-    def _put(self, row: tuple[bytes, bool, bool]) -> None:
-        if self._db is not None:
-            self._db.execute("INSERT INTO name VALUES (?, ?, ?)", row)
-            return
-        self._memory.append(row)
-        if len(self._memory) > SORTED_IN_MEMORY:
-            self._db = private_database()
-            self._db.execute("CREATE TABLE name (name BLOB, folder INTEGER, link INTEGER)")
-            self._db.executemany("INSERT INTO name VALUES (?, ?, ?)", self._memory)
-            self._memory = []
-
-    def names(self, folders: bool) -> Iterator[tuple[str, bool]]:
-        """(name, is a link) of the sub-folders, or of everything else, in sorted order."""
-        if self._db is None:
-            rows: Iterable[tuple[bytes, bool, bool]] = sorted(r for r in self._memory if r[1] == folders)
-        else:
-            rows = self._db.execute("SELECT name, folder, link FROM name WHERE folder = ? ORDER BY name", (folders,))
-        for name, _, is_link in rows:
-            yield os.fsdecode(name), bool(is_link)
-
-    def __enter__(self) -> _Listing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._db is not None:
-            self._db.close()
+def _entries(folder: str) -> Iterator[tuple[bytes, bool, bool]]:
+    """(name as bytes, is a folder, is a link) of each entry of ``folder``, one at a time."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                is_folder, is_link = entry.is_dir(), entry.is_symlink()  # is_dir follows a link, as os.walk does
+            except OSError:
+                is_folder = is_link = False
+            yield os.fsencode(entry.name), is_folder, is_link
 
 
 def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> GaipError | None:
     if unsafe(name):
         return ArchiveUnsafeName(shown, name=name)
     if info.flag_bits & 0x1:
-        return ArchiveUnreadable(shown, detail="压缩包设置了密码")
+        return ArchiveUnreadable(shown, detail="压缩包内该文件设置了密码（已加密）")
     is_archive = name.lower().endswith(ARCHIVE_SUFFIX)
     if is_archive and depth + 1 >= MAX_NESTING:
         return ArchiveUnreadable(shown, detail=f"压缩包嵌套超过 {MAX_NESTING} 层")
@@ -314,7 +329,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
     try:
         with archive.open(info) as stream:
             data = stream.read(limit + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError) as exc:  # RuntimeError: an encrypted member
         raise ArchiveUnreadable(shown, detail=f"无法解压（{exc}）") from None
     if len(data) > limit:
         raise TooLarge(shown, detail=f"解压后超过 {limit // 1024 // 1024} MB")
@@ -326,20 +342,16 @@ class Fetcher:
     come one after another, so each archive is opened once)."""
 
     def __init__(self) -> None:
-        self._open: list[tuple[tuple[Path | str, ...], zipfile.ZipFile]] = []
+        self._open: list[tuple[tuple[Path | str | int, ...], zipfile.ZipFile]] = []
 
     def read(self, source: Source) -> bytes:
         if source.error is not None:
             raise source.error
         if not source.chain:
-            try:
-                with open(source.path, "rb") as stream:
-                    return stream.read()
-            except OSError as exc:
-                raise FileMissing(source.id, detail=str(exc)) from None
+            return read_regular(source.path, shown(source.id))
         archive = self._archive(source, len(source.chain) - 1)
-        info = archive.getinfo(source.chain[-1])
-        return read_member(archive, info, MAX_FILE_BYTES, source.id)
+        info = archive.infolist()[source.chain[-1]]
+        return read_member(archive, info, MAX_FILE_BYTES, shown(source.id))
 
     def _archive(self, source: Source, depth: int) -> zipfile.ZipFile:
         """The archive holding the member at ``depth`` of the chain (depth 0: the file on disk)."""
@@ -351,10 +363,11 @@ class Fetcher:
                 self.close(from_index=i)
                 break
         if depth == 0:
-            archive = zipfile.ZipFile(source.path)
+            archive = zipfile.ZipFile(open_regular(source.path, shown(source.id)))
         else:
             outer = self._archive(source, depth - 1)
-            data = read_member(outer, outer.getinfo(source.chain[depth - 1]), MAX_NESTED_ARCHIVE_BYTES, source.id)
+            data = read_member(outer, outer.infolist()[source.chain[depth - 1]], MAX_NESTED_ARCHIVE_BYTES,
+                               shown(source.id))
             archive = zipfile.ZipFile(io.BytesIO(data))
         self._open.append((key, archive))
         return archive
@@ -365,15 +378,17 @@ class Fetcher:
         del self._open[from_index:]
 
 
-def iter_bytes(sources: Iterable[Source]) -> Iterator[tuple[Source, bytes | GaipError]]:
+def iter_bytes(sources: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Source, bytes | GaipError]]:
+    """Each source found (as the store gives it back) with its bytes, or the error that says why it has none."""
     fetcher = Fetcher()
     try:
-        for source in sources:
+        for item in sources:
+            source = Source(*item)
             try:
                 yield source, fetcher.read(source)
             except GaipError as exc:
                 yield source, exc
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
-                yield source, ArchiveUnreadable(source.id, detail=str(exc))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, IndexError) as exc:
+                yield source, ArchiveUnreadable(shown(source.id), detail=str(exc))
     finally:
         fetcher.close()

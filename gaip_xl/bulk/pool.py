@@ -1,9 +1,11 @@
 """Running jobs in worker processes with a bounded number in flight, so memory stays flat however many inputs.
 
 Jobs go in chunks (fewer round trips); at most ``workers × IN_FLIGHT_PER_WORKER`` chunks wait at any time, so the
-parent never holds more than a few hundred submissions' bytes. If a worker process dies (a crash inside a parser,
-the out-of-memory killer), the chunks it was running are retried one file at a time in a fresh pool; a file that
-kills a worker again is recorded as unreadable (E_INTERNAL) and the batch goes on.
+parent never holds more than a few hundred submissions' bytes. Each file has a time limit (``worker.FILE_SECONDS``),
+enforced in the worker; a chunk that overruns its own limit anyway (a hang in native code) gets its workers killed.
+If a worker process dies (a crash inside a parser, the out-of-memory killer) or is killed so, the chunks that were
+running are retried one file at a time in a fresh pool, each with its limit; a file that kills its worker again is
+recorded as unreadable (``E_CRASHED``), one that overruns again as ``E_TIMEOUT``, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -16,15 +18,22 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import Any
 
-from ..errors import GaipError, InternalError, OutputFailed
-from .worker import Job, OutputUnwritable, Record, process_chunk, unreadable
+from ..errors import FileTimeLimit, WorkerCrashed
+from . import worker
+from .worker import Job, Record, process_chunk, unreadable
 
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 4
+GRACE_SECONDS = 5.0  # beyond a file's own limit, before its worker is killed
+
+
+def hard_limit(files: int) -> float:
+    """How long a chunk of ``files`` may stay running before its workers are killed: its files' limits, and those
+    of one other chunk it may wait behind in the executor's queue (a future is "running" once queued there)."""
+    return (files + CHUNK) * worker.FILE_SECONDS + GRACE_SECONDS
 
 
 def default_workers() -> int:
@@ -37,11 +46,12 @@ def default_workers() -> int:
 class WorkerPool:
     def __init__(self, workers: int, on_record: Callable[[Record], None], private_fds: tuple[int, ...] = ()) -> None:
         self.workers = max(1, workers)
-        # the parent's lock and journal: a forked worker that outlives a killed parent must not hold the lock
+        # the parent's lock: a forked worker that outlives a killed parent must not hold it
         self.private_fds = private_fds
         self.on_record = on_record
         self._chunk: list[Job] = []
         self._futures: dict[Future[list[Record]], list[Job]] = {}
+        self._running_since: dict[Future[list[Record]], float] = {}
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> WorkerPool:
@@ -71,11 +81,7 @@ class WorkerPool:
         if not chunk:
             return
         if self.workers == 1:  # in this process: no start-up cost, and what tests and debuggers want
-            try:
-                records = process_chunk(chunk)
-            except OutputUnwritable as exc:
-                raise OutputFailed(detail=str(exc)) from None
-            for record in records:
+            for record in process_chunk(chunk):  # an OutputFailed stops the batch (exit 2), as from a worker
                 self.on_record(record)
             return
         while len(self._futures) >= self.workers * IN_FLIGHT_PER_WORKER:
@@ -85,21 +91,40 @@ class WorkerPool:
         self._futures[self._executor.submit(process_chunk, chunk)] = chunk
 
     def _drain(self) -> None:
-        done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
+        done, _ = wait(list(self._futures), timeout=self._next_deadline(), return_when=FIRST_COMPLETED)
+        if not done and self._overrun():
+            self._kill()  # every running chunk fails with BrokenProcessPool, and is retried file by file
+            done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
         broken: list[Job] = []
         for future in done:
+            self._running_since.pop(future, None)
             chunk = self._futures.pop(future)
             try:
                 records = future.result()
             except BrokenProcessPool:
                 broken += chunk
                 continue
-            except OutputUnwritable as exc:
-                raise OutputFailed(detail=str(exc)) from None
             for record in records:
                 self.on_record(record)
         if broken:
             self._recover(broken)
+
+    def _next_deadline(self) -> float:
+        """Seconds until the first running chunk overruns its limit (chunks seen running for the first time now)."""
+        now = time.monotonic()
+        for future in self._futures:
+            if future not in self._running_since and future.running():
+                self._running_since[future] = now
+        ends = [since + hard_limit(len(self._futures[f])) for f, since in self._running_since.items()]
+        return max(0.1, min(ends) - now) if ends else 1.0
+
+    def _overrun(self) -> bool:
+        now = time.monotonic()
+        return any(now - since > hard_limit(len(self._futures[f])) for f, since in self._running_since.items())
+
+    def _kill(self) -> None:
+        if self._executor is not None:
+            _kill_workers(self._executor)
 
     def _recover(self, broken: list[Job]) -> None:
         """A worker died, and every chunk still running died with the pool: each of their files is retried alone, one
@@ -107,19 +132,24 @@ class WorkerPool:
         for chunk in self._futures.values():
             broken += chunk
         self._futures.clear()
+        self._running_since.clear()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
         single: ProcessPoolExecutor | None = None
         for job in broken:
             single = single or self._new_executor(1)
+            future = single.submit(process_chunk, [job])
             try:
-                records = single.submit(process_chunk, [job]).result()
+                records = future.result(timeout=worker.FILE_SECONDS + GRACE_SECONDS)
+            except FutureTimeout:
+                _kill_workers(single)
+                single.shutdown(wait=True)
+                single = None
+                records = [unreadable(job.id, job.key, FileTimeLimit(job.id, seconds=worker.FILE_SECONDS))]
             except BrokenProcessPool:
                 single = None
-                records = [unreadable(job.id, job.key, InternalError(job.id, detail="处理进程意外退出"))]
-            except OutputUnwritable as exc:
-                raise OutputFailed(detail=str(exc)) from None
+                records = [unreadable(job.id, job.key, WorkerCrashed(job.id))]
             for record in records:
                 self.on_record(record)
         if single is not None:
@@ -133,104 +163,14 @@ class WorkerPool:
                                    initargs=(inherited, os.getpid()))
 
 
-class Beside:
-    """One function run in a forked process while this one goes on (the batch's last steps use both cores: the
-    roll-ups are written beside the summary workbook). The process can start before its work is known: ``prepare``
-    runs there at once (imports, say, while the workers read the workbooks), and ``start`` sends it the work later.
-    A plain process and a pipe, no thread in this process: the workers' pool may still be forked after it. Where
-    fork is not the start method, both run here, in ``start``. ``result()`` returns the work's value or raises what
-    it raised; a ``GaipError`` crosses as (class, path, params)."""
-
-    def __init__(self, prepare: Callable[[], Any] | None = None, private_fds: tuple[int, ...] = ()) -> None:
-        self._prepare = prepare
-        self._value: Any = None
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._connection: Any = None
-        self._sent = self._received = False
-        context = _context()
-        if context.get_start_method() == "fork":
-            here, there = context.Pipe()
-            self._process = context.Process(target=_beside_main, args=(there, here, prepare, private_fds,
-                                                                        os.getpid()), daemon=True)
-            self._process.start()
-            there.close()
-            self._connection = here
-
-    def start(self, function: Callable[..., Any], *args: Any) -> Beside:
-        if self._process is None:
-            if self._prepare is not None:
-                self._prepare()
-            self._value = _carried(function, *args)
-        else:
-            self._connection.send((function, args))
-            self._sent = True
-        return self
-
-    def result(self) -> Any:
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Kills an executor's worker processes (the executor then fails its pending futures with BrokenProcessPool).
+    ``_processes`` is the executor's own table of them: there is no public way before Python 3.14."""
+    for process in list(getattr(executor, "_processes", {}).values()):
         try:
-            if self._sent:
-                try:
-                    self._value = self._connection.recv()
-                    self._received = True
-                except EOFError:
-                    raise OutputFailed(detail="汇总与明细表的写出进程意外退出（可能内存不足）") from None
-                if isinstance(self._value, BaseException):
-                    raise self._value
-        finally:
-            self.close()
-        if isinstance(self._value, _Raised):
-            raise self._value.error()
-        return self._value
-
-    def close(self) -> None:
-        """Ends the process: after its result (``result`` calls this), or at once when the run failed before."""
-        if self._process is None:
-            return
-        if self._sent and not self._received and self._process.is_alive():
-            self._process.terminate()  # the run failed while the work was running: not worth waiting for
-        self._connection.close()  # without work, the process sees the end of the pipe and ends
-        self._process.join()
-        self._process = None
-
-
-def _beside_main(connection: Any, parents_end: Any, prepare: Callable[[], Any] | None, fds: tuple[int, ...],
-                 parent: int) -> None:
-    parents_end.close()  # inherited by the fork: else closing it in the parent would never reach this end
-    _init_worker(fds, parent)
-    if prepare is not None:
-        try:
-            prepare()
-        except Exception:  # only a head start: the work will meet the same problem and report it
+            process.kill()
+        except (OSError, ValueError, AttributeError):
             pass
-    try:
-        function, args = connection.recv()
-    except EOFError:
-        return  # closed without work: the run failed before its last steps
-    try:
-        outcome = _carried(function, *args)
-    except Exception as exc:  # raised in the parent, as a pool would
-        outcome = exc
-    try:
-        connection.send(outcome)
-    except Exception as exc:  # an exception that cannot be pickled
-        connection.send(_Raised(OutputFailed, None, {"detail": f"{type(exc).__name__}: {exc}"}))
-
-
-@dataclass(frozen=True)
-class _Raised:
-    kind: type[GaipError]
-    path: str | None
-    params: dict[str, Any]
-
-    def error(self) -> GaipError:
-        return self.kind(self.path, **self.params)
-
-
-def _carried(function: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return function(*args)
-    except GaipError as exc:
-        return _Raised(type(exc), exc.path, exc.params)
 
 
 def _init_worker(fds: tuple[int, ...], parent: int) -> None:
@@ -257,7 +197,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _context() -> multiprocessing.context.DefaultContext | multiprocessing.context.ForkContext:
+def _context() -> multiprocessing.context.BaseContext:
     # fork is fastest where it is safe (Linux; the parent runs no threads); elsewhere the platform's default.
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")

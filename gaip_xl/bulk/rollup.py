@@ -12,16 +12,11 @@ the compiling office's (``RollupIdentity``); its text says how many reports it s
 from __future__ import annotations
 
 import csv
-import os
-import pickle
-import tempfile
-import weakref
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..atomic import atomic_path
 from ..format import EDITIONS
@@ -29,7 +24,7 @@ from ..format.model import AMOUNT_DECIMALS
 from ..report import Report
 from ..rules import validate
 from .stable import stabilise
-from .state import DiskSet
+from .store import RunStore, stored_entries
 from .worker import ERRORS, OK
 
 DEFAULT_OFFICE = "汇总"
@@ -48,90 +43,36 @@ class RollupIdentity:
 
 
 ENTRY_COLUMNS = ("file", "agency", "level", "status", "reason")
-ENTRY_SUFFIX = ".entries"  # the spools of a run live in OUT_DIR/.gaip-bulk/ while it runs (see ``EntrySpool``)
-
-
-class EntrySpool:
-    """The list of reports of one roll-up (counted or left out, in input order), pickled to a named temporary file
-    under the run's state folder rather than held in memory: a roll-up may list over 100,000 reports. Pickling a
-    spool (to the process that writes the roll-ups beside the summary) carries its file name, not its entries."""
-
-    def __init__(self, folder: Path) -> None:
-        descriptor, self.name = tempfile.mkstemp(prefix=".rollup-", suffix=ENTRY_SUFFIX, dir=folder)
-        self._file: IO[bytes] = os.fdopen(descriptor, "w+b")
-        self.counts = [0, 0]  # left out, counted
-        weakref.finalize(self, _discard, self._file, self.name)  # removed when the roll-up is collected
-
-    def append(self, counted: bool, entry: tuple[Any, ...]) -> None:
-        pickle.dump((counted, entry), self._file, pickle.HIGHEST_PROTOCOL)
-        self.counts[counted] += 1
-
-    def entries(self, counted: bool) -> Iterator[tuple[Any, ...]]:
-        """The entries counted (or left out), in input order. Read through the spool's own descriptor (its name may
-        be gone: a later run in the same folder removes leftovers), one pass at a time."""
-        self._file.seek(0)
-        for _ in range(sum(self.counts)):
-            flag, entry = pickle.load(self._file)
-            if flag == counted:
-                yield entry
-        self._file.seek(0, os.SEEK_END)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        self._file.flush()
-        return _reopened, (self.name, self.counts)
-
-
-class _ReadSpool(EntrySpool):
-    """A spool opened by name in another process, to be read (its owner removes the file)."""
-
-    def __init__(self, name: str, counts: list[int]) -> None:
-        self.name = name
-        self._file = open(name, "rb")  # closed when collected
-        self.counts = counts
-
-
-def _discard(file: IO[bytes], name: str) -> None:
-    file.close()
-    try:
-        os.unlink(name)
-    except OSError:
-        pass  # already removed as a leftover by a later run in the same folder
-
-
-def _reopened(name: str, counts: list[int]) -> EntrySpool:
-    return _ReadSpool(name, counts)
-
-
-def remove_leftover_spools(folder: Path) -> None:
-    """Spools a killed run left in the state folder (the run holds the folder's lock, so none is in use)."""
-    for path in folder.glob(f".rollup-*{ENTRY_SUFFIX}"):
-        try:
-            path.unlink()
-        except OSError:
-            pass  # still open in this process (Windows): removed when closed
 
 
 @dataclass
 class Rollup:
+    """One roll-up: its sums in memory (one figure per cell), its list of reports in the run's store."""
+
     year: int
     edition: str
-    _entries: EntrySpool
+    store: Path  # the run's store, where the list of reports (counted or left out) is kept
+    counts: list[int] = field(default_factory=lambda: [0, 0])  # left out, counted
     _whole: dict[str, int] = field(default_factory=dict)
     _decimal: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def included_count(self) -> int:
-        return self._entries.counts[True]
+        return self.counts[True]
+
+    def entries(self, counted: bool) -> list[dict[str, Any]]:
+        return [dict(zip(ENTRY_COLUMNS, entry, strict=True))
+                for entry in stored_entries(self.store, self.year, self.edition, counted)]
 
     @property
     def included(self) -> list[dict[str, Any]]:
         """The reports counted: file, agency, level, status, reason (empty)."""
-        return [dict(zip(ENTRY_COLUMNS, entry, strict=True)) for entry in self._entries.entries(True)]
+        return self.entries(True)
 
     @property
     def excluded(self) -> list[dict[str, Any]]:
         """The reports left out, each with the reason."""
-        return [dict(zip(ENTRY_COLUMNS, entry, strict=True)) for entry in self._entries.entries(False)]
+        return self.entries(False)
 
     @property
     def stem(self) -> str:
@@ -147,14 +88,6 @@ class Rollup:
             elif kind is float:  # the decimal a clerk typed, summed exactly (no binary drift over thousands of reports)
                 decimal[code] = decimal.get(code, Decimal(0)) + Decimal(repr(value))
             # else blank (None): a report without errors holds only numbers; anything else is not summed
-
-    @property
-    def sums(self) -> tuple[dict[str, int], dict[str, Decimal]]:
-        return self._whole, self._decimal
-
-    @sums.setter
-    def sums(self, value: tuple[dict[str, int], dict[str, Decimal]]) -> None:
-        self._whole, self._decimal = value
 
     def figures(self) -> dict[str, int | float]:
         result: dict[str, int | float] = {}
@@ -192,7 +125,7 @@ class Rollup:
             writer.writeheader()
             for counted, mark in ((True, "是"), (False, "否")):
                 writer.writerows({**dict(zip(ENTRY_COLUMNS, entry, strict=True)), "included": mark}
-                                 for entry in self._entries.entries(counted))
+                                 for entry in stored_entries(self.store, self.year, self.edition, counted))
         return [json_path, xlsx_path, list_path]
 
 
@@ -207,23 +140,26 @@ def write_all(rollups: list[Rollup], folder: Path, identity: RollupIdentity) -> 
 
 class Planner:
     """Decides, submission by submission in input order, which roll-up each one belongs to and whether it counts,
-    spooling the roll-ups' lists as it goes (``consider``); ``rollups`` gives them sorted by year and edition."""
+    keeping the roll-ups' lists in the store as it goes (``consider``); ``rollups`` gives them by year and edition."""
 
-    def __init__(self, groups: dict[str, list[dict[str, Any]]], folder: Path) -> None:
-        self._groups = groups
-        self._folder = folder
+    def __init__(self, store: RunStore) -> None:
+        self._store = store
+        self._groups = store.duplicate_groups()
         self._rollups: dict[tuple[int, str], Rollup] = {}
 
+    @property
+    def duplicates(self) -> set[str]:
+        return {s["file"] for group in self._groups.values() for s in group}
+
     def consider(self, s: dict[str, Any]) -> Rollup | None:
-        """The roll-up whose sum ``s`` counts in (None: in none), its entry spooled to the roll-up's list."""
+        """The roll-up whose sum ``s`` counts in (None: in none), its entry kept in the roll-up's list."""
         if s["status"] not in (OK, ERRORS) or s["year"] is None or s["edition"] is None:
             return None
-        rollup = self._rollups.get((s["year"], s["edition"]))
-        if rollup is None:
-            rollup = self._rollups[(s["year"], s["edition"])] = Rollup(s["year"], s["edition"],
-                                                                      EntrySpool(self._folder))
+        key = (s["year"], s["edition"])
+        rollup = self._rollups.get(key) or self._rollups.setdefault(key, Rollup(*key, self._store.path))
         reason = _left_out(s, self._groups.get(s["duplicate_key"] or "", []))
-        rollup._entries.append(not reason, (s["file"], s["agency"], s["level"], s["status"], reason))
+        self._store.add_entry(*key, not reason, (s["file"], s["agency"], s["level"], s["status"], reason))
+        rollup.counts[not reason] += 1
         return None if reason else rollup
 
     def rollups(self) -> list[Rollup]:
@@ -239,18 +175,3 @@ def _left_out(summary: dict[str, Any], group: list[dict[str, Any]]) -> str:
         return "同一机关同一年度有内容不同的多份报告，请核实保留一份后重新汇总，均未计入"
     first = group[0]["file"]
     return "" if summary["file"] == first else f"与“{first}”内容相同（重复提交），只计一次"
-
-
-def duplicate_groups(summaries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Submissions of the same agency and year (two or more), by duplicate key, in input order. Two passes: the
-    keys seen are remembered on disk, so that only the submissions that have a duplicate are held in memory."""
-    seen, repeated = DiskSet(), set()
-    for s in summaries:
-        if s["duplicate_key"] and not seen.add(s["duplicate_key"]):
-            repeated.add(s["duplicate_key"])
-    seen.close()
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for s in summaries:
-        if s["duplicate_key"] in repeated:
-            groups[s["duplicate_key"]].append(s)
-    return dict(groups)

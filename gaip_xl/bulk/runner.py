@@ -1,28 +1,27 @@
 """``run_bulk``: every submission in the inputs converted, checked and summed; the Python API of ``gaip-xl bulk``.
 
-Steps: list the submissions (``discover``); read each one's bytes and content hash in this process, skip it if the
-journal already holds its result, else send it to a worker (``pool``); append every result to the journal as it
-comes; then rebuild every output from the journal in input order (``assemble``) and remove outputs that no longer
+Steps: list the submissions into the run's store (``discover``); read each one's bytes and content hash in this
+process, skip it if the store already holds its result, else send it to a worker (``pool``); store every result as
+it comes; then rebuild every output from the store in input order (``assemble``) and remove outputs that no longer
 belong to any input. Inputs are only ever opened for reading.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from contextlib import ExitStack
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import GaipError, OutputFailed
-from .assemble import Assembly, assemble, prepare_assembly
-from .discover import Discovery, Source, iter_bytes
-from .pool import Beside, WorkerPool, default_workers
+from ..errors import FileMissing, GaipError, OutputFailed, OutputOverlapsInput
+from .assemble import assemble
+from .discover import Discovery, Source, iter_bytes, raw, shown
+from .pool import WorkerPool, default_workers
 from .progress import Progress, identity_text
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity
-from .state import STATE_DIR, DiskSet, InputKeys, Journal, content_hash, input_key, json_name
+from .store import STATE_DIR, RunStore, StoredRows, content_hash, input_key, json_name
 from .worker import ERRORS, OK, UNREADABLE, Job, Record, unreadable
 
 if TYPE_CHECKING:
@@ -37,10 +36,10 @@ class BulkResult:
     total: int
     counts: dict[str, int]
     duplicates: list[str]
-    skipped: int  # unchanged since the last run: taken from the journal
+    skipped: int  # unchanged since the last run: taken from the store
     ignored: list[str]
     rollups: list[Rollup] = field(default_factory=list)
-    # one summary row per submission, in input order (a list, or the batch's rows spooled to a temporary file)
+    # one summary row per submission, in input order (a list, or the rows read back from the run's store)
     files: Sequence[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -75,31 +74,45 @@ class BulkResult:
         if self.skipped:
             parts.append(f"未变更跳过 {self.skipped} 个")
         if self.ignored:
-            parts.append(f"忽略系统文件 {len(self.ignored)} 个")
+            parts.append(f"忽略系统文件等 {len(self.ignored)} 个")
         return "；".join(parts) + f"。结果在 {self.out_dir}"
 
 
-def run_bulk(inputs: list[str | os.PathLike[str]], out_dir: str | os.PathLike[str], jobs: int | None = None,
-             identity: RollupIdentity | None = None, progress_stream: TextIO | None = None) -> BulkResult:
+def run_bulk(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str],
+             jobs: int | None = None, identity: RollupIdentity | None = None,
+             progress_stream: TextIO | None = None) -> BulkResult:
     """Converts and checks every submission under ``inputs`` (folders, zip archives, files) into ``out_dir``.
 
     Raises a ``GaipError`` only if the batch cannot run at all (an input that does not exist, an output folder that
     cannot be written); a bad submission is a row of the result, never an exception.
     """
+    paths = [os.fspath(inputs)] if isinstance(inputs, (str, os.PathLike)) else [os.fspath(i) for i in inputs]
+    _refuse_overlap(paths, out_dir)
     out = _prepare(Path(out_dir))
-    inventory = Discovery(exclude=out).run([os.fspath(i) for i in inputs])
-    progress = Progress(len(inventory.sources), progress_stream, enabled=progress_stream is not None)
-    with Journal(out) as journal, ExitStack() as stack:
+    with RunStore(out) as store:
+        discovery = Discovery(store, exclude=out).run(paths)
+        progress = Progress(store.source_count(), progress_stream, enabled=progress_stream is not None)
         try:
-            keys, skipped, beside = _process(inventory.sources, journal, out, jobs or default_workers(), progress)
+            skipped = _process(store, out, jobs or default_workers(), progress)
         finally:
             progress.close()
-        stack.callback(beside.close)
-        assembly = assemble(journal, keys, out, identity or RollupIdentity(), len(inventory.ignored), beside)
-        _remove_stale(out, assembly)
-        journal.compact()
-    return BulkResult(out, len(assembly.summaries), assembly.counts, sorted(assembly.duplicates), skipped,
-                      inventory.ignored, assembly.rollups, assembly.summaries)
+        assembly = assemble(store, out, identity or RollupIdentity(), len(discovery.ignored))
+        _remove_stale(out, store, assembly.written)
+        store.forget_others()
+    return BulkResult(out, assembly.total, assembly.counts, sorted(assembly.duplicates), skipped, discovery.ignored,
+                      assembly.rollups, StoredRows(store.path))
+
+
+def _refuse_overlap(inputs: list[str], out_dir: str | os.PathLike[str]) -> None:
+    """The output folder may lie inside an input (it is skipped there), but may not be an input, nor hold one: the
+    outputs of one run would be read as submissions by the next (its roll-up counted twice)."""
+    out = os.path.realpath(out_dir)
+    for text in inputs:
+        if not os.path.exists(text):
+            raise FileMissing(text)
+        real = os.path.realpath(text)
+        if real == out or real.startswith(out.rstrip(os.sep) + os.sep):
+            raise OutputOverlapsInput(shown(os.fspath(out_dir)))
 
 
 def _prepare(out: Path) -> Path:
@@ -111,65 +124,51 @@ def _prepare(out: Path) -> Path:
     return out.resolve()
 
 
-def _process(sources: Iterable[Source], journal: Journal, out: Path, workers: int, progress: Progress) \
-        -> tuple[InputKeys, int, Beside]:
+def _process(store: RunStore, out: Path, workers: int, progress: Progress) -> int:
     skipped = 0
 
     def record(item: Record) -> None:
         key, summary, detail = item
-        journal.append(key, summary, detail)
+        store.record(key, summary, detail)
         progress.advance(summary["status"])
 
-    # The second process of the last steps is forked first, while this process runs no thread (the pool's threads
-    # start with it), and prepares what it needs while the workers read the workbooks.
-    beside = Beside(prepare_assembly, journal.private_fds)
-    try:
-        with WorkerPool(workers, record, journal.private_fds) as pool:
-            for source, data in iter_bytes(sources):
-                if isinstance(data, GaipError):
-                    key = input_key(source.id, f"error {data.code}")
-                    job = None
-                else:
-                    key = input_key(source.id, content_hash(data))
-                    job = _job(source, key, data, out)
-                journal.add_input(key)
-                if key in journal:
-                    skipped += 1
-                    progress.advance(journal.summary(key)["status"], skipped=True)
-                elif job is None:
-                    record(unreadable(source.id, key, data))  # type: ignore[arg-type]
-                else:
-                    pool.submit(job)
-            pool.finish()
-    except BaseException:
-        beside.close()
-        raise
-    return journal.inputs(), skipped, beside
+    with WorkerPool(workers, record, store.private_fds) as pool:
+        for source, data in iter_bytes(store.sources()):
+            if isinstance(data, GaipError):
+                key = input_key(raw(source.id), f"error {data.code}")
+            else:
+                key = input_key(raw(source.id), content_hash(data))
+            if store.add_input(key):
+                skipped += 1
+                progress.advance(store.status(key), skipped=True)
+            elif isinstance(data, GaipError):
+                record(unreadable(shown(source.id), key, data))
+            else:
+                pool.submit(_job(source, key, data, out))
+        pool.finish()
+    store.commit()
+    return skipped
 
 
 def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
-    name = json_name(source.local, key)
+    name = json_name(shown(source.local), key)
     plain = not source.chain
-    return Job(source.id, key, source.suffix, os.fspath(source.path) if plain else None, None if plain else data,
+    return Job(shown(source.id), key, source.suffix, os.fspath(source.path) if plain else None, None if plain else data,
                os.path.join(out, REPORTS_FOLDER, name), f"{REPORTS_FOLDER}/{name}")
 
 
-def _remove_stale(out: Path, assembly: Assembly) -> None:
+def _remove_stale(out: Path, store: RunStore, written: list[Path]) -> None:
     """Outputs of inputs that are gone or changed, and temporary files of a killed run: only in our own folders."""
-    current = DiskSet()  # the JSON names of this run's inputs, on disk: a batch may hold over 100,000
-    for summary in assembly.summaries:
-        if summary["json"]:
-            current.add(summary["json"].split("/", 1)[1])
     with os.scandir(out / REPORTS_FOLDER) as entries:  # one entry at a time (iterdir lists them all first)
         for entry in entries:
-            if (entry.name.endswith(".json") or entry.name.startswith(".")) and entry.name not in current:
+            if entry.name.startswith(".") or (entry.name.endswith(".json") and
+                                              not store.is_current(f"{REPORTS_FOLDER}/{entry.name}")):
                 Path(entry.path).unlink(missing_ok=True)
-    current.close()
-    written = {p.name for p in assembly.written}
+    names = {p.name for p in written}
     rollups = out / ROLLUP_FOLDER
     if rollups.is_dir():
         for path in rollups.iterdir():
-            if path.name not in written and (path.name.startswith(("rollup-", "."))):
+            if path.name not in names and (path.name.startswith(("rollup-", "."))):
                 path.unlink(missing_ok=True)
     for path in out.iterdir():  # temporary files of outputs written at the top (atomic_path names them ".name.")
         if path.is_file() and path.name.startswith(".") and path.name != STATE_DIR:

@@ -14,7 +14,6 @@ looks like a web address stays text, never a formula or a link.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +58,7 @@ def _print_setup(sheet: Worksheet, list_sheet: bool) -> None:
 
 
 class SummaryBook:
-    """Written to ``path`` as it is filled: ``add_finding`` while streaming, then ``add_files``, ``add_counts`` and
+    """Written to ``path`` as it is filled: ``add_file`` and ``add_finding`` while streaming, then ``add_counts`` and
     ``close``. Rows of each sheet go in order (what the constant-memory mode requires)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -76,6 +75,7 @@ class SummaryBook:
         self.chart = self.book.add_worksheet(SHEET_CHART)
         _print_setup(self.chart, list_sheet=False)
         self._finding_rows = 1
+        self._file_rows = 0
         self._truncated = 0
 
     def _sheet(self, title: str, headings: tuple[tuple[str, int], ...]) -> Worksheet:
@@ -99,24 +99,18 @@ class SummaryBook:
         _write_row(self.findings, index, (row["file"], agency, row["sheet"], row["cell"], row["rule"], severity,
                                           row["message"]), self._wrap, wrapped=(0, 1, 6))
 
-    def add_files(self, summaries: Iterable[dict[str, Any]], duplicates: set[str]) -> None:
-        count = 0
-        sheet = self.files
-        for s in summaries:
-            if count >= MAX_ROWS - 1:
-                break  # over a million submissions: findings.csv and the journal still list every one
-            index = count + 1
-            _fit_height(sheet, index, ((s["file"], 0), (s["agency"], 1), (s["first_error"], 8)), FILE_HEADINGS)
-            # None, not "": an empty cell is not written at all (a quarter fewer cells for a batch that passes)
-            _write_row(sheet, index, (s["file"], s["agency"], s["level"], s["year"], s["edition"], None, s["errors"],
-                                      s["warnings"], s["first_error"] or None,
-                                      "是" if s["file"] in duplicates else None, s["code"] or None, s["json"]),
-                       self._wrap, wrapped=(0, 1, 8))
-            sheet.write_string(index, 5, STATUS_NAMES[s["status"]], self._fills[s["status"]])
-            count += 1
-        last_col = len(FILE_HEADINGS) - 1
-        sheet.autofilter(0, 0, count, last_col)
-        sheet.print_area(0, 0, count, last_col)  # not the empty columns a long text overflows into
+    def add_file(self, s: dict[str, Any], duplicate: bool) -> None:
+        """The next submission's row of the file list (rows past Excel's limit are left to findings.csv)."""
+        if self._file_rows >= MAX_ROWS - 1:
+            return
+        self._file_rows += 1
+        index, sheet = self._file_rows, self.files
+        _fit_height(sheet, index, ((s["file"], 0), (s["agency"], 1), (s["first_error"], 8)), FILE_HEADINGS)
+        # None, not "": an empty cell is not written at all (a quarter fewer cells for a batch that passes)
+        _write_row(sheet, index, (s["file"], s["agency"], s["level"], s["year"], s["edition"], None, s["errors"],
+                                  s["warnings"], s["first_error"] or None, "是" if duplicate else None,
+                                  s["code"] or None, s["json"]), self._wrap, wrapped=(0, 1, 8))
+        sheet.write_string(index, 5, STATUS_NAMES[s["status"]], self._fills[s["status"]])
 
     def add_counts(self, counts: dict[str, int], total: int, duplicates: int, ignored: int) -> None:
         sheet = self.chart
@@ -149,6 +143,9 @@ class SummaryBook:
         sheet.insert_chart(1, 3, chart)
 
     def close(self) -> None:
+        last_col = len(FILE_HEADINGS) - 1
+        self.files.autofilter(0, 0, self._file_rows, last_col)
+        self.files.print_area(0, 0, self._file_rows, last_col)  # not the empty columns a long text overflows into
         last_col = len(FINDING_HEADINGS) - 1
         self.findings.autofilter(0, 0, self._finding_rows - 1, last_col)
         self.findings.print_area(0, 0, self._finding_rows - 1, last_col)

@@ -2,26 +2,30 @@
 
 A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
 ``detail`` its findings rows and its figures as a list of values in cell order (``tidy.figure_values``: the tidy
-rows and the roll-up are made from it), encoded here as the journal's JSON text (the parent only writes it). The
+rows and the roll-up are made from it), encoded here as JSON text (the parent only stores it). The
 report's JSON is written here too, atomically, by ``report_document``: the same document as ``gaip-xl to-json``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import signal
 import tempfile
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..atomic import write_new_text
-from ..errors import GaipError, InternalError, OutputFailed
+from ..errors import FileTimeLimit, GaipError, InternalError, JsonStructure, JsonSyntax, OutputFailed
 from ..excel.document import report_document, report_text
 from ..report import Report
 from ..rules import Finding, ValidationReport, validate
-from .state import journal_json
+from .store import dumps
 from .tidy import figure_values
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
@@ -29,16 +33,13 @@ STATUSES = (OK, ERRORS, UNREADABLE)
 FINDING_COLUMNS = ("file", "sheet", "cell", "rule", "severity", "message", "codes", "expected", "actual", "difference")
 
 Record = tuple[str, dict[str, Any], str]  # key, summary, detail as JSON text
-
-
-class OutputUnwritable(Exception):
-    """A worker could not write a report's JSON; a plain exception so that it crosses the process boundary."""
+FILE_SECONDS = 60  # one submission's time limit (a filled template takes milliseconds)
 
 
 @dataclass(frozen=True)
 class Job:
     id: str  # the submission's display name
-    key: str  # journal key (name + content)
+    key: str  # the store's key (name + content)
     suffix: str
     path: str | None  # a plain file: the worker reads it itself
     data: bytes | None  # a member of an archive: its bytes
@@ -50,25 +51,57 @@ def process_chunk(jobs: list[Job]) -> list[Record]:
     return [process(job) for job in jobs]
 
 
+@contextmanager
+def time_limit(seconds: float, name: str) -> Iterator[None]:
+    """Raises ``FileTimeLimit`` in this thread when the block runs longer than ``seconds`` (an interval timer, where
+    the platform has one and this is the main thread). Code that never returns to Python (a hang inside a parser's
+    native code) is not interrupted here: the pool kills that worker (``pool``)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeLimit(name, seconds=seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def process(job: Job) -> Record:
     try:
-        report, source = _read(job)
+        with time_limit(FILE_SECONDS, job.id):
+            return _process(job)
+    except FileTimeLimit as exc:  # the time limit, reached between two steps of ``_process``
+        return unreadable(job.id, job.key, exc)
+
+
+def _process(job: Job) -> Record:
+    try:
+        report, source = load(job)
         result = validate(report)
         text = report_text(report)  # the report part of its JSON, also its identity for duplicates
         write_new_text(job.json_path, report_document(report, result, source, text))
         return _record(job, report, result, hashlib.sha256(text.encode()).hexdigest()[:32])
-    except OutputFailed as exc:  # the output folder is unusable: that stops the batch (exit 2), not this input
-        raise OutputUnwritable(str(exc)) from None
+    except OutputFailed:  # the output folder is unusable: that stops the batch (exit 2), not this input; an error
+        raise  # that pickles, so it reaches the bulk process as itself
     except GaipError as exc:
         return unreadable(job.id, job.key, exc)
     except Exception as exc:  # one bad file never stops the batch; the code says what happened
         return unreadable(job.id, job.key, InternalError(job.id, detail=f"{type(exc).__name__}: {exc}"))
 
 
-def _read(job: Job) -> tuple[Report, dict[str, Any] | None]:
+def load(job: Job) -> tuple[Report, dict[str, Any] | None]:
+    """One input → its report and what was learned about the file (the one step that knows input kinds)."""
     if job.suffix == ".json":
-        data = job.data if job.data is not None else Path(job.path or "").read_bytes()
-        return Report.from_json(data, path=job.id), None
+        from .discover import read_regular
+
+        data = job.data if job.data is not None else read_regular(job.path or "", job.id)
+        return load_json(data, job.id), None
     from ..excel import read_source  # in the worker: the parent never loads the reader
 
     if job.data is None:
@@ -85,13 +118,39 @@ def _read(job: Job) -> tuple[Report, dict[str, Any] | None]:
         os.unlink(name)
 
 
+def load_json(data: bytes, name: str) -> Report:
+    """A report's JSON document, every way it can be broken named by its own code (never E_INTERNAL): not UTF-8,
+    nested deeper than a parser goes, a number too long to convert, a lone surrogate that no output can hold."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise JsonSyntax(name, line=line, column=column, detail="不是 UTF-8 编码的文本") from None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        return Report.from_json(text, path=name)  # raises E_JSON_SYNTAX with the line and column
+    except RecursionError:
+        raise JsonStructure(name, detail="嵌套层数过多") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise JsonStructure(name, detail=f"数值无法转换（{exc}）") from None
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise JsonStructure(name, detail="含有无效的 Unicode 字符（孤立的代理项 \\uD800–\\uDFFF）") from None
+    except RecursionError:
+        raise JsonStructure(name, detail="嵌套层数过多") from None
+    return Report.from_json(parsed, path=name)
+
+
 def unreadable(source_id: str, key: str, exc: GaipError) -> Record:
     message = plain_message(exc)
     summary = _summary(source_id, OK)
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}")
     row = dict.fromkeys(FINDING_COLUMNS, "")
     row.update(file=source_id, rule=exc.code, severity="error", message=message)
-    return key, summary, journal_json({"findings": [row]})
+    return key, summary, dumps({"findings": [row]})
 
 
 def plain_message(exc: GaipError) -> str:
@@ -121,7 +180,7 @@ def _record(job: Job, report: Report, result: ValidationReport, digest: str) -> 
         digest=digest,
     )
     detail = {"findings": [finding_row(job.id, f) for f in result.findings], "values": figure_values(report)}
-    return job.key, summary, journal_json(detail)
+    return job.key, summary, dumps(detail)
 
 
 def duplicate_key(agency: str | None, year: int | None) -> str | None:

@@ -64,7 +64,7 @@ def main(args: argparse.Namespace, out: Output) -> int:
             out.line(f"年度报告（{'、'.join(args.publish)}）新生成 {written} 个文件：{result.out_dir / FOLDER}")
     if not args.quiet:
         for row in result.files:
-            if row["code"] == "E_INTERNAL":  # a program error: named on stderr too, so that it reaches us
+            if row["code"] in ("E_INTERNAL", "E_CRASHED", "E_TIMEOUT"):  # named on stderr too, so that it reaches us
                 out.error(f"[E_INTERNAL] {row['file']}：{row['message']}")
         out.line(result.summary_line())
     return result.exit_code

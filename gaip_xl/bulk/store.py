@@ -1,0 +1,270 @@
+"""The run-state store: everything a batch must remember lives in one SQLite database per output folder.
+
+``OUT_DIR/.gaip-bulk/state.sqlite`` (WAL) holds the results of done inputs (``result``: keyed by the SHA-256 of a
+submission's name and content, ``input_key``, so a rerun skips unchanged inputs), and for the current run the inputs
+found (``source``), their keys in input order (``input``), the paths already seen, a folder's names being sorted,
+and the roll-ups' lists (``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL)
+loses at most the results not yet committed, which the next run redoes; every output is rebuilt from the store in
+input order, so a resumed run ends with exactly the files of a clean one. Memory does not grow with the batch: rows
+are read back with cursors. The results of another version of the code are not reused (``code_fingerprint``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import OutputInUse
+
+STATE_DIR = ".gaip-bulk"
+DATABASE = "state.sqlite"
+FORMAT = "gaip-bulk-store 1"
+COMMIT_EVERY = 8  # results per transaction: one chunk of the worker pool
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, status TEXT, json TEXT, duplicate_key TEXT, digest TEXT,
+                                   summary TEXT, detail TEXT);
+CREATE INDEX IF NOT EXISTS result_json ON result (json);
+DROP TABLE IF EXISTS input; DROP TABLE IF EXISTS source; DROP TABLE IF EXISTS seen; DROP TABLE IF EXISTS entry;
+CREATE TABLE input (position INTEGER PRIMARY KEY, key TEXT);
+CREATE INDEX input_key ON input (key);
+CREATE TABLE source (position INTEGER PRIMARY KEY, item BLOB);
+CREATE TABLE seen (path BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE entry (position INTEGER PRIMARY KEY, year INTEGER, edition TEXT, counted INTEGER, item TEXT);
+CREATE TEMP TABLE listing (name BLOB, folder INTEGER, link INTEGER);
+"""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def input_key(source_id: bytes, digest: str) -> str:
+    """The key of one submission: its name's bytes (lossless) and its content hash."""
+    return hashlib.sha256(source_id + b"\0" + digest.encode()).hexdigest()
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"|?*\\/!]+')
+
+
+def json_name(source_id: str, key: str, limit: int = 100) -> str:
+    """The file name of a submission's JSON: its name made safe on every file system, plus 12 hex digits of its
+    key, e.g. ``县__乡镇__a-3f2a9c01b7de.json`` for ``县/乡镇/a.xlsx``: stable while name and content are unchanged,
+    and never the same for two submissions."""
+    stem = source_id.rsplit(".", 1)[0] if "." in source_id.rsplit("/", 1)[-1] else source_id
+    stem = _UNSAFE.sub("__", stem).strip("._ ") or "report"
+    if len(stem) > limit:
+        stem = stem[-limit:].lstrip("._ ")
+    return f"{stem}-{key[:12]}.json"
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the gaip_xl source that makes a result (reader, model, rules, bulk; not the add-in or the CLI):
+    results stored by another version are not reused."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.suffix in (".py", ".json") and "__pycache__" not in parts and parts[0] not in ("addin", "cli"):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{FORMAT} {digest.hexdigest()[:16]}"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class RunStore:
+    """The store of one output folder, held by one run at a time (``E_OUTPUT_IN_USE`` for a second)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.folder = out_dir / STATE_DIR
+        self.path = self.folder / DATABASE
+        self._lock: IO[bytes] | None = None
+        self._pending = 0
+        self.db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> RunStore:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        self.db = connect(self.path)
+        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + SCHEMA)
+        if self.db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone() != (code_fingerprint(),):
+            self.db.execute("DELETE FROM result")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
+        self.db.execute("BEGIN")
+        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools)
+            if path.name != "lock" and not path.name.startswith(DATABASE):
+                path.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.db is not None:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+            self.db.execute("PRAGMA journal_mode = DELETE")  # one file again: read back read-only, nothing left over
+            self.db.close()
+            self.db = None
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock on every platform
+            self._lock = None
+
+    def _sql(self, statement: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        assert self.db is not None
+        return self.db.execute(statement, parameters)
+
+    def commit(self) -> None:
+        self._sql("COMMIT")
+        self._sql("BEGIN")
+        self._pending = 0
+
+    # ------------------------------------------------------------------ discovery
+    def first_sight(self, path: bytes) -> bool:
+        """Whether ``path`` (a resolved file path) is seen for the first time in this run."""
+        return self._sql("INSERT OR IGNORE INTO seen VALUES (?)", (path,)).rowcount == 1
+
+    def list_folder(self, entries: Iterable[tuple[bytes, bool, bool]]) -> None:
+        """Keeps a folder's entries (name, is a folder, is a link) to be read back sorted (``listed``): through the
+        store, a flat folder of 100,000 names costs disk, not memory."""
+        self._sql("DELETE FROM listing")
+        assert self.db is not None
+        self.db.executemany("INSERT INTO listing VALUES (?, ?, ?)", entries)
+
+    def listed(self, folders: bool) -> Iterator[tuple[bytes, bool]]:
+        """(name, is a link) of the listed sub-folders (or of everything else), sorted by their bytes."""
+        for name, link in self._sql("SELECT name, link FROM listing WHERE folder = ? ORDER BY name", (folders,)):
+            yield name, bool(link)
+
+    def add_source(self, item: tuple[Any, ...]) -> None:
+        self._sql("INSERT INTO source (item) VALUES (?)", (pickle.dumps(item, pickle.HIGHEST_PROTOCOL),))
+
+    def sources(self) -> Iterator[tuple[Any, ...]]:
+        for (item,) in self._sql("SELECT item FROM source ORDER BY position"):
+            yield pickle.loads(item)
+
+    def source_count(self) -> int:
+        return int(self._sql("SELECT count(*) FROM source").fetchone()[0])
+
+    # ------------------------------------------------------------------ results
+    def add_input(self, key: str) -> bool:
+        """Records the next input of this run; says whether its result is already stored."""
+        self._sql("INSERT INTO input (key) VALUES (?)", (key,))
+        return self._sql("SELECT 1 FROM result WHERE key = ?", (key,)).fetchone() is not None
+
+    def status(self, key: str) -> str:
+        return str(self._sql("SELECT status FROM result WHERE key = ?", (key,)).fetchone()[0])
+
+    def record(self, key: str, summary: dict[str, Any], detail: str) -> None:
+        self._sql("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  (key, summary["status"], summary["json"], summary["duplicate_key"], summary["digest"],
+                   dumps(summary), detail))
+        self._pending += 1
+        if self._pending >= COMMIT_EVERY:
+            self.commit()
+
+    def rows(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """Every input's summary and detail, in input order."""
+        for summary, detail in self._sql("SELECT summary, detail FROM input JOIN result USING (key) ORDER BY position"):
+            yield json.loads(summary), json.loads(detail)
+
+    def duplicate_groups(self) -> dict[str, list[dict[str, Any]]]:
+        """The summaries of each agency-and-year seen twice or more, in input order (only those are held)."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        query = ("SELECT duplicate_key, summary FROM input JOIN result USING (key) WHERE duplicate_key IN "
+                 "(SELECT duplicate_key FROM input JOIN result USING (key) GROUP BY duplicate_key HAVING count(*) > 1)"
+                 " ORDER BY position")
+        for key, summary in self._sql(query):
+            groups.setdefault(key, []).append(json.loads(summary))
+        return groups
+
+    def is_current(self, json_file: str) -> bool:
+        """Whether a report JSON belongs to an input of this run."""
+        query = "SELECT 1 FROM result JOIN input USING (key) WHERE json = ? LIMIT 1"
+        return self._sql(query, (json_file,)).fetchone() is not None
+
+    def forget_others(self) -> None:
+        """Results of inputs that are gone or changed are dropped: the store holds this run's inputs only."""
+        self._sql("DELETE FROM result WHERE key NOT IN (SELECT key FROM input)")
+        self.commit()
+
+    # ------------------------------------------------------------------ roll-up lists
+    def add_entry(self, year: int, edition: str, counted: bool, entry: tuple[Any, ...]) -> None:
+        self._sql("INSERT INTO entry (year, edition, counted, item) VALUES (?, ?, ?, ?)",
+                  (year, edition, counted, dumps(entry)))
+
+    @property
+    def private_fds(self) -> tuple[int, ...]:
+        """Descriptors a forked worker must close: the lock (else a killed run's orphans would keep it)."""
+        return () if self._lock is None else (self._lock.fileno(),)
+
+    def _acquire_lock(self) -> None:
+        lock = open(self.folder / "lock", "a+b")  # noqa: SIM115  (held for the whole run)
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                lock.seek(0)
+                msvcrt.locking(lock.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise OutputInUse(str(self.folder.parent)) from None
+        self._lock = lock
+
+
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with a small page cache (memory flat) and transactions handled by hand."""
+    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
+    db = sqlite3.connect(target, uri=read_only, isolation_level=None)
+    db.execute("PRAGMA cache_size = -512")
+    return db
+
+
+class StoredRows(Sequence[dict[str, Any]]):
+    """A finished run's summary rows, in input order, read from its store when asked (never all in memory); each
+    access opens the store read-only and closes it again."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def _rows(self, tail: str = "", parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        with closing(connect(self._path, read_only=True)) as db:
+            for (summary,) in db.execute(f"SELECT summary FROM input JOIN result USING (key) ORDER BY position {tail}",
+                                         parameters):
+                yield json.loads(summary)
+
+    def __len__(self) -> int:
+        with closing(connect(self._path, read_only=True)) as db:
+            return int(db.execute("SELECT count(*) FROM input").fetchone()[0])
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        index = index + len(self) if index < 0 else index
+        for row in self._rows("LIMIT 1 OFFSET ?", (index,)):
+            return row
+        raise IndexError(index)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._rows()
+
+
+def stored_entries(path: Path, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
+    """A roll-up's list (the reports counted, or left out), in input order, from a run's store."""
+    with closing(connect(path, read_only=True)) as db:
+        query = "SELECT item FROM entry WHERE year = ? AND edition = ? AND counted = ? ORDER BY position"
+        for (item,) in db.execute(query, (year, edition, counted)):
+            yield tuple(json.loads(item))
