@@ -10,6 +10,7 @@ figure, and only the figures are encoded per report; everything else goes throug
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,8 @@ def _figure(value: Any) -> str:
         return int.__repr__(value)
     if kind is str:
         return _encode_string(value)
+    if kind is float and not math.isfinite(value):
+        return _encode_string(repr(value))  # as Report.tables() writes it: JSON has no inf or nan
     return _dumps(value, 4)  # floats, booleans, anything a hand-written JSON put there
 
 

@@ -209,11 +209,13 @@ class Report:
         return document
 
     def tables(self) -> dict[str, Any]:
-        """The figures nested as the document holds them: table → row → column → value."""
+        """The figures nested as the document holds them: table → row → column → value. A float JSON cannot hold
+        (inf, nan: only a Python caller can put one there) is written as its text, which V1 reports."""
         tables: dict[str, Any] = {}
         for table in self.edition.tables:
             tables[table.code] = {
-                row.code: {col.code: self.figures.get(f"{table.code}.{row.code}.{col.code}") for col in table.columns}
+                row.code: {col.code: _json_figure(self.figures.get(f"{table.code}.{row.code}.{col.code}"))
+                           for col in table.columns}
                 for row in table.rows
             }
         return tables
@@ -286,6 +288,10 @@ def read_json_bytes(path: str | Path) -> bytes:
     if len(raw) > MAX_JSON_BYTES:
         raise JsonTooLarge(str(path), size=f"超过 {MAX_JSON_BYTES:,}", limit=f"{MAX_JSON_BYTES:,}")
     return raw
+
+
+def _json_figure(value: Figure) -> Figure:
+    return repr(value) if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def _edition_of(data: Mapping[str, Any], path: str | None) -> Edition:

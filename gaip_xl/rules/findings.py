@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -95,6 +96,9 @@ class Finding:
         data["severity"] = self.severity.value
         data["cells"] = [asdict(c) for c in self.cells]
         data["explained"] = self.explained
+        for key in ("expected", "actual", "difference"):  # a value JSON cannot hold (inf, nan) as its text
+            if isinstance(data[key], float) and not math.isfinite(data[key]):
+                data[key] = repr(data[key])
         return data
 
 
@@ -125,8 +129,8 @@ class ValidationReport:
     Example:
         >>> from gaip_xl import Report, validate
         >>> result = validate(Report.load("examples/huaian-2024.json"))
-        >>> result.valid, result.stats
-        (True, {'errors': 0, 'warnings': 0, 'by_rule': {}})
+        >>> result.valid, result.stats["errors"], result.stats["warnings"], result.stats["by_rule"]
+        (True, 0, 0, {})
     """
 
     findings: list[Finding] = field(default_factory=list)
