@@ -170,6 +170,7 @@ def to_docx(report: Report, skip: frozenset[str] = frozenset()) -> bytes:
             positions = _grid_positions(lay)
             width = max(c + cell[2] for row in positions for c, cell in row)
             table = document.add_table(rows=len(lay), cols=width)
+            table.style = "Table Grid"  # ruled, as published tables are
             for r, row in enumerate(positions):
                 for c, (text, rowspan, colspan) in row:
                     anchor = table.cell(r, c)

@@ -74,3 +74,23 @@ def test_random_reports_of_both_editions_survive(report, kind):
     assert result.report.text["overview"] == report.text["overview"]
     report.agency.level = result.report.agency.level  # the level a name states (县 → 县级): a fact, not a figure
     assert rules(result.report) == rules(report)
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdfs_printed_by_libreoffice_import_to_the_same_figures(tmp_path):
+    """Word → PDF by LibreOffice (ruled tables, labels and figures wrapped in narrow cells): the same figures; what
+    needed help is said (a figure wrapped over two lines, a label cut short placed by the row order)."""
+    from gaip_xl.template.libreoffice import convert
+
+    names = ["huaian-2024", "xian-2021", "pingtan-2021"]
+    sources = []
+    for name in names:
+        source = tmp_path / f"{name}.docx"
+        source.write_bytes(to_docx(Report.load(CASES / f"{name}.json")))
+        sources.append(source)
+    for name, pdf in zip(names, convert(sources, "pdf", tmp_path / "pdf"), strict=True):
+        report = Report.load(CASES / f"{name}.json")
+        result = import_report(pdf)
+        assert result.block["source"]["kind"] == "pdf"
+        assert cells(result.report) == cells(report)
+        assert {f.code for f in result.findings} <= {"I_NO_LEVEL", "I_VALUES_CONVERTED", "I_ROW_BY_POSITION"}
