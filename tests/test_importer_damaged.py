@@ -208,3 +208,13 @@ def test_doc_and_wps_are_converted_with_libreoffice(report_2021, tmp_path):
     wps = tmp_path / "report.wps"
     shutil.copy(doc, wps)  # a WPS 文字 file is the same OLE Word format; told apart by bytes, not by name
     assert import_report(wps).report.figures == report_2021.figures
+
+
+def test_figures_run_into_their_label_are_not_split(report_2021):
+    value = report_2021.figures["s2_item5.licensing.decisions"]
+    text = to_text(report_2021).replace(f"\t行政许可\n\t{value}\n", f"\t行政许可{value}\n")
+    result = import_report(text.encode())
+    assert [f.code for f in result.findings] == ["I_RUN_TOGETHER"]
+    assert "s2_item5.licensing.decisions" not in result.report.figures
+    never_wrong(result.report, report_2021)
+    assert "I1" in {f.rule for f in validate(result.report).errors}

@@ -11,6 +11,7 @@ reported (I_ROW_CELLS) and its cells listed as missing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from .normalize import normalise
 from .values import kind_of, read_value
 
 S4_WIDTH = 15
+_RUN_TOGETHER = re.compile(r"^(?P<label>.*\D)(?P<figures>\d+(?:\.\d+)?)$")  # "行政许可3960181"
 
 
 @dataclass
@@ -128,6 +130,8 @@ class TableWalker:
                 self.pending = None
             elif row.has_figures:
                 self.unmatched.append((len(self.order), row, "".join(texts)))
+            elif texts and (joined := _RUN_TOGETHER.match(normalise(texts[-1]))):
+                self._run_together(row, joined.group("label"), texts[-1])
             return
         table = self.labels.table_of_row(match.key)
         self.context = family_of(table)
@@ -140,6 +144,21 @@ class TableWalker:
                 self.place(match.key, match, label, row)
             return
         self.place(match.key, match, label, row)
+
+    def _run_together(self, row: Row, label: str, text: str) -> None:
+        """A label with its figures run into it ("行政许可3960181" for 396 | 0 | 181): never split by guessing."""
+        found = self.labels.rows.match(label)
+        if found is None or found.key in self.placed:
+            return
+        table = self.labels.table_of_row(found.key)
+        self.placed[found.key] = Placed(found.key, found, text, row)
+        self.order.append(found.key)
+        codes = tuple(f"{found.key}.{c.code}" for c in table.columns)
+        for code in codes:
+            self.missing.setdefault(code, "unplaced")
+        self.findings.append(import_finding("I_RUN_TOGETHER", cells=codes, where=(row.where(),),
+                                            row=self.row_name(found.key), place=where_text(row.where()),
+                                            text=text.strip()))
 
     def _has_values(self, row: Row) -> bool:
         return row.has_figures
