@@ -218,3 +218,22 @@ def test_figures_run_into_their_label_are_not_split(report_2021):
     assert "s2_item5.licensing.decisions" not in result.report.figures
     never_wrong(result.report, report_2021)
     assert "I1" in {f.rule for f in validate(result.report).errors}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_pdf_table_without_ruling_lines_is_said_not_guessed(report_2021, tmp_path):
+    """Unruled tables come out of a PDF as lines of text whose figures may wrap inside their cells ("17" over "8"):
+    they are reported as left-over text and missing tables, never split into figures."""
+    import docx
+
+    from gaip_xl.template.libreoffice import convert
+
+    word = docx.Document(io.BytesIO(to_docx(report_2021)))
+    for table in word.tables:
+        table.style = word.styles["Normal Table"]
+    source = tmp_path / "unruled.docx"
+    word.save(source)
+    result = import_report(convert([source], "pdf", tmp_path / "pdf")[0])
+    assert result.report.figures == {}
+    assert {"I_TABLE_MISSING", "I_TEXT_LEFT_OVER"} <= {f.code for f in result.findings}
+    assert not validate(result.report).valid
