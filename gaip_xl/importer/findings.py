@@ -28,6 +28,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "I_MIXED_EDITION": ("混用两个年版",
                         "文档混用了两个年版的格式（{detail}），按{edition}年版导入；另一年版的行未导入"),
     "I_EDITION_YEAR": ("年版与年度不符", "文档的表格为{edition}年版格式，而报告年度为{year}年（应为{expected}年版）"),
+    "I_EDITION_GIVEN": ("指定的年版与标签不符",
+                        "文档的标签属于{labels}年版，按指定的{edition}年版导入：栏目对不上的数字未导入"),
     "I_EDITION_GUESSED": ("年版为推定", "文档中没有可区分年版的标签，按{basis}推定为{edition}年版"),
     "I_VALUES_CONVERTED": ("数字经换算", "{count}个单元格的原文不是纯数字，已换算：{listed}"),
     "I_NOT_APPLICABLE": ("不适用", "{count}个单元格填写了“/”“—”“无”等（不适用），保留原文、未作为数字：{listed}"),

@@ -246,6 +246,8 @@ def _edition_findings(edition: Edition, basis: str, evidence: dict[str, int], ye
         details.append(f"第三部分有只属于另一年版的行：{'、'.join(foreign)}")
     if details:
         found.append(import_finding("I_MIXED_EDITION", detail="；".join(details), edition=edition.code))
+    if basis == "given" and other and not evidence[edition.code]:
+        found.append(import_finding("I_EDITION_GIVEN", edition=edition.code, labels=other[0]))
     if basis in ("year", "default"):
         found.append(import_finding("I_EDITION_GUESSED", basis="报告年度" if basis == "year" else "最新格式",
                                     edition=edition.code))

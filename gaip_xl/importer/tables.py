@@ -164,11 +164,15 @@ class TableWalker:
         return row.has_figures
 
     def _match_row(self, row: Row) -> tuple[Match | None, str]:
+        """The row's most specific label that names a row of this edition. A leaf label only the other edition has
+        ends the search: its group label ("（六）其他处理") must not stand for it."""
         for i in reversed(row.label_cells):
             text = row.cells[i].text  # type: ignore[union-attr]
             found = self.labels.rows.match(text)
             if found is not None:
                 return found, text
+            if self.labels.foreign_rows.match(text, fuzzy=False) is not None:
+                return None, ""
         return None, ""
 
     def _foreign(self, row: Row) -> bool:
@@ -233,6 +237,12 @@ class TableWalker:
         positions = self._positions(family, row, table)
         if row.aligned and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
+            return
+        header = self.headers.get(family)
+        if family == "s2" and positions is None and header is not None and header.grid == row.grid:
+            # a header over this row names none of this table's columns (the other edition's, say): the figures'
+            # meaning is unknown, so they are not placed by counting
+            self._unplaceable(table, row_code, row, [c for i, c in enumerate(row.cells) if i > last_label and c])
             return
         cells = [(i, c) for i, c in enumerate(row.cells) if i > last_label and c is not None]
         cells = _trim(cells, len(table.columns))
