@@ -237,3 +237,20 @@ def test_a_pdf_table_without_ruling_lines_is_said_not_guessed(report_2021, tmp_p
     assert result.report.figures == {}
     assert {"I_TABLE_MISSING", "I_TEXT_LEFT_OVER"} <= {f.code for f in result.findings}
     assert not validate(result.report).valid
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=3),
+       add=st.booleans())
+def test_cells_lost_or_added_in_the_markup_never_move_a_figure(seed, picks, add):
+    """Portal markup with a cell dropped or an extra cell (uneven colspans): the rest of the row shifts, so its
+    figures are placed only where that is still certain."""
+    report = consistent_report(random.Random(seed).choice(["2019", "2021"]), random.Random(seed))
+    parts = to_html(report).decode().split("<td")
+    for pick in picks:
+        index = 1 + pick % (len(parts) - 1)
+        if add:
+            parts.insert(index, f"><p>{pick % 50}</p></td>")
+        else:
+            del parts[index]
+    never_wrong(import_report("<td".join(parts).encode()).report, report)

@@ -202,9 +202,13 @@ class TableWalker:
 
     # ------------------------------------------------------------------ placing
     def _positions(self, family: str, row: Row, table: Table) -> dict[int, str] | None:
-        """Column positions from the header over this row: column index → column code."""
+        """Column positions from the header over this row: column index → column code. Only for a row exactly as long
+        as the header's last row: a cell lost or added in the markup shifts the rest, and positions would misplace
+        them (counting then decides, or the row is reported)."""
         header = self.headers.get(family)
         if header is None or not (header.grid == row.grid or (row.aligned and header.width == row.width)):
+            return None
+        if len(row.cells) != len(header.rows[-1].cells):
             return None
         positions: dict[int, str] = {}
         matcher = self.labels.columns[family]
@@ -341,7 +345,7 @@ class TableWalker:
                          table.row(row_code).label, {"method": method, "score": 100.0})
 
     def _s4_positions(self, header: Header, row: Row) -> dict[int, tuple[str, str]] | None:
-        if not (header.grid == row.grid or header.width == row.width):
+        if not (header.grid == row.grid or header.width == row.width) or len(row.cells) != len(header.rows[-1].cells):
             return None
         columns, groups = self.labels.columns["s4"], self.labels.groups["s4"]
         row_codes = {r.code for r in self.edition.table("s4").rows}
