@@ -254,3 +254,17 @@ def test_cells_lost_or_added_in_the_markup_never_move_a_figure(seed, picks, add)
         else:
             del parts[index]
     never_wrong(import_report("<td".join(parts).encode()).report, report)
+
+
+def test_an_unreadable_label_is_placed_by_the_row_order_only_when_one_row_fits(report_2021):
+    text = to_text(report_2021)
+    one = text.replace("\t6.属于四类过程性信息\n", "\t6.屬於XX\n")
+    result = import_report(one.encode())
+    assert [f.code for f in result.findings] == ["I_ROW_BY_POSITION"]
+    assert result.provenance["s3.withheld_process_info.total"]["row"]["method"] == "position"
+    assert result.report.figures == report_2021.figures
+    two = one.replace("\t7.属于行政执法案卷\n", "\t7.XXXX\n")
+    result = import_report(two.encode())
+    assert [f.code for f in result.findings].count("I_ROW_UNMATCHED") == 2
+    never_wrong(result.report, report_2021)
+    assert "s3.withheld_process_info.total" not in result.report.figures

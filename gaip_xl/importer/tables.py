@@ -136,7 +136,7 @@ class TableWalker:
         table = self.labels.table_of_row(match.key)
         self.context = family_of(table)
         if match.key in self.placed:
-            if row.has_figures and self._has_values(self.placed[match.key].source):
+            if row.has_figures and self.placed[match.key].source.has_figures:
                 self.findings.append(import_finding(
                     "I_ROW_DUPLICATE", where=(row.where(),), row=self.row_name(match.key),
                     place=where_text(row.where())))
@@ -159,9 +159,6 @@ class TableWalker:
         self.findings.append(import_finding("I_RUN_TOGETHER", cells=codes, where=(row.where(),),
                                             row=self.row_name(found.key), place=where_text(row.where()),
                                             text=text.strip()))
-
-    def _has_values(self, row: Row) -> bool:
-        return row.has_figures
 
     def _match_row(self, row: Row) -> tuple[Match | None, str]:
         """The row's most specific label that names a row of this edition. A leaf label only the other edition has
