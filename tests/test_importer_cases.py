@@ -112,3 +112,9 @@ def test_json_and_workbooks_keep_their_readers(tmp_path):
     other.write_text("购物清单：苹果、梨", encoding="utf-8")
     code, _, err = call("validate", other)
     assert code == 2 and "E_FILE_TYPE" in err
+
+
+def test_validate_json_lists_the_import_findings(tmp_path):
+    code, out, _ = call("validate", CASES / "source" / "seed-001-zhanggutai-2021.txt", "--format", "json")
+    document = json.loads(out)
+    assert code == 0 and [f["code"] for f in document["import_findings"]] == ["I_CELL_UNPLACED"] * 2

@@ -92,3 +92,13 @@ def test_the_matcher_records_how_and_refuses_a_tie():
     assert fuzzy.key == "a" and fuzzy.method == "fuzzy" and 80 <= fuzzy.score < 100
     tied = Matcher([("x", "结果维持"), ("y", "结果纠正")])
     assert tied.match("结果") is None
+
+
+def test_known_drifts_are_matched_as_drifts():
+    report = consistent_report("2021", random.Random(10))
+    text = to_text(report).replace("\t2.其他法律行政法规禁止公开\n", "\t2.其他法律行政止公开\n")
+    text = text.replace("\t1.属于国家秘密\n", "\t1、属于国家秘密\n")
+    result = import_report(text.encode())
+    assert result.report.figures == report.figures and result.findings == []
+    assert result.provenance["s3.withheld_prohibited_by_law.natural"]["row"]["method"] == "drift"
+    assert result.provenance["s3.withheld_state_secret.natural"]["row"]["method"] == "exact"  # "1、" normalised
