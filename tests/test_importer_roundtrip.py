@@ -94,3 +94,25 @@ def test_pdfs_printed_by_libreoffice_import_to_the_same_figures(tmp_path):
         assert result.block["source"]["kind"] == "pdf"
         assert cells(result.report) == cells(report)
         assert {f.code for f in result.findings} <= {"I_NO_LEVEL", "I_VALUES_CONVERTED", "I_ROW_BY_POSITION"}
+
+
+def test_a_word_layout_table_holding_the_report_is_read_through():
+    import io
+
+    import docx
+
+    report = Report.load(CASES / "pingtan-2022.json")
+    inner = docx.Document(io.BytesIO(to_docx(report)))
+    outer = docx.Document()
+    frame = outer.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    body = list(inner.element.body.iterchildren())
+    for element in body:
+        if element.tag.endswith("}sectPr"):
+            continue
+        cell._tc.append(element)
+    cell._tc.append(cell._tc.makeelement(cell.paragraphs[0]._p.tag))  # a cell ends with a paragraph
+    out = io.BytesIO()
+    outer.save(out)
+    result = import_report(out.getvalue())
+    assert cells(result.report) == cells(report)
