@@ -2,11 +2,13 @@
 headers (UTF-8 and GBK), as .docx with gridSpan/vMerge, and as text copied off a page, give back the same figures,
 blanks as blanks, and the same findings."""
 
+import datetime as dt
+
 import pytest
 from builders import CASES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from importer_render import to_docx, to_html, to_text
+from importer_render import to_docx, to_html, to_markdown, to_text
 
 from gaip_xl import import_report, validate
 from gaip_xl.format import EDITIONS, ValueType
@@ -18,6 +20,7 @@ RENDERERS = {
     "html-gbk": lambda r: to_html(r, encoding="gbk"),
     "docx": to_docx,
     "text": lambda r: to_text(r).encode("utf-8"),
+    "markdown": lambda r: to_markdown(r).encode("utf-8"),
 }
 
 
@@ -62,6 +65,8 @@ def reports(draw):
         if value is not None:
             report.figures[cell.code] = value
     report.text["overview"] = f"本年共受理政府信息公开申请{draw(st.integers(0, 99))}件。"
+    published = draw(st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2031, 12, 31))))
+    report.published_on = published.isoformat() if published else None
     return report
 
 
@@ -72,6 +77,7 @@ def test_random_reports_of_both_editions_survive(report, kind):
     assert result.report.edition.code == report.edition.code
     assert cells(result.report) == cells(report)
     assert result.report.text["overview"] == report.text["overview"]
+    assert result.report.published_on == report.published_on
     report.agency.level = result.report.agency.level  # the level a name states (县 → 县级): a fact, not a figure
     assert rules(result.report) == rules(report)
 
