@@ -268,3 +268,20 @@ def test_an_unreadable_label_is_placed_by_the_row_order_only_when_one_row_fits(r
     assert [f.code for f in result.findings].count("I_ROW_UNMATCHED") == 2
     never_wrong(result.report, report_2021)
     assert "s3.withheld_process_info.total" not in result.report.figures
+
+
+_FRAGMENTS = ["一、总体情况", "三、收到和处理政府信息公开申请情况", "（六）其他处理", "\t", "\n", "\n\n", "|", "0", "17",
+              "—", "第二十条第（九）项", "本年制发件数", "行政复议", "结果维持", "自然人", "总计", "<table>", "<td colspan=99>",
+              "<tr>", "2021年政府信息公开工作年度报告", "1、", "发布日期：2022年13月40日"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=2000), st.lists(st.sampled_from(_FRAGMENTS), max_size=80).map(
+    lambda parts: "".join(parts).encode("utf-8"))))
+def test_any_bytes_give_a_report_or_a_coded_error(data):
+    try:
+        result = import_report(data)
+    except GaipError as exc:
+        assert exc.code.startswith("E_")
+        return
+    validate(result.report)  # the imported report is one the rules can run on
