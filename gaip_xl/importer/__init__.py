@@ -34,7 +34,8 @@ def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = No
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         # a document shaped as no test foresaw: a coded message, never a traceback
-        raise DocumentUnreadable(path, detail=f"导入时程序出错（{type(exc).__name__}），请把该文件发给维护人员") from exc
+        detail = f"导入时程序出错（{type(exc).__name__}），请把该文件发给维护人员"
+        raise DocumentUnreadable(path, detail=detail) from exc
 
 
 def read_document(data: bytes, path: str | None = None) -> Document:
