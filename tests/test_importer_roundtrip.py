@@ -122,3 +122,18 @@ def test_a_word_layout_table_holding_the_report_is_read_through():
     outer.save(out)
     result = import_report(out.getvalue())
     assert cells(result.report) == cells(report)
+
+
+def test_a_report_held_in_a_script_string_is_read_as_text():
+    """Some portals ship the report as an escaped string that a script renders: the string is read, never run."""
+    import json
+
+    report = Report.load(CASES / "pingtan-2022.json")
+    page = to_html(report).decode()
+    body = page[page.index("<body>") + 6:page.index("</body>")]
+    literal = json.dumps(body).replace("<", "\\u003c").replace("/", "\\/")
+    shell = (f"<html><head><title>{report.agency.name}</title></head><body><div id=app></div>"
+             f"<script>var data = {{\"content\": {literal}}}; render(data);</script></body></html>")
+    result = import_report(shell.encode())
+    assert cells(result.report) == cells(report) and result.report.agency.name == report.agency.name
+    assert result.provenance["s3.new.total"]["where"]["script"] is True
