@@ -104,8 +104,10 @@ def test_known_drifts_are_matched_as_drifts():
     assert result.provenance["s3.withheld_state_secret.natural"]["row"]["method"] == "exact"  # "1、" normalised
 
 
-@pytest.mark.parametrize("name, level", [("花石镇人民政府", "乡镇"), ("大洼区西安镇", "乡镇"), ("某某县人民政府", "县级"),
-                                         ("某某省人民政府", "省级"), ("淮安市人民政府", None), ("某某市交通运输局", None)])
+@pytest.mark.parametrize("name, level", [
+    ("花石镇人民政府", "乡镇"), ("大洼区西安镇", "乡镇"), ("某某县人民政府", "县级"), ("某某省人民政府", "省级"),
+    ("淮安市人民政府", None), ("某某市交通运输局", None),
+])
 def test_a_level_only_where_the_name_states_it(name, level):
     from gaip_xl.format import LEVELS
     from gaip_xl.importer.interpret import level_from_name
