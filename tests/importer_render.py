@@ -87,6 +87,14 @@ def title(report: Report) -> str:
     return f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
 
 
+def dateline(report: Report) -> list[str]:
+    """"发布日期：2022年1月20日" under the title, as portals print it, when the report has a date."""
+    if not report.published_on:
+        return []
+    year, month, day = (int(part) for part in report.published_on.split("-"))
+    return [f"发布日期：{year}年{month}月{day}日"]
+
+
 def sections(report: Report, skip: frozenset[str] = frozenset()) -> list[tuple[str, str | None, list]]:
     """(heading, prose, layouts) for the six sections."""
     prose = {"一": report.text.get("overview"), "五": report.text.get("problems"), "六": report.text.get("other")}
@@ -117,7 +125,7 @@ def _grid_positions(layout: list[list[Cell]]) -> list[list[tuple[int, Cell]]]:
 def to_html(report: Report, skip: frozenset[str] = frozenset(), swap_s4: bool = False,
             encoding: str = "utf-8") -> bytes:
     parts = [f'<html><head><meta charset="{encoding}"><title>{html.escape(title(report))}</title></head><body>',
-             f"<h1>{html.escape(title(report))}</h1>"]
+             f"<h1>{html.escape(title(report))}</h1>", *(f"<p>{line}</p>" for line in dateline(report))]
     tables = dict.fromkeys("二三四")
     for heading, prose, lays in sections(report, skip):
         parts.append(f"<p class=MsoNormal><b>{html.escape(heading)}<o:p></o:p></b></p>")
@@ -143,7 +151,7 @@ def to_html(report: Report, skip: frozenset[str] = frozenset(), swap_s4: bool = 
 
 def to_text(report: Report, skip: frozenset[str] = frozenset()) -> str:
     """Text as copied off a portal page: one cell per line after a tab, a blank line between rows (seed-000)."""
-    lines = [title(report), ""]
+    lines = [title(report), *dateline(report), ""]
     for heading, prose, lays in sections(report, skip):
         lines += [heading, ""]
         if prose:
@@ -156,11 +164,34 @@ def to_text(report: Report, skip: frozenset[str] = frozenset()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_markdown(report: Report) -> str:
+    """Markdown as converters write it: headings with "#", pipe tables with every merged cell left empty."""
+    lines = [f"# {title(report)}", *dateline(report), ""]
+    for heading, prose, lays in sections(report):
+        lines += [f"## {heading}", ""]
+        if prose:
+            lines += [*prose.split("\n"), ""]
+        for lay in lays:
+            positions = _grid_positions(lay)
+            width = max(c + cell[2] for row in positions for c, cell in row)
+            for r, row in enumerate(positions):
+                cells = [""] * width
+                for c, (text, _, _) in row:
+                    cells[c] = text.replace("\n", " ")
+                lines.append("| " + " | ".join(cells) + " |")
+                if r == 0:
+                    lines.append("|" + "---|" * width)
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
 def to_docx(report: Report, skip: frozenset[str] = frozenset()) -> bytes:
     import docx
 
     document = docx.Document()
     document.add_paragraph(title(report))
+    for line in dateline(report):
+        document.add_paragraph(line)
     for heading, prose, lays in sections(report, skip):
         document.add_paragraph(heading)
         if prose:
@@ -170,6 +201,7 @@ def to_docx(report: Report, skip: frozenset[str] = frozenset()) -> bytes:
             positions = _grid_positions(lay)
             width = max(c + cell[2] for row in positions for c, cell in row)
             table = document.add_table(rows=len(lay), cols=width)
+            table.style = "Table Grid"  # ruled, as published tables are
             for r, row in enumerate(positions):
                 for c, (text, rowspan, colspan) in row:
                     anchor = table.cell(r, c)

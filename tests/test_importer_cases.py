@@ -112,3 +112,24 @@ def test_json_and_workbooks_keep_their_readers(tmp_path):
     other.write_text("购物清单：苹果、梨", encoding="utf-8")
     code, _, err = call("validate", other)
     assert code == 2 and "E_FILE_TYPE" in err
+
+
+def test_validate_json_lists_the_import_findings(tmp_path):
+    code, out, _ = call("validate", CASES / "source" / "seed-001-zhanggutai-2021.txt", "--format", "json")
+    document = json.loads(out)
+    assert code == 0 and [f["code"] for f in document["import_findings"]] == ["I_CELL_UNPLACED"] * 2
+
+
+def test_charsets_declared_undeclared_or_wrong():
+    """Windows Notepad saves GB18030 text; portals serve GBK pages with or without a declaration, or one that lies."""
+    from importer_render import to_html
+
+    seed = (CASES / "source" / "seed-000-huashi-2021.txt").read_text(encoding="utf-8")
+    assert every_cell(import_report(seed.encode("gb18030")).report) == every_cell(load_case("huashi-2021"))
+    report = load_case("huashi-2021")
+    page = to_html(report).decode()
+    undeclared = page.replace('<meta charset="utf-8">', "").encode("gb18030")
+    lying = page.replace('charset="utf-8"', 'charset="gb2312"').encode("utf-8")
+    for data in (undeclared, lying):
+        result = import_report(data)
+        assert every_cell(result.report) == every_cell(report) and result.report.agency.name == "花石镇人民政府"

@@ -49,8 +49,10 @@ def main(args: argparse.Namespace, out: Output) -> int:
     for finding in (block or {}).get("findings", ()):
         out.error(f"导入提示 [{finding['code']}] {finding['message']}")
     if args.format == "json":
-        out.write(json.dumps({"report": args.report, **result.to_dict()}, ensure_ascii=False, indent=2,
-                             allow_nan=False) + "\n")
+        extra = {"import_findings": block["findings"]} if block else {}
+        out.write(json.dumps({"report": args.report, **result.to_dict(), **extra}, ensure_ascii=False, indent=2,
+                             allow_nan=False) + "
+")
     else:
         render_text(result, out)
     return 0 if result.valid else 1

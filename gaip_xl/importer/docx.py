@@ -33,17 +33,29 @@ def read_docx(data: bytes, path: str | None = None) -> Document:
     except Exception as exc:  # python-docx raises many kinds of errors on damaged packages
         raise DocumentUnreadable(path, detail=f"Word 文档无法打开（{type(exc).__name__}）") from None
     document = Document("docx")
-    tables = paragraphs = 0
-    for element in word.element.body.iterchildren():
+    _blocks(word.element.body, document, [0, 0])
+    return document
+
+
+def _blocks(parent: Any, document: Document, counts: list[int]) -> None:
+    """Paragraphs and tables in body order; a table holding tables is page layout: its cells are read as blocks."""
+    for element in parent.iterchildren():
         if element.tag == f"{_W}p":
             text = _text(element)
             if text.strip() and not PAGE_NUMBER.match(text):
-                paragraphs += 1
-                document.blocks.append(Paragraph(text.strip(), {"paragraph": paragraphs}))
+                counts[0] += 1
+                document.blocks.append(Paragraph(text.strip(), {"paragraph": counts[0]}))
+        elif element.tag == f"{_W}tbl" and element.find(f".//{_W}tbl") is not None:
+            for cell in element.iter(f"{_W}tc"):
+                if cell.getparent().getparent() is element:  # this table's own cells, not a nested table's
+                    _blocks(cell, document, counts)
         elif element.tag == f"{_W}tbl":
-            document.blocks.append(_grid(element, tables))
-            tables += 1
-    return document
+            document.blocks.append(_grid(element, counts[1]))
+            counts[1] += 1
+        elif element.tag == f"{_W}sdt":  # content controls wrap paragraphs and tables
+            content = element.find(f"{_W}sdtContent")
+            if content is not None:
+                _blocks(content, document, counts)
 
 
 def _text(element: Any) -> str:

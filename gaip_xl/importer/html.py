@@ -10,6 +10,7 @@ document itself (no billion laughs), and nothing is fetched.
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -27,24 +28,72 @@ _BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
 
 
 def read_html(data: bytes, path: str | None = None) -> Document:
-    import html5lib
-
-    text = decode(data, html=True)
-    try:
-        with warnings.catch_warnings():  # Word's "o:p" tags: html5lib renames them for lxml and says so
-            warnings.simplefilter("ignore")
-            root = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
-    except Exception as exc:  # html5lib repairs nearly anything; say so if it cannot
-        raise DocumentUnreadable(path, detail=f"网页无法解析（{type(exc).__name__}）") from None
+    root = _parse(decode(data, html=True), path)
     reader = _Reader()
     body = root.find(".//body")
     reader.walk(body if body is not None else root.getroot())
     reader.flush()
+    if not any(isinstance(b, Grid) for b in reader.blocks) and (embedded := _embedded_report(root)):
+        # the page shows its report through a script: read the markup the script holds, as text (never run it)
+        reader = _Reader()
+        inner = _parse(embedded, path).find(".//body")
+        if inner is not None:
+            reader.walk(inner)
+        reader.flush()
+        for block in reader.blocks:
+            block.where["script"] = True
+            for row in block.rows if isinstance(block, Grid) else ():
+                for cell in row:
+                    if cell is not None:
+                        cell.where["script"] = True
     title = root.find(".//title")
     document = Document("html", blocks=reader.blocks)
     if title is not None and title.text and not _has_title(reader.blocks):
         document.blocks.insert(0, Paragraph(title.text.strip(), {"element": "title"}))
     return document
+
+
+def _parse(text: str, path: str | None) -> Any:
+    import html5lib
+
+    try:
+        with warnings.catch_warnings():  # Word's "o:p" tags: html5lib renames them for lxml and says so
+            warnings.simplefilter("ignore")
+            return html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
+    except Exception as exc:  # html5lib repairs nearly anything; say so if it cannot
+        raise DocumentUnreadable(path, detail=f"网页无法解析（{type(exc).__name__}）") from None
+
+
+_JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`""", re.S)
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
+MAX_SCRIPT_CHARS = 4 * 1024 * 1024
+
+
+def _embedded_report(root: Any) -> str:
+    """The markup of tables held as string literals in the page's scripts, unescaped (\\u003c, \\x3c, \\", \\/)."""
+    found = []
+    for script in root.iter("script"):
+        code = script.text or ""
+        if len(code) > MAX_SCRIPT_CHARS or "table" not in code.lower():
+            continue
+        for match in _JS_STRING.finditer(code):
+            literal = next(g for g in match.groups() if g is not None)
+            text = _JS_ESCAPE.sub(_unescape, literal)
+            if "<table" in text.lower():
+                found.append(text)
+    return "<html><body>" + "".join(found) + "</body></html>" if found else ""
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code.startswith("u{"):
+        point = min(int(code[2:-1], 16), 0x10FFFF)
+        return "\ufffd" if 0xD800 <= point <= 0xDFFF else chr(point)
+    if code[0] in "ux" and len(code) > 1:
+        point = int(code[1:], 16)
+        return "\ufffd" if 0xD800 <= point <= 0xDFFF else chr(point)  # half of a pair: not text on its own
+    return _JS_SIMPLE.get(code, code)
 
 
 def _has_title(blocks: list[Any]) -> bool:

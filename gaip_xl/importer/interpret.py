@@ -246,6 +246,8 @@ def _edition_findings(edition: Edition, basis: str, evidence: dict[str, int], ye
         details.append(f"第三部分有只属于另一年版的行：{'、'.join(foreign)}")
     if details:
         found.append(import_finding("I_MIXED_EDITION", detail="；".join(details), edition=edition.code))
+    if basis == "given" and other and not evidence[edition.code]:
+        found.append(import_finding("I_EDITION_GIVEN", edition=edition.code, labels=other[0]))
     if basis in ("year", "default"):
         found.append(import_finding("I_EDITION_GUESSED", basis="报告年度" if basis == "year" else "最新格式",
                                     edition=edition.code))
@@ -286,17 +288,12 @@ def _gap(walker: TableWalker, order: int) -> tuple[str | None, str | None]:
 
 
 def _between(edition: Edition, previous: str | None, following: str | None, placed: dict[str, Placed]) -> list[str]:
-    if previous is None and following is None:
+    """The free rows of one table strictly between two matched rows; none at a table's edge (nothing bounds it)."""
+    if previous is None or following is None or previous.split(".")[0] != following.split(".")[0]:
         return []
-    table_code = (previous or following or "").split(".")[0]
-    if following is not None and previous is not None and following.split(".")[0] != table_code:
-        following = None
+    table_code = previous.split(".")[0]
     keys = [f"{table_code}.{r.code}" for r in edition.table(table_code).rows]
-    start = keys.index(previous) + 1 if previous in keys else 0
-    end = keys.index(following) if following in keys else len(keys)
-    if previous is None or following is None:
-        return []  # at the table's edge nothing bounds the row: not placed by order
-    return [k for k in keys[start:end] if k not in placed]
+    return [k for k in keys[keys.index(previous) + 1:keys.index(following)] if k not in placed]
 
 
 def _missing_tables(walker: TableWalker, edition: Edition) -> list[ImportFinding]:

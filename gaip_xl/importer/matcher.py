@@ -19,6 +19,7 @@ from .normalize import normalise
 FUZZY_THRESHOLD = 80.0
 FUZZY_MARGIN = 5.0
 _PARTIAL_MIN_CHARS = 6
+_REMEMBERED = 50_000
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,19 @@ class Matcher:
             if target is not None and normalise(published) not in self._exact:
                 self._drift[normalise(published)] = target
         self._choices = list(self._exact)
+        self._seen: dict[tuple[str, bool], Match | None] = {}  # labels recur in every report: remember answers
 
     def match(self, text: str, fuzzy: bool = True) -> Match | None:
         norm = normalise(text)
+        key = (norm, fuzzy)
+        if key in self._seen:
+            return self._seen[key]
+        found = self._match(norm, fuzzy)
+        if len(self._seen) < _REMEMBERED:
+            self._seen[key] = found
+        return found
+
+    def _match(self, norm: str, fuzzy: bool) -> Match | None:
         if not norm:
             return None
         if norm in self._exact:

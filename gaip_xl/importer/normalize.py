@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..format.drifts import ITEM_NUMBER, ITEM_NUMBER_OFFICIAL
 
@@ -12,6 +13,7 @@ _FOLD = str.maketrans({"“": "", "”": "", "\"": "", "‘": "", "’": "", "'"
                        "—": "-", "–": "-", "－": "-", "─": "-", "。": "", ":": "", "*": "", "#": ""})
 
 
+@lru_cache(maxsize=16384)  # the same labels recur in every report
 def normalise(text: str) -> str:
     """The form two labels are compared in: "（三） 不予公开" and "(三)不予公开" are equal, so are "1、" and "1 ."."""
     folded = _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_FOLD)

@@ -11,6 +11,7 @@ reported (I_ROW_CELLS) and its cells listed as missing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from .normalize import normalise
 from .values import kind_of, read_value
 
 S4_WIDTH = 15
+_RUN_TOGETHER = re.compile(r"^(?P<label>.*\D)(?P<figures>\d+(?:\.\d+)?)$")  # "行政许可3960181"
 
 
 @dataclass
@@ -128,11 +130,13 @@ class TableWalker:
                 self.pending = None
             elif row.has_figures:
                 self.unmatched.append((len(self.order), row, "".join(texts)))
+            elif texts and (joined := _RUN_TOGETHER.match(normalise(texts[-1]))):
+                self._run_together(row, joined.group("label"), texts[-1])
             return
         table = self.labels.table_of_row(match.key)
         self.context = family_of(table)
         if match.key in self.placed:
-            if row.has_figures and self._has_values(self.placed[match.key].source):
+            if row.has_figures and self.placed[match.key].source.has_figures:
                 self.findings.append(import_finding(
                     "I_ROW_DUPLICATE", where=(row.where(),), row=self.row_name(match.key),
                     place=where_text(row.where())))
@@ -141,15 +145,31 @@ class TableWalker:
             return
         self.place(match.key, match, label, row)
 
-    def _has_values(self, row: Row) -> bool:
-        return row.has_figures
+    def _run_together(self, row: Row, label: str, text: str) -> None:
+        """A label with its figures run into it ("行政许可3960181" for 396 | 0 | 181): never split by guessing."""
+        found = self.labels.rows.match(label)
+        if found is None or found.key in self.placed:
+            return
+        table = self.labels.table_of_row(found.key)
+        self.placed[found.key] = Placed(found.key, found, text, row)
+        self.order.append(found.key)
+        codes = tuple(f"{found.key}.{c.code}" for c in table.columns)
+        for code in codes:
+            self.missing.setdefault(code, "unplaced")
+        self.findings.append(import_finding("I_RUN_TOGETHER", cells=codes, where=(row.where(),),
+                                            row=self.row_name(found.key), place=where_text(row.where()),
+                                            text=text.strip()))
 
     def _match_row(self, row: Row) -> tuple[Match | None, str]:
+        """The row's most specific label that names a row of this edition. A leaf label only the other edition has
+        ends the search: its group label ("（六）其他处理") must not stand for it."""
         for i in reversed(row.label_cells):
             text = row.cells[i].text  # type: ignore[union-attr]
             found = self.labels.rows.match(text)
             if found is not None:
                 return found, text
+            if self.labels.foreign_rows.match(text, fuzzy=False) is not None:
+                return None, ""
         return None, ""
 
     def _foreign(self, row: Row) -> bool:
@@ -179,9 +199,13 @@ class TableWalker:
 
     # ------------------------------------------------------------------ placing
     def _positions(self, family: str, row: Row, table: Table) -> dict[int, str] | None:
-        """Column positions from the header over this row: column index → column code."""
+        """Column positions from the header over this row: column index → column code. Only for a row exactly as long
+        as the header's last row: a cell lost or added in the markup shifts the rest, and positions would misplace
+        them (counting then decides, or the row is reported)."""
         header = self.headers.get(family)
         if header is None or not (header.grid == row.grid or (row.aligned and header.width == row.width)):
+            return None
+        if len(row.cells) != len(header.rows[-1].cells):
             return None
         positions: dict[int, str] = {}
         matcher = self.labels.columns[family]
@@ -214,6 +238,12 @@ class TableWalker:
         positions = self._positions(family, row, table)
         if row.aligned and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
+            return
+        header = self.headers.get(family)
+        if family == "s2" and positions is None and header is not None and header.grid == row.grid:
+            # a header over this row names none of this table's columns (the other edition's, say): the figures'
+            # meaning is unknown, so they are not placed by counting
+            self._unplaceable(table, row_code, row, [c for i, c in enumerate(row.cells) if i > last_label and c])
             return
         cells = [(i, c) for i, c in enumerate(row.cells) if i > last_label and c is not None]
         cells = _trim(cells, len(table.columns))
@@ -312,7 +342,7 @@ class TableWalker:
                          table.row(row_code).label, {"method": method, "score": 100.0})
 
     def _s4_positions(self, header: Header, row: Row) -> dict[int, tuple[str, str]] | None:
-        if not (header.grid == row.grid or header.width == row.width):
+        if not (header.grid == row.grid or header.width == row.width) or len(row.cells) != len(header.rows[-1].cells):
             return None
         columns, groups = self.labels.columns["s4"], self.labels.groups["s4"]
         row_codes = {r.code for r in self.edition.table("s4").rows}

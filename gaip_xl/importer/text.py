@@ -6,7 +6,8 @@
   broken; the interpreter joins what it can and reports the rest).
 - **Pipe tables** (Markdown): ``| a | b |`` rows; the ``|---|`` line is skipped.
 Everything else is a paragraph; Markdown heading marks and bold are dropped; page numbers ("-3-") are skipped.
-Rows from text have no real columns: the grid is marked not ``aligned``, so figures are placed by counting.
+Rows copied as text have no real columns: those grids are not ``aligned``, so figures are placed by counting; a pipe
+table's columns are real (every row has a cell per column, merged cells left empty), so its grid is aligned.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def read_text(text: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rows: list[list[SourceCell | None]] = []
     cell_row: list[SourceCell | None] = []
+    piped = False  # the rows being gathered are a pipe table: its columns are real
 
     def flush_cells() -> None:
         nonlocal cell_row
@@ -35,8 +37,14 @@ def read_text(text: str) -> Document:
     def flush_rows() -> None:
         flush_cells()
         if rows:
-            document.blocks.append(Grid(list(rows), {"line": _first_line(rows)}, aligned=False))
+            document.blocks.append(Grid(list(rows), {"line": _first_line(rows)}, aligned=piped))
             rows.clear()
+
+    def mode(pipe: bool) -> None:
+        nonlocal piped
+        if pipe != piped:
+            flush_rows()
+            piped = pipe
 
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\n")
@@ -46,14 +54,17 @@ def read_text(text: str) -> Document:
             flush_cells()
             continue
         if line.startswith("\t") and "\t" not in line[1:]:
+            mode(False)
             cell_row.append(SourceCell(line[1:], {"line": number}))
             continue
         if "\t" in line:
+            mode(False)
             flush_cells()
             rows.append([SourceCell(part, {"line": number, "col": i}) for i, part in enumerate(line.split("\t"))])
             continue
         stripped = line.strip()
         if stripped.startswith("|") and stripped.count("|") >= 2:
+            mode(True)
             flush_cells()
             if not _PIPE_SEPARATOR.match(stripped):
                 parts = stripped.strip("|").split("|")

@@ -22,6 +22,7 @@ from .normalize import clean_cell
 
 _NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<decimals>\.[0-9]+)?"
                      r"\s*(?P<unit>件|个|项|起|宗|次|条|万元|元)?$")
+_WRAPPED_DIGITS = re.compile(r"(\d)[ \t]*\n\s*(?=\d)")  # a figure wrapped in a narrow cell: "17\n8" is 178
 _PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 
@@ -38,6 +39,14 @@ def kind_of(text: str) -> str:
 
 
 def read_value(text: str, kind: ValueType) -> Value:
+    joined = _WRAPPED_DIGITS.sub(r"\1", text) if "\n" in text else text
+    value = _read(joined, kind)
+    if joined != text and value.kind == "number" and value.note is None:
+        return Value(value.value, "number", f"原文“{clean_cell(text)}”跨行，读作 {value.value}")
+    return value
+
+
+def _read(text: str, kind: ValueType) -> Value:
     shown = clean_cell(text)
     if not shown:
         return Value(None, "blank")
@@ -45,7 +54,7 @@ def read_value(text: str, kind: ValueType) -> Value:
         return Value(shown, "not_applicable", f"原文为“{shown}”（不适用），未作为数字")
     if _PLAIN.match(shown):
         return Value(_number(Decimal(shown)), "number")
-    normal = unicodedata.normalize("NFKC", shown).replace(" ", "")
+    normal = unicodedata.normalize("NFKC", shown).strip()
     match = _NUMBER.match(normal)
     if not match:
         return Value(shown, "text")
