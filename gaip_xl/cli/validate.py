@@ -51,8 +51,7 @@ def main(args: argparse.Namespace, out: Output) -> int:
     if args.format == "json":
         extra = {"import_findings": block["findings"]} if block else {}
         out.write(json.dumps({"report": args.report, **result.to_dict(), **extra}, ensure_ascii=False, indent=2,
-                             allow_nan=False) + "
-")
+                             allow_nan=False) + "\n")
     else:
         render_text(result, out)
     return 0 if result.valid else 1
