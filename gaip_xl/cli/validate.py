@@ -10,7 +10,7 @@ from ..rules import Finding, ValidationReport, validate
 from .output import Output
 
 NAME = "validate"
-HELP = "校验一份年报（JSON 或填好的模板工作簿），列出全部问题"
+HELP = "校验一份年报（JSON、填好的模板工作簿，或已发布的 PDF、网页、Word/WPS、文本），列出全部问题"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
