@@ -119,7 +119,7 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
 def _add_totals(totals: Counter[str], summary: dict[str, Any]) -> None:
     for key in ("open_warnings", "explained_warnings", "stale_explanations"):
         totals[key] += summary.get(key) or 0
-    if summary.get("kind") in DOCUMENT_KIND_NAMES:
+    if summary.get("kind") in DOCUMENT_KIND_NAMES and summary["status"] != UNREADABLE:
         totals["documents"] += 1
     totals["import_notes"] += summary.get("import_notes") or 0
 

@@ -32,7 +32,7 @@ ON_ROSTER, OFF_ROSTER = "在名单", "不在名单"
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", STALE: "说明已过期", IMPORT_NOTE: "导入提示"}
 SHEET_FILES, SHEET_FINDINGS, SHEET_CHART = "文件清单", "问题清单", "统计"
 TOTAL_NAMES = {"open_warnings": "未说明的警告（条）", "explained_warnings": "已说明的警告（条）",
-               "stale_explanations": "过期的说明（条）", "documents": "已发布文档（PDF、网页、Word、文本）（个）",
+               "stale_explanations": "过期的说明（条）", "documents": "导入的已发布文档（PDF、网页、Word、文本）（个）",
                "import_notes": "导入提示（条）"}
 ROSTER_NAMES = {"expected": "名单上的机关（个）", "submitted": "已提交的机关（个）", "missing": "未提交的机关（个）",
                 "not_on_roster": "不在名单上的提交（个文件）"}
