@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import zipfile
 
 import openpyxl
@@ -15,6 +16,7 @@ import pytest
 from builders import load_case
 from test_bulk_support import ROOT, tree_digest, write_case
 
+from gaip_xl import Report
 from gaip_xl.bulk import run_bulk
 from gaip_xl.bulk.store import STATE_DIR
 from gaip_xl.cli import run
@@ -148,3 +150,26 @@ def test_a_rerun_skips_every_document_and_writes_the_same_bytes(mixed, tmp_path)
     again = run_bulk(inbox, out, jobs=1)
     assert again.skipped == result.total
     assert tree_digest(out, skip=STATE_DIR) == before
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_doc_and_wps_in_a_batch_are_converted_and_named(tmp_path):
+    from gaip_xl.template.libreoffice import convert
+
+    source = tmp_path / "source" / "report.docx"
+    source.parent.mkdir()
+    source.write_bytes(render(load_case("pingtan-2021"), "docx"))
+    doc = convert([source], "doc:MS Word 97", tmp_path / "doc")[0]
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(doc, inbox / "平潭.doc")
+    shutil.copy(doc, inbox / "平潭.wps")  # a WPS 文字 file is the same OLE Word format
+    result = run_bulk(inbox, tmp_path / "out", jobs=1)
+    rows = _rows(result)
+    assert (rows["平潭.doc"]["kind"], rows["平潭.wps"]["kind"]) == ("Word", "WPS")
+    figures = load_case("pingtan-2021").figures
+    for name in ("平潭.doc", "平潭.wps"):
+        document = json.loads((tmp_path / "out" / rows[name]["json"]).read_text(encoding="utf-8"))
+        assert document["import"]["source"]["converted_from"] == "doc"
+        assert {k: v for k, v in Report.from_json(json.dumps(document)).figures.items() if v is not None} == \
+            {k: v for k, v in figures.items() if v is not None}
