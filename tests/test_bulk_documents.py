@@ -8,18 +8,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import shutil
 import zipfile
 
 import openpyxl
 import pytest
-from builders import load_case
+from builders import consistent_report, load_case
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from importer_render import to_markdown, to_text
 from test_bulk_support import ROOT, tree_digest, write_case
 
 from gaip_xl import Report
 from gaip_xl.bulk import run_bulk
 from gaip_xl.bulk.store import STATE_DIR
 from gaip_xl.cli import run
+from gaip_xl.errors import GaipError
 from gaip_xl.format import EDITIONS
 from gaip_xl.importer import import_report
 from gaip_xl.loaders import load_report
@@ -173,3 +178,61 @@ def test_doc_and_wps_in_a_batch_are_converted_and_named(tmp_path):
         assert document["import"]["source"]["converted_from"] == "doc"
         assert {k: v for k, v in Report.from_json(json.dumps(document)).figures.items() if v is not None} == \
             {k: v for k, v in figures.items() if v is not None}
+
+
+# ---------------------------------------------------------------------------- the generator
+RENDERERS = {
+    "html": (lambda r: render(r, "html"), "网页"),
+    "docx": (lambda r: render(r, "docx"), "Word"),
+    "txt": (lambda r: to_text(r).encode("utf-8"), "文本"),
+    "md": (lambda r: to_markdown(r).encode("utf-8"), "文本"),
+    "json": (lambda r: r.to_json().encode("utf-8"), "JSON"),
+}
+
+
+@st.composite
+def batches(draw):
+    """A few submissions: random reports of both editions, each published in a random form, some text copies cut
+    off at a random line (as seed 002 is), some named with a wrong or no extension, and random bytes."""
+    items = []
+    for index in range(draw(st.integers(1, 4))):
+        form = draw(st.sampled_from(sorted(RENDERERS)))
+        report = consistent_report(draw(st.sampled_from(["2019", "2021"])), random.Random(draw(st.integers(0, 999))))
+        report.agency.name = f"测试{index}县人民政府"
+        data = RENDERERS[form][0](report)
+        if form in ("txt", "md") and draw(st.booleans()):
+            lines = data.decode("utf-8").splitlines()
+            data = "\n".join(lines[: draw(st.integers(len(lines) // 3, len(lines) - 1))]).encode("utf-8")
+        suffix = draw(st.sampled_from([f".{form}", f".{form}", ".dat", ""]))
+        items.append((f"{index}{suffix}", data, RENDERERS[form][1]))
+    junk = draw(st.binary(min_size=1, max_size=200))
+    items.append(("junk.bin", junk, None))
+    return items
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=batches())
+def test_any_mix_of_forms_gets_the_validate_verdict_and_never_passes_with_cells_missing(tmp_path_factory, items):
+    root = tmp_path_factory.mktemp("gen")
+    inbox = root / "in"
+    inbox.mkdir()
+    for name, data, _ in items:
+        (inbox / name).write_bytes(data)
+    result = run_bulk(inbox, root / "out", jobs=1)
+    rows = _rows(result)
+    assert sorted(rows) == sorted(name for name, _, _ in items)  # every input a row, whatever its name
+    for name, _, kind in items:
+        row = rows[name]
+        if kind is None:  # random bytes: never a report
+            assert row["status"] == "unreadable"
+            continue
+        assert row["kind"] == kind, name
+        if row["status"] == "unreadable":  # as validate refuses it, with the same code
+            with pytest.raises(GaipError) as refused:
+                load_report(inbox / name)
+            assert refused.value.code == row["code"], name
+            continue
+        verdict = validate(load_report(inbox / name))
+        assert row["status"] == ("ok" if verdict.valid else "errors"), name
+        if row["missing"]:
+            assert row["status"] != "ok", name  # a document with cells not found never passes
