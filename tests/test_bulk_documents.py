@@ -193,7 +193,8 @@ RENDERERS = {
 @st.composite
 def batches(draw):
     """A few submissions: random reports of both editions, each published in a random form, some text copies cut
-    off at a random line (as seed 002 is), some named with a wrong or no extension, and random bytes."""
+    off at a random line (as seed 002 is) or inside a character, some named with a wrong or no extension, and
+    random bytes."""
     items = []
     for index in range(draw(st.integers(1, 4))):
         form = draw(st.sampled_from(sorted(RENDERERS)))
@@ -203,6 +204,7 @@ def batches(draw):
         if form in ("txt", "md") and draw(st.booleans()):
             lines = data.decode("utf-8").splitlines()
             data = "\n".join(lines[: draw(st.integers(len(lines) // 3, len(lines) - 1))]).encode("utf-8")
+            data = data[: len(data) - draw(st.integers(0, 2))]  # maybe inside its last (three-byte) character
         suffix = draw(st.sampled_from([f".{form}", f".{form}", ".dat", ""]))
         items.append((f"{index}{suffix}", data, RENDERERS[form][1]))
     junk = draw(st.binary(min_size=1, max_size=200))
@@ -236,3 +238,18 @@ def test_any_mix_of_forms_gets_the_validate_verdict_and_never_passes_with_cells_
         assert row["status"] == ("ok" if verdict.valid else "errors"), name
         if row["missing"]:
             assert row["status"] != "ok", name  # a document with cells not found never passes
+
+
+@pytest.mark.parametrize("cut", [1, 2])
+def test_a_text_copy_cut_inside_a_character_is_still_read_as_utf8(tmp_path, cut):
+    """A UTF-8 copy cut short in transfer may end inside a three-byte character: it is UTF-8 still (not mojibake
+    from another charset, which would make it "not a report"), and its cut table makes it fail, not pass."""
+    data = _truncated_seed()
+    text_end = data.rindex("重".encode())  # cut inside the last 重 of "2. 重复申请"
+    data = data[: text_end + cut]
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "截断.txt").write_bytes(data)
+    row = _rows(run_bulk(inbox, tmp_path / "out", jobs=1))["截断.txt"]
+    assert (row["kind"], row["agency"], row["status"]) == ("文本", "章古台镇", "errors")
+    assert row["missing"] > 0

@@ -75,6 +75,8 @@ class BulkResult:
         for rollup in self.rollups:
             if rollup.included_count:
                 parts.append(f"{rollup.year}年度（{rollup.edition}年版）汇总 {rollup.included_count} 份")
+        if self.totals.get("documents"):
+            parts.append(f"其中导入已发布文档 {self.totals['documents']} 个")
         if self.totals.get("explained_warnings"):
             parts.append(f"警告 {self.totals['open_warnings']} 条未说明、{self.totals['explained_warnings']} 条已说明")
         if self.totals.get("stale_explanations"):

@@ -41,10 +41,10 @@ FIXED_CREATED = dt.datetime(2000, 1, 1)  # UTC, as the core properties store it:
 
 # Widths in characters, chosen so that a sheet printed landscape on A4, one page wide, stays legible (about 70 %):
 # the long texts (file, agency, first error, message) wrap instead of widening the page.
-FILE_HEADINGS = (("文件", 34), ("机关名称", 24), ("行政级别", 9), ("年度", 7), ("格式版本", 9), ("状态", 9),
-                 ("错误数", 7), ("未说明警告", 7), ("已说明警告", 7), ("过期说明", 7), ("第一个错误", 46),
+FILE_HEADINGS = (("文件", 30), ("机关名称", 24), ("行政级别", 9), ("年度", 7), ("格式版本", 9), ("状态", 9),
+                 ("错误数", 7), ("未说明警告", 7), ("已说明警告", 7), ("过期说明", 7), ("第一个错误", 40),
                  ("重复提交", 9), ("名单", 9), ("类型", 7), ("导入数字", 7), ("缺失数字", 7), ("导入提示", 7),
-                 ("代码", 12), ("JSON 文件", 28))
+                 ("代码", 10), ("JSON 文件", 22))
 FIRST_ERROR, STATUS = 10, 5  # columns of the file list
 FINDING_HEADINGS = (("文件", 34), ("机关名称", 24), ("工作表", 14), ("单元格", 14), ("规则", 10), ("级别", 8),
                     ("问题", 60), ("说明（填报单位）", 36))
