@@ -130,6 +130,8 @@ def test_import_notes_are_findings_rows_and_named_so_in_the_summary(mixed):
     rows = _rows(result)
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as stream:
         findings = list(csv.DictReader(stream))
+    assert {(f["file"], f["kind"]) for f in findings} <= set(KINDS.items())  # each finding says what its file was
+    assert {f["kind"] for f in findings} >= {"PDF", "文本", "工作簿", "其他"}
     notes = [f for f in findings if f["severity"] == "import"]
     for name in DOCUMENTS:
         assert len([f for f in notes if f["file"] == name]) == rows[name]["import_notes"], name

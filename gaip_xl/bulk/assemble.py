@@ -29,7 +29,7 @@ from .worker import DOCUMENT_KINDS, ERRORS, FINDING_COLUMNS, OK, UNREADABLE
 DOCUMENT_KIND_NAMES = frozenset((*DOCUMENT_KINDS.values(), "Word", "WPS"))
 
 SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL = "summary.xlsx", "findings.csv", "findings.jsonl"
-FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "agency", "year", *FINDING_COLUMNS[1:])
+FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "kind", "agency", "year", *FINDING_COLUMNS[1:])
 BOM = "\ufeff"  # so that Excel opens the CSV files as UTF-8
 
 
@@ -86,7 +86,7 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
             counts[summary["status"]] += 1
             _add_totals(totals, summary)
             book.add_file(summary, summary["file"] in duplicates, check.mark(summary["agency"]) if check else None)
-            facts = {"agency": summary["agency"], "year": summary["year"]}
+            facts = {"kind": summary.get("kind", ""), "agency": summary["agency"], "year": summary["year"]}
             for row in detail["findings"]:
                 row = {**row, **facts}
                 findings.writerow(row)

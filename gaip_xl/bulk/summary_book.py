@@ -95,6 +95,7 @@ class SummaryBook:
         for i, (_, width) in enumerate(headings):
             sheet.set_column(i, i, width)
         sheet.freeze_panes(1, 0)
+        sheet.set_row(0, LINE_POINTS * 2)  # two lines: the narrow count columns wrap their headings
         _print_setup(sheet, list_sheet=True)
         for i, (text, _) in enumerate(headings):
             sheet.write_string(0, i, text, self._header)
