@@ -1,5 +1,9 @@
 """One submission → one small, picklable record. Runs in the worker processes; never raises for a bad input.
 
+What a submission is comes from its bytes (``kind_of``: the decision ``gaip-xl validate`` makes): a workbook goes to
+the workbook reader, a report JSON to ``load_json``, a published document to the importer (its import block goes
+into its JSON, its notes into the findings, its counts into the summary).
+
 A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
 ``detail`` its findings rows and its figures as a list of values in cell order (``tidy.figure_values``: the tidy
 rows and the roll-up are made from it), encoded here as JSON text (the parent only stores it). The

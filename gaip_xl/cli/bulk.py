@@ -1,4 +1,5 @@
-"""gaip-xl bulk: convert and check every submitted workbook in folders and zip archives; summary and roll-up.
+"""gaip-xl bulk: convert and check every submission in folders and zip archives (workbooks, report JSON, published
+documents, told apart by their bytes); summary, roll-up, and with ``--roster`` the agencies that have not submitted.
 
 Exit codes: 0 every file passed (warnings allowed), 1 some file has errors or cannot be read, 2 the command itself
 cannot run (an input that does not exist, an output folder that cannot be written).
