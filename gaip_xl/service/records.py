@@ -136,14 +136,15 @@ def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) 
     collection = db.get(Collection, agency.collection_id)
     assert collection is not None
     _check_submittable(db, upload, outcome, agency, collection)
+    document = with_explanations(outcome.document or "", explanations_of(db, upload))
+    db.commit()  # the version is numbered in a short transaction of its own (on SQLite it holds the write lock)
     for _ in range(5):  # two submissions of one agency at once: the unique (agency, version) decides, then retry
         latest = db.scalar(select(Submission).where(Submission.agency_id == agency.id)
                            .order_by(Submission.version.desc()).limit(1))
         if latest is not None and latest.upload_id == upload.id:
-            db.rollback()
+            db.commit()
             return latest
         now = utcnow()
-        document = with_explanations(outcome.document or "", explanations_of(db, upload))
         submission = Submission(agency_id=agency.id, upload_id=upload.id, version=(latest.version if latest else 0) + 1,
                                 submitted_at=now, sha256=upload.sha256, late=deadline_passed(collection, now),
                                 warnings=upload.warnings, document=document)
