@@ -28,6 +28,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import CsrfFailed, GaipError, UploadTooLarge
 from ..excel.safety import MAX_FILE_BYTES
+from ..format.fields import INFO_FIELDS
+from ..roster import ROSTER_FIELDS
 from .db import Upload, make_engine, migrate, session_factory
 from .records import BEIJING, audit
 from .security import CSRF_FIELD, SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
@@ -71,6 +73,9 @@ class Service:
         self.secret = load_secret(settings.data)
         self.templates = Jinja2Templates(directory=str(files("gaip_xl.service") / "templates"))
         self.templates.env.filters["bj"] = beijing_time
+        # the template's own labels (基本情况), never typed in a page
+        self.templates.env.globals["field"] = {f.code: f.label for f in INFO_FIELDS}
+        self.templates.env.globals["roster_fields"] = [f.label for f in ROSTER_FIELDS]
 
     def db(self) -> Iterator[Session]:
         with self.sessions() as session:

@@ -21,15 +21,11 @@ from .app import request_info, service_of
 from .clerk import DbSession, _download
 from .db import Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
-from .records import STATE_LABELS, collection_counts, collection_states, create_collection, latest_files
+from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_files
 from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 ROSTER_SUFFIXES = (".xlsx", ".csv")
-
-
-class LoginRequired(Exception):
-    pass
 
 
 def _user(request: Request, db: DbSession) -> OfficeUser:
@@ -54,8 +50,6 @@ def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "
     service = service_of(request)
     service.check_csrf(request, csrf)
     user = login(db, name.strip(), password)
-    from .records import audit
-
     if user is None:
         audit(db, request_info(request), "login_failed", name.strip()[:200], status=401)
         db.commit()
@@ -75,8 +69,6 @@ def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "
 def logout(request: Request, db: DbSession, user: User, csrf: Annotated[str, Form()] = "") -> Response:
     service_of(request).check_csrf(request, csrf)
     close_office_session(db, request.cookies.get(SESSION_COOKIE))
-    from .records import audit
-
     audit(db, request_info(request), "logout", user.name)
     db.commit()
     response = RedirectResponse("/office/login", status_code=303)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import NotSubmittable
+from ..format.fields import INFO_FIELDS_BY_CODE
 from ..roster import RosterEntry, name_key, reconcile
 from .checking import Outcome, check_file, finding_key, warnings_of, with_explanations
 from .db import Agency, AuditEntry, Collection, Explanation, Submission, Upload, utcnow
@@ -173,7 +174,8 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
     if outcome.report.year != collection.year:
         raise NotSubmittable(detail=f"报告年度为 {outcome.report.year}，本次收集的是 {collection.year} 年度")
     if name_key(outcome.report.agency.name or "") != agency.name_key:
-        raise NotSubmittable(detail=f"工作簿中的机关名称“{outcome.report.agency.name}”与报送链接的机关"
+        label = INFO_FIELDS_BY_CODE["agency.name"].label
+        raise NotSubmittable(detail=f"工作簿中的{label}“{outcome.report.agency.name}”与报送链接的机关"
                                     f"“{agency.name}”不一致")
 
 
