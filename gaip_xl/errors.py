@@ -248,3 +248,9 @@ class NotSubmittable(GaipError):
     code = "E_NOT_SUBMITTABLE"
     title = "不能提交"
     template = "不能提交：{detail}"
+
+
+class BadRequest(GaipError):
+    code = "E_BAD_REQUEST"
+    title = "请求内容不对"
+    template = "{detail}"

@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -26,10 +27,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import CsrfFailed, GaipError, UploadTooLarge
+from ..errors import BadRequest, CsrfFailed, GaipError, UploadTooLarge
 from ..excel.safety import MAX_FILE_BYTES
 from ..format.fields import INFO_FIELDS
 from ..roster import ROSTER_FIELDS
+from .checking import ServerError
 from .db import Upload, make_engine, migrate, session_factory
 from .records import BEIJING, audit
 from .security import CSRF_FIELD, SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
@@ -42,7 +44,8 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DEN
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
 STATELESS = frozenset({"/api/check"})  # POSTs that change nothing (nothing kept): not audited
-STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409}
+STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409, "E_BAD_REQUEST": 400,
+          "E_INTERNAL": 500}
 
 
 @dataclass
@@ -150,6 +153,17 @@ def create_app(settings: Settings) -> FastAPI:
             return await http_exception_handler(request, exc)
         error = {"code": f"HTTP_{exc.status_code}", "title": "出错了", "message": str(exc.detail)}
         return service.render(request, "error.html", status=exc.status_code, error=error)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_form(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(str(e.get("loc", ["", "?"])[-1]) for e in exc.errors())
+        return await gaip_error(request, BadRequest(detail=f"表单或参数不对（{fields}）"))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        """A bug must not show a traceback: the clerk gets E_INTERNAL in Chinese (the log keeps the details)."""
+        error = ServerError(detail=f"程序内部错误（{type(exc).__name__}），请稍后重试或联系管理员")
+        return await gaip_error(request, error)
 
     @app.get("/static/style.css", include_in_schema=False)
     def style() -> Response:
