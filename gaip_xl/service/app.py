@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -34,7 +35,7 @@ from ..roster import ROSTER_FIELDS
 from .checking import ServerError
 from .db import Upload, make_engine, migrate, session_factory
 from .records import BEIJING, audit
-from .security import CSRF_FIELD, SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
+from .security import SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
 from .store import BlobStore
 
 FORM_OVERHEAD = 256 * 1024  # multipart headers and the other fields of an upload form
@@ -198,4 +199,14 @@ def service_of(request: Request) -> Service:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-CSRF = CSRF_FIELD
+def _db(request: Request) -> Iterator[Session]:
+    yield from service_of(request).db()
+
+
+DbSession = Annotated[Session, Depends(_db)]  # one database session per request, closed when it is answered
+
+
+def download(data: bytes, filename: str, media_type: str) -> Response:
+    """A file to save, named in UTF-8 (RFC 6266) with a plain fallback for old browsers."""
+    disposition = f"attachment; filename=\"download\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})

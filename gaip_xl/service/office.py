@@ -17,8 +17,7 @@ from starlette.background import BackgroundTask
 from ..errors import RosterUnreadable, UploadMissing
 from ..format.editions import LEVELS
 from ..roster import read_roster
-from .app import request_info, service_of
-from .clerk import DbSession, _download
+from .app import DbSession, download, request_info, service_of
 from .db import Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
 from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_files
@@ -167,7 +166,7 @@ def _agencies_csv(request: Request, db: Session, collection_id: int, only_missin
              f"{base}/a/{s.agency.token}") for s in collection_states(db, collection)
             if not only_missing or s.latest is None]
     name = f"{collection.year}年度{'未提交机关' if only_missing else '报送链接'}.csv"
-    return _download(agencies_csv(rows, ("状态", "报送链接")), name, "text/csv; charset=utf-8")
+    return download(agencies_csv(rows, ("状态", "报送链接")), name, "text/csv; charset=utf-8")
 
 
 @router.get("/collections/{collection_id}/export/{name}")
