@@ -174,12 +174,12 @@ def test_a_program_error_and_a_bad_form_are_answered_in_chinese(client, monkeypa
 
 
 def test_openapi_documents_the_api_and_pages_carry_the_security_headers(client):  # noqa: F811
+    page = client.get("/")  # the first request: it gets the session cookie
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
     spec = client.get("/openapi.json").json()
     assert {"/api/check", "/api/agencies/{token}/submissions", "/healthz"} <= set(spec["paths"])
     assert not any(path.startswith(("/office", "/c/", "/a/")) for path in spec["paths"])  # pages are not API
     assert client.get("/docs").status_code == 200
-    page = client.get("/")
     assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
     assert page.headers["x-frame-options"] == "DENY" and page.headers["referrer-policy"] == "no-referrer"
-    cookie = page.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=lax" in cookie
