@@ -91,6 +91,7 @@ def create(request: Request, db: DbSession, user: User, csrf: Annotated[str, For
            office_level: Annotated[str, Form()] = "", roster: Annotated[UploadFile | None, File()] = None) -> Response:
     service = service_of(request)
     service.check_csrf(request, csrf)
+    db.commit()  # the login look-up's transaction ends before the roster is read
     if roster is None or not roster.filename:
         raise UploadMissing()
     suffix = Path(roster.filename).suffix.lower()
@@ -176,9 +177,11 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
     service = service_of(request)
     collection = _collection(db, collection_id)
     files = latest_files(service.store, db, collection_states(db, collection))
+    office_name, office_level, year = collection.office_name, collection.office_level, collection.year
+    db.commit()  # no transaction (on SQLite: no write lock) while bulk runs
     work = private_workdir(service.store.tmp)
     try:
-        out = bulk_outputs(files, collection.office_name, collection.office_level, work)
+        out = bulk_outputs(files, office_name, office_level, work)
         found = bulk_file(out, name)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -188,6 +191,6 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
         raise HTTPException(404, "还没有可汇总的报告")
     from urllib.parse import quote
 
-    download = f"{collection.year}年度-{name}"
+    download = f"{year}年度-{name}"
     return FileResponse(found, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(download)}"},
                         background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
