@@ -18,7 +18,7 @@ from ..errors import RosterUnreadable, UploadMissing
 from ..format.editions import LEVELS
 from ..roster import read_roster
 from .app import DbSession, download, request_info, service_of
-from .db import Collection, OfficeUser
+from .db import AuditEntry, Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
 from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_files
 from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
@@ -194,3 +194,10 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
     download = f"{year}年度-{name}"
     return FileResponse(found, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(download)}"},
                         background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
+
+
+@router.get("/audit")
+def audit_page(request: Request, db: DbSession, user: User, limit: int = 200) -> Response:
+    """The latest entries of the audit table (who changed what, from where, with what outcome)."""
+    entries = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 2000)))))
+    return service_of(request).render(request, "audit.html", entries=entries)
