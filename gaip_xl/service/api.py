@@ -21,9 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotSubmittable, UploadMissing
 from ..excel.marked import marked_bytes
-from .app import request_info, service_of
+from .app import DbSession, request_info, service_of
 from .checking import finding_key, warnings_of
-from .clerk import DbSession
 from .db import Agency, Explanation
 from .records import receive_upload, submit
 

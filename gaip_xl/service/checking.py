@@ -20,6 +20,12 @@ from ..rules import Finding, Severity, ValidationReport, validate
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"  # the statuses of gaip-xl bulk
 
 
+class ServerError(InternalError):
+    """E_INTERNAL in the service's words (the converter's own says that a batch goes on without the file)."""
+
+    template = "{detail}"
+
+
 @dataclass
 class Outcome:
     status: str
@@ -37,7 +43,7 @@ def check_file(path: str | Path) -> Outcome:
     except GaipError as exc:
         return Outcome(UNREADABLE, error={"code": exc.code, "title": exc.title, "message": _without_path(exc)})
     except Exception as exc:  # noqa: BLE001 - a bug in the reader must not take the upload down with it
-        error = InternalError(detail=f"{type(exc).__name__}: {exc}")
+        error = ServerError(detail=f"读取该文件时程序出错（{type(exc).__name__}），请把该文件发给维护人员")
         return Outcome(UNREADABLE, error={"code": error.code, "title": error.title, "message": error.message})
     result = validate(report)
     document = report_document(report, result, source)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +14,9 @@ from ..errors import UploadMissing
 from ..excel.marked import marked_bytes
 from ..rules.findings import Severity
 from ..rules.summary import summary_line, where
-from .app import Service, request_info, service_of
+from .app import DbSession, download, request_info, service_of
 from .checking import finding_key, with_explanations
-from .db import Agency, Collection, Submission, Upload
+from .db import Agency, Collection, Submission, Upload, utcnow
 from .records import (
     deadline_passed,
     explanation_texts,
@@ -28,11 +28,6 @@ from .records import (
 )
 
 router = APIRouter(include_in_schema=False)
-def _db(request: Request) -> Any:
-    yield from service_of(request).db()
-
-
-DbSession = Annotated[Session, Depends(_db)]
 NOT_FOUND = "链接无效或已过期"
 
 
@@ -53,8 +48,6 @@ def _agency(db: Session, token: str) -> tuple[Agency, Collection]:
 
 
 def _missing() -> Exception:
-    from fastapi import HTTPException
-
     return HTTPException(404, NOT_FOUND)
 
 
@@ -86,7 +79,7 @@ def agency_page(request: Request, token: str, db: DbSession) -> Response:
     versions = list(db.scalars(select(Submission).where(Submission.agency_id == agency.id)
                                .order_by(Submission.version.desc())))
     return service_of(request).render(request, "agency.html", agency=agency, collection=collection,
-                                      versions=versions, late=deadline_passed(collection, _now()))
+                                      versions=versions, late=deadline_passed(collection, utcnow()))
 
 
 @router.post("/a/{token}/check")
@@ -104,7 +97,7 @@ def agency_version(token: str, version: int, db: DbSession) -> Response:
     sub = db.scalar(select(Submission).where(Submission.agency_id == agency.id, Submission.version == version))
     if sub is None:
         raise _missing()
-    return _download(sub.document.encode("utf-8"), f"{agency.name}-第{version}版.json", "application/json")
+    return download(sub.document.encode("utf-8"), f"{agency.name}-第{version}版.json", "application/json")
 
 
 @router.get("/c/{token}")
@@ -144,7 +137,7 @@ def marked(request: Request, token: str, db: DbSession) -> Response:
     outcome = recheck(service_of(request).store, upload, db)
     if outcome.report is None or outcome.result is None:
         raise _missing()
-    return _download(marked_bytes(outcome.report, outcome.result), _stem(upload) + "-校验结果.xlsx",
+    return download(marked_bytes(outcome.report, outcome.result), _stem(upload) + "-校验结果.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -154,7 +147,7 @@ def report_json(token: str, db: DbSession) -> Response:
     if upload.document is None:
         raise _missing()
     document = with_explanations(upload.document, explanations_of(db, upload))
-    return _download(document.encode("utf-8"), _stem(upload) + ".json", "application/json")
+    return download(document.encode("utf-8"), _stem(upload) + ".json", "application/json")
 
 
 @router.post("/c/{token}/explain")
@@ -196,19 +189,3 @@ def submit_page(request: Request, token: str, db: DbSession, csrf: Annotated[str
 def _stem(upload: Upload) -> str:
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     return name.rsplit(".", 1)[0] or "年报"
-
-
-def _download(data: bytes, filename: str, media_type: str) -> Response:
-    from urllib.parse import quote
-
-    disposition = f"attachment; filename=\"download\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
-
-
-def _now() -> Any:
-    from .db import utcnow
-
-    return utcnow()
-
-
-__all__ = ["Service", "router"]
