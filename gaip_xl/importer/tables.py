@@ -234,8 +234,8 @@ class TableWalker:
         if not row.has_figures:
             return
         family = family_of(table)
-        last_label = row.label_cells[-1] if row.label_cells else -1
         positions = self._positions(family, row, table)
+        last_label = _last_label(row, positions)
         if row.aligned and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
             return
@@ -393,6 +393,15 @@ class TableWalker:
         row = table.row(key.split(".", 1)[1])
         prefix = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
         return f"{prefix}「{row.label}」"
+
+
+def _last_label(row: Row, positions: dict[int, str] | None) -> int:
+    """The row's last label cell. Where the columns are real and the header's positions known, a text cell under a
+    figure column is a figure written as text ("见说明", kept for V1), not a label: the labels end before the first
+    figure column."""
+    if row.aligned and positions:
+        return max((i for i in row.label_cells if i < min(positions)), default=-1)
+    return row.label_cells[-1] if row.label_cells else -1
 
 
 def _trim(cells: list[tuple[int, SourceCell]], wanted: int) -> list[tuple[int, SourceCell]]:
