@@ -123,7 +123,7 @@ class TableWalker:
             foreign = self._foreign(row)
             if foreign:
                 return
-            if row.has_figures and not texts and self.context == "s4":
+            if row.has_figures and self.context == "s4" and (not texts or self._under_s4_header(row)):
                 self._place_s4(row)
             elif row.has_figures and not texts and self.pending is not None:
                 self.place(self.pending.row_key, self.pending.match, self.pending.label, row)
@@ -340,6 +340,13 @@ class TableWalker:
         for (row_code, column_code), (_, cell) in zip(slots_in_order, cells, strict=True):
             self._figure(table, row_code, column_code, cell, Match(row_code, method, 100.0),
                          table.row(row_code).label, {"method": method, "score": 100.0})
+
+    def _under_s4_header(self, row: Row) -> bool:
+        """Section 四's figure row whose first figures are text ("见说明"): every such text stands under a figure
+        column of the header over it (real columns only), so it is a figure, not a row label."""
+        header = self.headers.get("s4")
+        slots = self._s4_positions(header, row) if header and row.aligned else None
+        return slots is not None and bool(slots) and all(i in slots for i in row.label_cells)
 
     def _s4_positions(self, header: Header, row: Row) -> dict[int, tuple[str, str]] | None:
         if not (header.grid == row.grid or header.width == row.width) or len(row.cells) != len(header.rows[-1].cells):
