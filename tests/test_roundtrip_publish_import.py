@@ -241,3 +241,18 @@ def test_every_case_comes_back_from_its_pdf(printed, name):
     result = import_report(printed[name].read_bytes())
     assert result.block["source"]["kind"] == "pdf" and result.block["source"]["pages"] > 1
     assert_same_report(original, result, pdf=True)
+
+
+
+def test_a_header_shifted_by_an_extra_cell_never_turns_a_label_into_a_figure():
+    """The rule above trusts header positions only when the row's own label stands before the figure columns: with an
+    extra cell before section 三's corner (portal markup), the header puts 自然人 over the row labels, and they must not
+    become its figures (found by test_importer_damaged against the first version of that rule)."""
+    from importer_render import to_html
+
+    report = consistent_report("2021", random.Random(1))
+    page = to_html(report).decode()
+    corner = page.index("<td rowspan=3 colspan=3")
+    result = import_report((page[:corner] + "<td><p>13</p></td>" + page[corner:]).encode())
+    wrong = {code: value for code, value in result.report.figures.items() if value != report.figures.get(code)}
+    assert wrong == {}

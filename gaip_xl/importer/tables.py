@@ -235,7 +235,7 @@ class TableWalker:
             return
         family = family_of(table)
         positions = self._positions(family, row, table)
-        last_label = _last_label(row, positions)
+        last_label = _last_label(row, positions, label)
         if row.aligned and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
             return
@@ -402,13 +402,19 @@ class TableWalker:
         return f"{prefix}「{row.label}」"
 
 
-def _last_label(row: Row, positions: dict[int, str] | None) -> int:
+def _last_label(row: Row, positions: dict[int, str] | None, label: str) -> int:
     """The row's last label cell. Where the columns are real and the header's positions known, a text cell under a
-    figure column is a figure written as text ("见说明", kept for V1), not a label: the labels end before the first
-    figure column."""
-    if row.aligned and positions:
-        return max((i for i in row.label_cells if i < min(positions)), default=-1)
-    return row.label_cells[-1] if row.label_cells else -1
+    figure column is a figure written as text ("见说明", kept for V1), not a label — but only when the matched row
+    label itself stands before the figure columns: a header shifted by a lost or extra cell puts a figure column
+    over the label, and then no position is trusted."""
+    last = row.label_cells[-1] if row.label_cells else -1
+    if not (row.aligned and positions):
+        return last
+    first_figure = min(positions)
+    matched = [i for i in row.label_cells if row.cells[i] is not None and row.cells[i].text == label]  # type: ignore[union-attr]
+    if not matched or matched[-1] >= first_figure:
+        return last
+    return max(i for i in row.label_cells if i < first_figure)
 
 
 def _trim(cells: list[tuple[int, SourceCell]], wanted: int) -> list[tuple[int, SourceCell]]:
