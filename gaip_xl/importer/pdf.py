@@ -2,7 +2,8 @@
 
 Tables are found by their ruling lines (pdfplumber's lattice strategy); a "table" of one column is a framed
 paragraph, kept as text. Lines of text outside the tables become paragraphs, in reading order with the tables of the
-same page; page numbers ("-3-", "— 5 —") are dropped. A PDF without any text but with images is a scan
+same page; page numbers ("-3-", "— 5 —", and a bare "3" in the page's top or bottom margin, as Word and
+LibreOffice print a PAGE field) are dropped. A PDF without any text but with images is a scan
 (``E_SCANNED_PDF``), one without either is empty (``E_EMPTY_DOCUMENT``).
 """
 
@@ -16,6 +17,9 @@ from ..format.drifts import PAGE_NUMBER
 from .model import Document, Grid, Paragraph, SourceCell
 
 MAX_PAGES = 200
+# A bare number is a page number only in the margins: the top and bottom tenth of the page, where a body line of an
+# A4 page with ordinary margins never stands (a "3" alone in the body may be a figure and is kept).
+MARGIN_SHARE = 0.1
 
 
 def read_pdf(data: bytes, path: str | None = None) -> Document:
@@ -60,13 +64,18 @@ def _page_blocks(page: Any, number: int) -> list[Any]:
     text_page = page.filter(outside) if boxes else page
     for line in text_page.extract_text_lines(return_chars=False):
         text = line["text"].strip()
-        if not text or PAGE_NUMBER.match(text):
+        if not text or PAGE_NUMBER.match(text) or _bare_page_number(text, line, page.height):
             continue
         where = {"page": number, "bbox": [round(line["x0"], 1), round(line["top"], 1), round(line["x1"], 1),
                                           round(line["bottom"], 1)]}
         placed.append((line["top"], Paragraph(text, where)))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
+
+
+def _bare_page_number(text: str, line: dict[str, Any], height: float) -> bool:
+    return text.isdigit() and len(text) <= 4 and (line["top"] >= height * (1 - MARGIN_SHARE)
+                                                  or line["bottom"] <= height * MARGIN_SHARE)
 
 
 def _width(table: Any) -> int:

@@ -139,7 +139,7 @@ class TableWalker:
             foreign = self._foreign(row)
             if foreign:
                 return
-            if row.has_figures and not texts and self.context == "s4":
+            if row.has_figures and self.context == "s4" and (not texts or self._under_s4_header(row)):
                 self._place_s4(row)
             elif row.has_figures and not texts and self.pending is not None:
                 self.place(self.pending.row_key, self.pending.match, self.pending.label, row)
@@ -250,8 +250,8 @@ class TableWalker:
         if not row.has_figures:
             return
         family = family_of(table)
-        last_label = row.label_cells[-1] if row.label_cells else -1
         positions = self._positions(family, row, table)
+        last_label = _last_label(row, positions, label)
         if positions and not _in_official_order(positions, table):
             # the header names the columns in another order than the notice prints them: a header cell lost in the
             # markup shifts the ones after it, so neither the header nor counting can place this row's figures
@@ -371,6 +371,13 @@ class TableWalker:
             self._figure(table, row_code, column_code, cell, Match(row_code, method, 100.0),
                          table.row(row_code).label, {"method": method, "score": 100.0})
 
+    def _under_s4_header(self, row: Row) -> bool:
+        """Section 四's figure row whose first figures are text ("见说明"): every such text stands under a figure
+        column of the header over it (real columns only), so it is a figure, not a row label."""
+        header = self.headers.get("s4")
+        slots = self._s4_positions(header, row) if header and row.aligned else None
+        return slots is not None and bool(slots) and all(i in slots for i in row.label_cells)
+
     def _s4_positions(self, header: Header, row: Row) -> dict[int, tuple[str, str]] | None:
         if not (header.grid == row.grid or header.width == row.width) or len(row.cells) != len(header.rows[-1].cells):
             return None
@@ -425,6 +432,21 @@ class TableWalker:
         row = table.row(key.split(".", 1)[1])
         prefix = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
         return f"{prefix}「{row.label}」"
+
+
+def _last_label(row: Row, positions: dict[int, str] | None, label: str) -> int:
+    """The row's last label cell. Where the columns are real and the header's positions known, a text cell under a
+    figure column is a figure written as text ("见说明", kept for V1), not a label — but only when the matched row
+    label itself stands before the figure columns: a header shifted by a lost or extra cell puts a figure column
+    over the label, and then no position is trusted."""
+    last = row.label_cells[-1] if row.label_cells else -1
+    if not (row.aligned and positions):
+        return last
+    first_figure = min(positions)
+    matched = [i for i in row.label_cells if row.cells[i] is not None and row.cells[i].text == label]  # type: ignore[union-attr]
+    if not matched or matched[-1] >= first_figure:
+        return last
+    return max(i for i in row.label_cells if i < first_figure)
 
 
 def _trim(cells: list[tuple[int, SourceCell]], wanted: int) -> list[tuple[int, SourceCell]]:

@@ -5,7 +5,9 @@
 - **Tab-separated rows** (seed-001): a line with tabs between its cells is a row (rows broken at page ends stay
   broken; the interpreter joins what it can and reports the rest).
 - **Pipe tables** (Markdown): ``| a | b |`` rows; the ``|---|`` line is skipped.
-Everything else is a paragraph; Markdown heading marks and bold are dropped; page numbers ("-3-") are skipped.
+Everything else is a paragraph; page numbers ("-3-") are skipped. Markdown heading marks and bold are dropped only
+from a document that is Markdown (it has a "#" heading or a pipe table's ``|---|`` line): in text copied off a page,
+"**" and "__" are what the clerk typed.
 Rows copied as text have no real columns: those grids are not ``aligned``, so figures are placed by counting; a pipe
 table's columns are real (every row has a cell per column, merged cells left empty), so its grid is aligned.
 """
@@ -19,6 +21,7 @@ from .model import Document, Grid, Paragraph, SourceCell
 
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s+|\*\*|__")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 
 
 def read_text(text: str) -> Document:
@@ -27,6 +30,10 @@ def read_text(text: str) -> Document:
     rows: list[list[SourceCell | None]] = []
     cell_row: list[SourceCell | None] = []
     piped = False  # the rows being gathered are a pipe table: its columns are real
+    markdown = _is_markdown(lines)
+
+    def unmarked(text: str) -> str:
+        return _MARKDOWN.sub("", text) if markdown else text
 
     def flush_cells() -> None:
         nonlocal cell_row
@@ -68,13 +75,18 @@ def read_text(text: str) -> Document:
             flush_cells()
             if not _PIPE_SEPARATOR.match(stripped):
                 parts = stripped.strip("|").split("|")
-                rows.append([SourceCell(_MARKDOWN.sub("", p).strip(), {"line": number, "col": i})
+                rows.append([SourceCell(unmarked(p).strip(), {"line": number, "col": i})
                              for i, p in enumerate(parts)])
             continue
         flush_rows()
-        document.blocks.append(Paragraph(_MARKDOWN.sub("", line).strip(), {"line": number}))
+        document.blocks.append(Paragraph(unmarked(line).strip(), {"line": number}))
     flush_rows()
     return document
+
+
+def _is_markdown(lines: list[str]) -> bool:
+    return any(_MARKDOWN_HEADING.match(line) or _PIPE_SEPARATOR.match(line.strip()) for line in lines
+               if "|" in line or "#" in line)
 
 
 def _first_line(rows: list[list[SourceCell | None]]) -> int:

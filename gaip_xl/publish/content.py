@@ -8,11 +8,13 @@ paragraph breaks. Escaping is each writer's job.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..format.editions import SECTION_TITLES, report_title
+from ..format.fields import INFO_FIELDS_BY_CODE
 from ..format.grid import GridCell, GridKind, TableGrid, edition_grids
 from ..report import Report
 from ..report.model import Figure
@@ -106,6 +108,20 @@ class Section:
 class Document:
     title: str
     sections: tuple[Section, ...]
+    dateline: str = ""  # "发布日期：2022年1月20日" under the title, as portals print it; empty without a date
+
+
+def dateline(published_on: object) -> str:
+    """The publication date as a line under the title (a reader of the page, and the importer, find it there); a
+    date that is not a calendar date is printed as typed (the rules report it)."""
+    if not published_on:
+        return ""
+    label = INFO_FIELDS_BY_CODE["published_on"].label
+    try:
+        day = dt.date.fromisoformat(str(published_on))
+    except ValueError:
+        return f"{label}：{clean(_BREAKS.sub(' ', str(published_on)))}"
+    return f"{label}：{day.year}年{day.month}月{day.day}日"
 
 
 def printed_table(grid: TableGrid, report: Report) -> PrintedTable:
@@ -126,4 +142,5 @@ def document_of(report: Report) -> Document:
         else:
             tables = tuple(printed_table(grid, report) for grid in edition_grids(edition, key))
             sections.append(Section(key, heading, tables=tables))
-    return Document(clean(report_title(report.agency.name, report.year)), tuple(sections))
+    return Document(clean(report_title(report.agency.name, report.year)), tuple(sections),
+                    dateline(report.published_on))

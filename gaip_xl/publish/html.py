@@ -18,6 +18,7 @@ from .content import Document, PrintedCell, PrintedTable, Section, column_widths
 FONT = "font-family:FangSong,仿宋,STFangsong,serif;"
 TABLE_FONT = "font-family:SimSun,宋体,STSong,serif;font-size:10.5pt;"
 STYLE_TITLE = "text-align:center;font-size:22pt;font-weight:bold;margin:0.8em 0;"
+STYLE_DATELINE = "text-align:center;font-size:14pt;margin:0 0 1em 0;"
 STYLE_HEADING = "font-family:SimHei,黑体,sans-serif;font-size:16pt;font-weight:bold;margin:1em 0 0.5em 0;"
 STYLE_PARAGRAPH = "font-size:16pt;line-height:1.6;margin:0;"
 STYLE_TABLE = "border-collapse:collapse;table-layout:fixed;width:100%;margin:0.5em 0 1em 0;" + TABLE_FONT
@@ -87,6 +88,8 @@ def html_of(document: Document, edition: str) -> str:
              f'<meta name="generator" content="gaip-xl {escape(__version__)}">', f"<title>{title}</title>", "</head>",
              "<body>", f'<div class="gaip-report" data-edition="{escape(edition)}" style="{FONT}">',
              f'<h1 style="{STYLE_TITLE}">{title}</h1>']
+    if document.dateline:
+        lines.append(f'<p style="{STYLE_DATELINE}">{escape(document.dateline)}</p>')
     for section in document.sections:
         lines += _section(section)
     lines += ["</div>", "</body>", "</html>"]

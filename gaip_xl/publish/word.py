@@ -230,6 +230,10 @@ def docx_of(content: Document, author: str, dated: dt.datetime | None = None) ->
     if dated is not None:
         properties.created = properties.modified = dated
     document.add_paragraph(content.title, style="Title")
+    if content.dateline:
+        line = document.add_paragraph(content.dateline)
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        line.paragraph_format.first_line_indent = Pt(0)
     for section in content.sections:
         document.add_paragraph(section.heading, style="Heading 1")
         for text in section.paragraphs:
