@@ -371,3 +371,13 @@ class OutputOverlapsInput(GaipError):
     title = "输出文件夹与输入重叠"
     template = ("输出文件夹不能是输入本身，输入也不能在输出文件夹里面（否则上次的结果会被当作报送文件再读一遍）："
                 "请另选输出文件夹")
+
+
+class EncryptedDocument(GaipError):
+    """A published document (PDF, Word package or compound file) that needs a password: the workbook's E_ENCRYPTED,
+    worded for documents."""
+
+    code = "E_ENCRYPTED"
+    title = "文档有打开密码"
+    template = ("文档设置了打开密码（已加密），无法读取：请在 WPS、Word 或 PDF 阅读器中用密码打开，"
+                "取消密码后另存，再导入")
