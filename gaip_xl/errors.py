@@ -377,3 +377,12 @@ class BadRequest(GaipError):
     code = "E_BAD_REQUEST"
     title = "请求内容不对"
     template = "{detail}"
+
+class EncryptedDocument(GaipError):
+    """A published document (PDF, Word package or compound file) that needs a password: the workbook's E_ENCRYPTED,
+    worded for documents."""
+
+    code = "E_ENCRYPTED"
+    title = "文档有打开密码"
+    template = ("文档设置了打开密码（已加密），无法读取：请在 WPS、Word 或 PDF 阅读器中用密码打开，"
+                "取消密码后另存，再导入")

@@ -2,7 +2,8 @@
 
 The package is checked for bombs first (``sniff.open_zip``); python-docx parses its XML with entities unresolved.
 A cell spanning columns (``w:gridSpan``) stands in its first grid column and covers the next ones; a cell continuing a
-vertical merge (``w:vMerge`` without "restart") is covered by the cell above; ``w:gridBefore`` leaves leading
+vertical merge (``w:vMerge`` without "restart") is covered by the cell above when a merge comes down to it (else
+it is a cell of its own, so no figure is dropped); ``w:gridBefore`` leaves leading
 positions empty. Covered positions are ``None``, as in every grid.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from ..errors import DocumentUnreadable, XmlAttack
 from ..format.drifts import PAGE_NUMBER
-from .model import Document, Grid, Paragraph, SourceCell
+from .model import Document, Grid, Paragraph, SourceCell, clip_spans
 from .sniff import open_zip
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -68,8 +69,10 @@ def _text(element: Any) -> str:
 
 def _grid(table: Any, index: int) -> Grid:
     rows: list[list[SourceCell | None]] = []
+    merging: set[int] = set()  # grid columns where a vertical merge comes down from the row above
     for r, tr in enumerate(table.iterchildren(f"{_W}tr")):
         row: list[SourceCell | None] = []
+        merged: set[int] = set()
         before = tr.find(f"{_W}trPr/{_W}gridBefore")
         for _ in range(_int(before)):  # cells left out at the start of the row
             row.append(SourceCell("", {"table": index, "row": r, "col": len(row)}))
@@ -77,8 +80,11 @@ def _grid(table: Any, index: int) -> Grid:
             properties = tc.find(f"{_W}tcPr")
             span = _int(properties.find(f"{_W}gridSpan")) if properties is not None else 1
             merge = properties.find(f"{_W}vMerge") if properties is not None else None
-            continued = merge is not None and merge.get(f"{_W}val") in (None, "continue")
             column = len(row)
+            # a continuation with no merge above it continues nothing: its text is the cell's own, never dropped
+            continued = merge is not None and merge.get(f"{_W}val") in (None, "continue") and column in merging
+            if continued or (merge is not None and merge.get(f"{_W}val") == "restart"):
+                merged.update(range(column, column + max(span, 1)))  # the merge goes on below (an orphan starts none)
             if continued:
                 row.append(None)
             else:
@@ -86,7 +92,8 @@ def _grid(table: Any, index: int) -> Grid:
                 row.append(SourceCell(text.strip(), {"table": index, "row": r, "col": column}))
             row.extend([None] * (max(span, 1) - 1))
         rows.append(row)
-    return Grid(rows, {"table": index}, aligned=True)
+        merging = merged
+    return Grid(clip_spans(rows), {"table": index}, aligned=True)
 
 
 def _int(element: Any) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import DocumentUnreadable
 from ..format.drifts import PAGE_NUMBER
-from .model import Document, Grid, Paragraph, SourceCell
+from .model import Document, Grid, Paragraph, SourceCell, clip_spans
 from .textcodec import decode
 
 MAX_SPAN = 100
@@ -56,12 +56,50 @@ def read_html(data: bytes, path: str | None = None) -> Document:
 def _parse(text: str, path: str | None) -> Any:
     import html5lib
 
+    _check_nesting(_open_depth(text), path)  # before html5lib, whose time grows with the square of the depth
     try:
         with warnings.catch_warnings():  # Word's "o:p" tags: html5lib renames them for lxml and says so
             warnings.simplefilter("ignore")
-            return html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
+            root = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
     except Exception as exc:  # html5lib repairs nearly anything; say so if it cannot
         raise DocumentUnreadable(path, detail=f"网页无法解析（{type(exc).__name__}）") from None
+    _check_nesting(_tree_depth(root), path)  # the tree as repaired: the readers below walk it recursively
+    return root
+
+
+MAX_DEPTH = 400  # elements inside one another; no browser shows a page deeper than 512 (Chromium's parser cap)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# elements that need no end tag: void, or closed by the next of their kind (they never deepen a page on their own)
+_NO_END_TAG = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                         "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "rt", "rp", "optgroup", "option",
+                         "colgroup", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "html", "head", "body"})
+
+
+def _open_depth(text: str) -> int:
+    """How deep the elements that need an end tag nest in the markup (a lower bound of the tree's depth)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        if match.group(2).lower() in _NO_END_TAG:
+            continue
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _tree_depth(root: Any) -> int:
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _check_nesting(depth: int, path: str | None) -> None:
+    if depth > MAX_DEPTH:
+        raise DocumentUnreadable(path, detail=f"网页的元素嵌套超过 {MAX_DEPTH} 层（浏览器也无法正常显示），"
+                                              "不是正常的年报网页")
 
 
 _JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`""", re.S)
@@ -145,14 +183,16 @@ class _Reader:
         self.tables += 1
         rows: list[list[SourceCell | None]] = []
         pending: dict[tuple[int, int], bool] = {}  # positions covered by a cell spanning rows from above
-        for r, tr in enumerate(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")):
+        trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+        for r, tr in enumerate(trs):
             row: list[SourceCell | None] = []
             c = 0
+            rest = sum(1 for other in trs[r:] if other.getparent() is tr.getparent())  # rows left in its group
             for td in tr.xpath("./td|./th"):
                 while pending.pop((r, c), False):
                     row.append(None)
                     c += 1
-                colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"))
+                colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"), zero=rest)
                 row.append(SourceCell(_cell_text(td), {"table": index, "row": r, "col": c}))
                 row.extend([None] * (colspan - 1))
                 for down in range(1, rowspan):
@@ -165,14 +205,17 @@ class _Reader:
                 row.append(None)
                 c += 1
             rows.append(row)
-        return Grid(rows, {"table": index}, aligned=True)
+        return Grid(clip_spans(rows), {"table": index}, aligned=True)
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, zero: int = 1) -> int:
+    """A span as browsers read it: not a number or below 1 is 1, except rowspan="0", which reaches to the end of its
+    row group (``zero`` rows)."""
     try:
-        return max(1, min(int(str(value).strip()), MAX_SPAN))
+        number = int(str(value).strip())
     except (TypeError, ValueError):
         return 1
+    return max(1, min(zero if number == 0 else number, MAX_SPAN))
 
 
 def _cell_text(cell: Any) -> str:

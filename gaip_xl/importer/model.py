@@ -38,6 +38,13 @@ class Grid:
         return max((len(r) for r in self.rows), default=0)
 
 
+def clip_spans(rows: list[list[SourceCell | None]]) -> list[list[SourceCell | None]]:
+    """Rows without the positions a span covers past the table's last column that holds a cell of its own (a last
+    cell with colspan="100000"): they move no cell and show nothing, so rows stay as long as a reader sees them."""
+    edge = max((i + 1 for row in rows for i, cell in enumerate(row) if cell is not None), default=0)
+    return [row[:edge] for row in rows]
+
+
 Block = Paragraph | Grid
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, ScannedPdf
+from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, EncryptedDocument, ScannedPdf
 from ..format.drifts import PAGE_NUMBER
 from .model import Document, Grid, Paragraph, SourceCell
 
@@ -24,10 +24,13 @@ MARGIN_SHARE = 0.1
 
 def read_pdf(data: bytes, path: str | None = None) -> Document:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise EncryptedDocument(path) from None
     except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise DocumentUnreadable(path, detail=f"PDF 结构已损坏（{type(exc).__name__}）") from None
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged files

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..errors import DocumentTooLarge, DocumentUnreadable, Encrypted, LegacyXls, UnsupportedFile, ZipBomb
+from ..errors import DocumentTooLarge, DocumentUnreadable, EncryptedDocument, LegacyXls, UnsupportedFile, ZipBomb
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a published report is 0.01–2 MB; an inline-styled page rarely passes 1 MB
 MAX_ZIP_ENTRIES = 2000
@@ -70,7 +70,7 @@ def ole_kind(path: str | None, data: bytes) -> str:
         return stream.encode("utf-16-le") in data
 
     if has("EncryptedPackage"):
-        raise Encrypted(path)
+        raise EncryptedDocument(path)
     if has("WordDocument"):  # Word 97-2003 and WPS 文字 both keep their text in this stream
         return "doc"
     if has("Workbook") or has("Book"):
@@ -87,6 +87,7 @@ def open_zip(path: str | None, data: bytes) -> zipfile.ZipFile:
         raise DocumentUnreadable(path, detail=f"zip 结构已损坏（{exc}）") from None
     if len(infos) > MAX_ZIP_ENTRIES:
         raise ZipBomb(path, detail=f"压缩包内有 {len(infos)} 个文件")
+    _check_members(path, infos)
     total = 0
     for info in infos:
         total += info.file_size
@@ -98,3 +99,16 @@ def open_zip(path: str | None, data: bytes) -> zipfile.ZipFile:
     if total > MAX_ZIP_TOTAL:
         raise ZipBomb(path, detail=f"解压后共 {total // 1024 // 1024} MB")
     return archive
+
+
+def _check_members(path: str | None, infos: list[zipfile.ZipInfo]) -> None:
+    """What a package may hold, before anything reads it: each member once (two members of one name are read as one
+    or the other, depending on the reader) and no encrypted member."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise EncryptedDocument(path)
+        name = info.filename.replace("\\", "/").lstrip("/").lower()
+        if name in seen:
+            raise DocumentUnreadable(path, detail=f"压缩包内有两个同名文件“{info.filename}”")
+        seen.add(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import DocumentTooLarge
 from ..format.drifts import PAGE_NUMBER
 from .model import Document, Grid, Paragraph, SourceCell
 
@@ -24,9 +25,14 @@ _MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s+|\*\*|__")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 
 
+MAX_LINES = 50_000  # a report copied as text is a few hundred lines; the matching costs grow with the lines
+
+
 def read_text(text: str) -> Document:
     document = Document("text")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > MAX_LINES:
+        raise DocumentTooLarge(detail=f"文本有 {len(lines)} 行，上限为 {MAX_LINES} 行")
     rows: list[list[SourceCell | None]] = []
     cell_row: list[SourceCell | None] = []
     piped = False  # the rows being gathered are a pipe table: its columns are real

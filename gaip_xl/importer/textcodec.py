@@ -40,5 +40,32 @@ def decode(data: bytes, html: bool = False) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000], cp_isolation=["gb18030", "big5", "utf_16", "cp1252"]).best()
-    detected = _codec(best.encoding) if best is not None else None
-    return data.decode(detected or "gb18030", errors="replace")
+    detected = _codec(best.encoding) or "gb18030" if best is not None else "gb18030"
+    lines = data.split(b"\n")
+    if detected != "utf-16" and any(_utf8_text(line) for line in lines):
+        # some lines are plainly UTF-8 and others are not (pasted together, or bytes damaged): each line is read
+        # for what it is, so one bad line does not turn the whole text into mojibake
+        return "\n".join(_line(line, detected) for line in lines)
+    return data.decode(detected, errors="replace")
+
+
+def _utf8_text(line: bytes) -> bool:
+    """Whether a line holds characters beyond ASCII and is valid UTF-8 (other encodings of Chinese hardly are)."""
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _line(line: bytes, fallback: str) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = line.decode("utf-8", errors="replace")
+    if sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd") >= text.count("\ufffd"):
+        return text  # UTF-8 with a few bad bytes: they become U+FFFD, the rest stays as written
+    return line.decode(fallback, errors="replace")
