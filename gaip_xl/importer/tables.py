@@ -252,6 +252,12 @@ class TableWalker:
         family = family_of(table)
         positions = self._positions(family, row, table)
         last_label = _last_label(row, positions, label)
+        written = [c for i, c in enumerate(row.cells) if i > last_label and c is not None and c.text.strip()]
+        if any(self._official_label(c.text) for c in written):
+            # a table title, a row label or a column header among the figures: rows or tables run together in the
+            # markup (a closing tag lost), so where the figures belong is unknown
+            self._unplaceable(table, row_code, row, written)
+            return
         if positions and not _in_official_order(positions, table):
             # the header names the columns in another order than the notice prints them: a header cell lost in the
             # markup shifts the ones after it, so neither the header nor counting can place this row's figures
@@ -310,6 +316,14 @@ class TableWalker:
         self.findings.append(import_finding(
             "I_ROW_CELLS", cells=codes, where=(row.where(),), row=self.row_name(f"{table.code}.{row_code}"),
             found=len(cells), expected=len(table.columns), place=where_text(row.where()), texts=shown))
+
+    def _official_label(self, text: str) -> bool:
+        """Whether ``text`` is, exactly, one of the format's labels (never a figure)."""
+        if kind_of(text) != "text":
+            return False
+        labels = self.labels
+        return any(m.match(text, fuzzy=False) is not None for m in
+                   (labels.titles, labels.rows, *labels.columns.values(), *labels.groups.values()))
 
     def _figure(self, table: Table, row_code: str, column_code: str, cell: SourceCell, match: Match, label: str,
                 column_match: dict[str, Any]) -> None:
