@@ -91,17 +91,39 @@ def load_report(path: str | Path) -> Report:
     path = Path(path)
     if not path.is_file():
         raise FileMissing(str(path))
+    reader = reader_of(path)
+    if reader == DOCUMENT:
+        return _import_document(path)
+    if reader == WORKBOOK:
+        return _load_workbook(path)
     loader = LOADERS.get(path.suffix.lower())
+    return loader(path) if loader is not None else Report.load(path)
+
+
+JSON, WORKBOOK, DOCUMENT, REGISTERED = "json", "workbook", "document", "registered"
+
+
+def reader_of(path: str | Path, suffix: str | None = None) -> str:
+    """Which reader takes the file, decided as ``load_report`` decides: ``"workbook"`` (the safe workbook reader),
+    ``"document"`` (the importer), ``"json"`` or ``"registered"`` (the loader registered for its extension).
+
+    ``suffix`` is the extension of the file's name when it is kept under another one (the service keeps uploads by
+    their hash); by default the path's own. Raises ``E_FILE_TYPE`` for a file no reader takes."""
+    path = Path(path)
+    suffix = (path.suffix if suffix is None else suffix).lower()
+    loader = LOADERS.get(suffix)
     kind = document_kind(path)
     if kind in ("pdf", "docx") or (kind == "ole" and loader is not _load_workbook):
-        return _import_document(path)
+        return DOCUMENT
+    if loader is _load_workbook:
+        return WORKBOOK
     if loader is not None:
-        return loader(path)
+        return REGISTERED
     if kind == "json":
-        return Report.load(path)
+        return JSON
     if kind == "xlsx":
-        return _load_workbook(path)
+        return WORKBOOK
     if kind == "html" or (kind == "text" and _text_is_a_report(path)):
-        return _import_document(path)
-    raise UnsupportedFile(str(path), detail=f"扩展名“{path.suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
+        return DOCUMENT
+    raise UnsupportedFile(str(path), detail=f"扩展名“{suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
                                             f"或已发布的年报文档（PDF、网页、Word/WPS、文本）")

@@ -21,7 +21,7 @@ from .app import request_info, service_of
 from .clerk import DbSession, _download
 from .db import Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
-from .records import STATE_LABELS, collection_counts, collection_states, create_collection, latest_files
+from .records import STATE_LABELS, collection_counts, collection_states, create_collection, latest_documents
 from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
 
 router = APIRouter(prefix="/office", include_in_schema=False)
@@ -184,7 +184,7 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
         raise HTTPException(404, "没有这个文件")
     service = service_of(request)
     collection = _collection(db, collection_id)
-    files = latest_files(service.store, db, collection_states(db, collection))
+    files = latest_documents(db, collection_states(db, collection))
     work = private_workdir(service.store.tmp)
     try:
         out = bulk_outputs(files, collection.office_name, collection.office_level, work)
