@@ -186,3 +186,23 @@ def test_a_web_page_upload_gets_the_import_document_under_any_name(client, filen
     assert response.status_code == 200
     document = response.json()
     assert document["import"]["source"]["kind"] == "html" and schema_errors(document) == []
+
+
+def test_a_report_json_is_refused_with_its_code(client):  # noqa: F811
+    response = client.post("/api/check", files={"file": ("年报.json", town_report(9).to_json().encode())})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "E_FILE_TYPE"
+    assert "gaip-xl validate" in response.json()["error"]["message"]
+
+
+def test_what_postgresql_cannot_hold_is_kept_as_it_can(client, settings, tmp_path):  # noqa: F811
+    """A NUL typed into a form and an agency name longer than its column: stored, never a crash (PostgreSQL)."""
+    office_login(client, settings)
+    collection_id = create_collection(client, ROSTER, 2024, deadline="2099-01-31")
+    link = agency_links(client, collection_id)["乙镇人民政府"]
+    report = town_report(10)
+    report.agency.name = "乙" * 300
+    page = upload(client, report_workbook(tmp_path, report), action=link + "/check", page=link)
+    token = str(page.url).split("/c/", 1)[1]
+    saved = client.post(f"/c/{token}/explain", data={"csrf": csrf_of(client, f"/c/{token}"), "action": "save",
+                                                     "text_0": "本年\x00未制发"})
+    assert saved.status_code == 200 and "本年未制发" in saved.text

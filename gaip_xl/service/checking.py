@@ -3,7 +3,7 @@
 Which reader takes the upload is decided from its bytes by ``gaip_xl.loaders.reader_of``, as ``gaip-xl validate``
 decides (its name's extension only tells a workbook from a Word/WPS file where both are OLE): a filled template
 goes to the converter's safe reader (``gaip_xl.excel.read_source``), a published document (PDF, web page,
-Word/WPS, text) to the importer, a report's JSON to its loader; no other code ever opens it. The report's
+Word/WPS, text) to the importer; a report's JSON is not taken here. No other code ever opens it. The report's
 ``explanations`` (说明) are the ones the service keeps for the upload, so ``validate`` itself says which warnings are
 已说明 and which explanations are stale; the document handed out is what ``gaip-xl to-json`` (a workbook) or
 ``gaip-xl import`` (a document) writes for that report.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import GaipError, InternalError
+from ..errors import GaipError, InternalError, UnsupportedFile
 from ..excel.document import report_document
 from ..loaders import DOCUMENT, WORKBOOK, reader_of
 from ..report import Explanation, Report
@@ -75,7 +75,8 @@ def _read(path: Path, suffix: str) -> tuple[Report, Any]:
         from ..importer import import_report
 
         return import_report(path).report, None
-    return Report.load(path), None
+    raise UnsupportedFile(detail="这里只收填好的年报模板（.xlsx、.xlsm）或已发布的年报文档（PDF、网页、Word/WPS、"
+                                 "文本）；年报 JSON 请用命令行 gaip-xl validate 校验")
 
 
 def _without_path(exc: GaipError) -> str:

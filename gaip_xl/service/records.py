@@ -61,7 +61,8 @@ def receive_upload(db: Session, store: BlobStore, stream: BinaryIO, filename: st
                     errors=len(outcome.result.errors) if outcome.result else 0,
                     warnings=len(outcome.result.warnings) if outcome.result else 0,
                     year=report.year if report else None,
-                    report_agency=(report.agency.name or None) if report else None, document=outcome.document)
+                    report_agency=_db_text(report.agency.name)[:200] or None if report else None,
+                    document=outcome.document)
     db.add(upload)
     db.flush()
     for explanation in report.explanations if report else ():  # the 说明 rows the workbook already carries
@@ -90,8 +91,13 @@ def _explanation(row: Explanation) -> ReportExplanation:
 
 
 def _row(upload: Upload, explanation: ReportExplanation) -> Explanation:
-    return Explanation(upload_id=upload.id, rule=explanation.rule,
-                       cells=json.dumps(list(explanation.cells), ensure_ascii=False), text=explanation.text)
+    return Explanation(upload_id=upload.id, rule=_db_text(explanation.rule),
+                       cells=json.dumps(list(explanation.cells), ensure_ascii=False), text=_db_text(explanation.text))
+
+
+def _db_text(value: str | None) -> str:
+    """Text as every database keeps it: PostgreSQL's text holds no NUL character (a form may send one)."""
+    return (value or "").replace("\x00", "")
 
 
 def explanations_of(db: Session, upload: Upload) -> list[ReportExplanation]:
@@ -105,7 +111,7 @@ def add_explanations(db: Session, upload: Upload, given: list[ReportExplanation]
     for explanation in given:
         row = existing.get((explanation.rule, json.dumps(list(explanation.cells), ensure_ascii=False)))
         if row is not None:
-            row.text, row.written_at = explanation.text, utcnow()
+            row.text, row.written_at = _db_text(explanation.text), utcnow()
         elif explanation.text.strip():
             db.add(_row(upload, explanation))
 
@@ -136,7 +142,7 @@ def save_explanations(db: Session, upload: Upload, outcome: Outcome, texts: dict
                 db.delete(row)
                 rows.remove(row)
         if keep is not None and text:
-            keep.text, keep.written_at = text, utcnow()
+            keep.text, keep.written_at = _db_text(text), utcnow()
         elif keep is not None:
             db.delete(keep)
             rows.remove(keep)
