@@ -5,7 +5,8 @@
 Starts ``gaip-xl serve`` in a subprocess on a loopback port (a fresh SQLite data folder; or ``--db`` taken from
 GAIP_BENCH_DB), then ``CLIENTS`` concurrent clients send ``UPLOADS`` different workbooks (the same report, bytes
 varied) in all, to (a) ``POST /api/check`` (read, check, the JSON document; nothing kept) and (b) ``POST
-/api/agencies/{token}/submissions`` (stored with fsync, checked, committed, submitted as a new version). For each,
+/api/agencies/{token}/submissions`` (stored with fsync, checked, committed, submitted as a new version); and (a1)
+``/api/check`` from one client alone, 50 uploads in a row (what one clerk waits for). For each,
 p50 and p95 of the latency per upload and the uploads per second. Beside them, for the same workbook: (c) ``gaip-xl
 validate FILE`` as a subprocess (what a clerk waits for at the command line, Python start-up included), median of
 5, and (d) read + validate + the JSON document in one warm process (the work itself), median of 200.
@@ -70,6 +71,7 @@ def main() -> None:
     server = start_server(work / "data", port, db_url)
     try:
         load(port, ["/api/check"] * clients, files[:clients], clients)  # warm-up
+        alone, _ = load(port, ["/api/check"] * 50, files[:50], 1)
         check, check_wall = load(port, ["/api/check"] * uploads, files, clients)
         store, store_wall = load(port, submit_paths, files, clients)
     finally:
@@ -90,6 +92,8 @@ def main() -> None:
         warm.append(time.perf_counter() - start)
     ms = 1000
     print(f"{uploads} uploads, {clients} concurrent clients, loopback, {'PostgreSQL' if db_url else 'SQLite'}")
+    print(f"(a1) /api/check, one client   p50 {statistics.median(alone) * ms:7.1f} ms  p95 "
+          f"{percentile(alone, 95) * ms:7.1f} ms")
     print(f"(a) POST /api/check           p50 {statistics.median(check) * ms:7.1f} ms  p95 "
           f"{percentile(check, 95) * ms:7.1f} ms  {uploads / check_wall:6.1f} uploads/s")
     print(f"(b) POST …/submissions        p50 {statistics.median(store) * ms:7.1f} ms  p95 "

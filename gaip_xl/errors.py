@@ -371,3 +371,9 @@ class OutputOverlapsInput(GaipError):
     title = "输出文件夹与输入重叠"
     template = ("输出文件夹不能是输入本身，输入也不能在输出文件夹里面（否则上次的结果会被当作报送文件再读一遍）："
                 "请另选输出文件夹")
+
+
+class BadRequest(GaipError):
+    code = "E_BAD_REQUEST"
+    title = "请求内容不对"
+    template = "{detail}"

@@ -54,12 +54,18 @@ def document_kind(path: Path) -> str:
 
 
 def _text_is_a_report(path: Path) -> bool:
-    from .importer.textcodec import decode
-
     try:
-        text = decode(path.read_bytes()[:200_000])
+        data = path.read_bytes()
     except OSError:
         raise FileMissing(str(path)) from None
+    return text_is_report(data)
+
+
+def text_is_report(data: bytes) -> bool:
+    """Whether text (any charset) speaks of government information disclosure: a copied report, not a note."""
+    from .importer.textcodec import decode
+
+    text = decode(data[:200_000])
     return "政府信息公开" in text or "政务公开" in text
 
 
@@ -91,39 +97,45 @@ def load_report(path: str | Path) -> Report:
     path = Path(path)
     if not path.is_file():
         raise FileMissing(str(path))
-    reader = reader_of(path)
+    reader = reader_for(path.suffix, document_kind(path), lambda: _text_is_a_report(path))
     if reader == DOCUMENT:
         return _import_document(path)
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is not None:
+        return loader(path)
+    if reader == JSON:
+        return Report.load(path)
     if reader == WORKBOOK:
         return _load_workbook(path)
-    loader = LOADERS.get(path.suffix.lower())
-    return loader(path) if loader is not None else Report.load(path)
+    raise unsupported(str(path), path.suffix)
 
 
-JSON, WORKBOOK, DOCUMENT, REGISTERED = "json", "workbook", "document", "registered"
+JSON, WORKBOOK, DOCUMENT = "json", "workbook", "document"
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def reader_of(path: str | Path, suffix: str | None = None) -> str:
-    """Which reader takes the file, decided as ``load_report`` decides: ``"workbook"`` (the safe workbook reader),
-    ``"document"`` (the importer), ``"json"`` or ``"registered"`` (the loader registered for its extension).
+def reader_for(suffix: str, kind: str, text_is_report: Callable[[], bool]) -> str | None:
+    """Which reader a file goes to (``JSON``, ``WORKBOOK``, ``DOCUMENT``; None: none), from its extension and what
+    its bytes are (``kind``, see ``document_kind``): the one decision ``load_report`` and ``gaip-xl bulk`` share.
 
-    ``suffix`` is the extension of the file's name when it is kept under another one (the service keeps uploads by
-    their hash); by default the path's own. Raises ``E_FILE_TYPE`` for a file no reader takes."""
-    path = Path(path)
-    suffix = (path.suffix if suffix is None else suffix).lower()
-    loader = LOADERS.get(suffix)
-    kind = document_kind(path)
-    if kind in ("pdf", "docx") or (kind == "ole" and loader is not _load_workbook):
+    An extension gaip-xl reads keeps its reader unless the bytes are plainly a published document (a damaged
+    workbook still gets the workbook reader's precise error); any other name is read for what its bytes are.
+    ``text_is_report`` is asked only for text under another name."""
+    suffix = suffix.lower()
+    workbook_name = suffix in _WORKBOOK_SUFFIXES
+    if kind in ("pdf", "docx") or (kind == "ole" and not workbook_name):
         return DOCUMENT
-    if loader is _load_workbook:
+    if workbook_name:
         return WORKBOOK
-    if loader is not None:
-        return REGISTERED
-    if kind == "json":
+    if suffix == ".json" or kind == "json":
         return JSON
     if kind == "xlsx":
         return WORKBOOK
-    if kind == "html" or (kind == "text" and _text_is_a_report(path)):
+    if kind == "html" or (kind == "text" and text_is_report()):
         return DOCUMENT
-    raise UnsupportedFile(str(path), detail=f"扩展名“{suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
-                                            f"或已发布的年报文档（PDF、网页、Word/WPS、文本）")
+    return None
+
+
+def unsupported(name: str, suffix: str) -> UnsupportedFile:
+    return UnsupportedFile(name, detail=f"扩展名“{suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
+                                        f"或已发布的年报文档（PDF、网页、Word/WPS、文本）")

@@ -83,7 +83,7 @@ def test_unreadable_files_carry_the_converters_codes(batch):
     codes = {row["file"]: row["code"] for row in result.files if row["status"] == "unreadable"}
     for name in CORRUPT_AND_TAMPERED:
         assert codes[f"收件箱/坏文件/{name}"] == MANIFEST[name]["code"]
-    assert codes["收件箱/说明.txt"] == "E_NOT_XLSX"
+    assert codes["收件箱/说明.txt"] == "E_FILE_TYPE"  # read for what its bytes are: a note, not a report
     assert codes["乡镇.zip!../../escape.xlsx"] == "E_ARCHIVE_PATH"
     assert not (root / "escape.xlsx").exists() and not (root.parent / "escape.xlsx").exists()
 
@@ -101,15 +101,16 @@ def test_summary_workbook_lists_files_findings_and_counts(batch):
     book = openpyxl.load_workbook(out / "summary.xlsx")
     assert book.sheetnames == ["文件清单", "问题清单", "统计"]
     files = list(book["文件清单"].iter_rows(values_only=True))
-    assert files[0][:9] == ("文件", "机关名称", "行政级别", "年度", "格式版本", "状态", "错误数", "警告数",
-                            "第一个错误")
+    assert files[0][:13] == ("文件", "机关名称", "行政级别", "年度", "格式版本", "状态", "错误数", "未说明警告",
+                             "已说明警告", "过期说明", "第一个错误", "重复提交", "名单")
     rows = {r[0]: r for r in files[1:]}
     assert len(rows) == result.total
     broken = rows["收件箱/平潭/pingtan-2022.xlsx"]
     assert broken[1] == "平潭综合实验区管理委员会" and broken[3] == 2022 and broken[5] == "有错误" and broken[6] >= 3
-    assert broken[8].startswith("[R1]")
-    assert rows["收件箱/淮安/huaian-2024.xlsx"][9] == "是" and rows["收件箱/zhanggutai-2021.xlsx"][9] in (None, "")
-    assert book["文件清单"].auto_filter.ref == f"A1:L{result.total + 1}"
+    assert broken[10].startswith("[R1]")
+    assert rows["收件箱/淮安/huaian-2024.xlsx"][11] == "是" and rows["收件箱/zhanggutai-2021.xlsx"][11] in (None, "")
+    assert rows["收件箱/淮安/huaian-2024.xlsx"][13] == "工作簿" and rows["收件箱/说明.txt"][13] == "文本"
+    assert book["文件清单"].auto_filter.ref == f"A1:S{result.total + 1}"
     fills = {r[5]: book["文件清单"].cell(i + 2, 6).fill.fgColor.rgb for i, r in enumerate(files[1:])}
     assert len(set(fills.values())) == 3  # one colour per status
     findings = list(book["问题清单"].iter_rows(values_only=True))[1:]
@@ -131,7 +132,7 @@ def test_summary_workbook_prints_landscape_a4_one_page_wide_with_its_header_on_e
         assert (setup.orientation, str(setup.paperSize), fit_width, setup.fitToHeight) == \
             ("landscape", "9", 1, 0), sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
-    for name, message in (("文件清单", 8), ("问题清单", 6)):
+    for name, message in (("文件清单", 10), ("问题清单", 6)):
         sheet = book[name]
         assert sheet.print_title_rows == "$1:$1" and sheet.print_options.gridLines
         assert sheet.freeze_panes == "A2"
@@ -142,7 +143,7 @@ def test_summary_workbook_prints_landscape_a4_one_page_wide_with_its_header_on_e
         # a long message wraps and its row is tall enough for its lines (LibreOffice does not grow it by itself)
         for row in long_rows:
             assert sheet.row_dimensions[row[0].row].height >= 30
-    assert book["文件清单"].cell(2, 9).alignment.wrap_text
+    assert book["文件清单"].cell(2, 11).alignment.wrap_text
 
 
 def _has_chart(path) -> bool:

@@ -36,6 +36,8 @@ def big_batch(tmp_path_factory) -> Path:
     synthetic.make_batch(folder, KILL_BATCH, distinct=8)
     write_case(folder / "broken.xlsx", "pingtan-2022", break_total=True)
     (folder / "readme.txt").write_text("not a workbook", encoding="utf-8")
+    for document in ("huaian-2024.pdf", "source/seed-001-zhanggutai-2021.txt"):  # published documents too
+        (folder / Path(document).name).write_bytes((ROOT / "tests" / "cases" / document).read_bytes())
     return folder
 
 
@@ -60,7 +62,8 @@ def test_killed_run_then_rerun_ends_exactly_as_one_clean_run(big_batch, tmp_path
 
     assert _bulk([big_batch], resumed).wait(timeout=300) == 1
     assert _outputs(resumed) == _outputs(clean)
-    assert len([p for p in reports.iterdir() if p.suffix == ".json"]) == KILL_BATCH + 1  # broken.xlsx has one too
+    # broken.xlsx and the two documents have one too
+    assert len([p for p in reports.iterdir() if p.suffix == ".json"]) == KILL_BATCH + 3
 
 
 def test_rerun_skips_unchanged_inputs_and_redoes_changed_ones(tmp_path):

@@ -33,7 +33,7 @@ def test_names_that_look_like_formulas_links_or_numbers_stay_text(tmp_path):
     assert [(r[0].value, r[0].data_type, r[1].value, r[1].data_type) for r in rows] == \
         [(name, "s", name, "s") for name in HOSTILE]
     assert not any(cell.hyperlink for row in rows for cell in row)
-    assert rows[0][9].value == "是" and rows[1][9].value is None  # the duplicate
+    assert rows[0][11].value == "是" and rows[1][11].value is None  # the duplicate
     finding = next(book[SHEET_FINDINGS].iter_rows(min_row=2))
     assert (finding[0].value, finding[6].value, finding[6].data_type) == (HOSTILE[0], HOSTILE[1], "s")
 

@@ -164,7 +164,7 @@ def test_bad_json_inputs_get_their_own_codes(tmp_path):
 
 # ---------------------------------------------------------------------------- files that hang or kill a worker
 def _misbehaving_load(real_load):
-    def load(job):
+    def load(job, *args):
         name = os.path.basename(job.id)
         if name.startswith("sleeps"):
             time.sleep(3600)  # Python code: the worker's own timer interrupts it
@@ -173,7 +173,7 @@ def _misbehaving_load(real_load):
             time.sleep(3600)
         if name.startswith("dies"):
             os._exit(3)
-        return real_load(job)
+        return real_load(job, *args)
     return load
 
 

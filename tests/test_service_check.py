@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from builders import consistent_report
+from fastapi.testclient import TestClient
 from service_support import (  # noqa: F401  (fixtures)
     CASE_NAMES,
     case_workbook,
@@ -154,3 +155,32 @@ def test_upload_is_stored_by_content_hash_outside_the_web_root(client, tmp_path,
     assert stored.read_bytes() == data
     assert client.get(f"/store/blobs/{digest[:2]}/{digest}").status_code == 404
     assert client.get(f"/static/../store/blobs/{digest[:2]}/{digest}").status_code == 404
+
+
+def test_a_program_error_and_a_bad_form_are_answered_in_chinese(client, monkeypatch):  # noqa: F811
+    import gaip_xl.service.api as api
+
+    def broken(path):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("gaip_xl.service.checking.check_file", broken)
+    with TestClient(client.app, raise_server_exceptions=False) as quiet:
+        response = quiet.post("/api/check", files={"file": ("a.xlsx", b"PK")})
+        assert response.status_code == 500 and response.json()["error"]["code"] == "E_INTERNAL"
+        assert "Traceback" not in response.text
+    assert api is not None
+    bad = client.post("/api/check?marked=perhaps", files={"file": ("a.xlsx", b"PK")})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "E_BAD_REQUEST" and "marked" in bad.text
+    assert client.get("/no/such/page").status_code == 404 and "出错了" in client.get("/no/such/page").text
+
+
+def test_openapi_documents_the_api_and_pages_carry_the_security_headers(client):  # noqa: F811
+    page = client.get("/")  # the first request: it gets the session cookie
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    spec = client.get("/openapi.json").json()
+    assert {"/api/check", "/api/agencies/{token}/submissions", "/healthz"} <= set(spec["paths"])
+    assert not any(path.startswith(("/office", "/c/", "/a/")) for path in spec["paths"])  # pages are not API
+    assert client.get("/docs").status_code == 200
+    assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["referrer-policy"] == "no-referrer"

@@ -119,7 +119,7 @@ def test_a_published_web_page_is_explained_submitted_and_counted(client, setting
     summary = client.get(f"/office/collections/{collection_id}/export/findings.csv")
     rows = summary.content.decode("utf-8-sig").splitlines()
     assert summary.status_code == 200 and len(rows) == 2  # bulk read the submitted report of a web page
-    assert rows[1].startswith("乙镇人民政府.json,乙镇人民政府,2024,") and ",B1,warning," in rows[1]
+    assert rows[1].startswith("乙镇人民政府.json,JSON,乙镇人民政府,2024,") and ",B1,warning," in rows[1]
 
 
 def test_a_workbooks_own_explanations_are_shown_and_stale_ones_listed(client, tmp_path):  # noqa: F811

@@ -76,7 +76,7 @@ def test_sigkill_mid_upload_loses_no_received_upload_and_leaves_nothing_half_sto
     data = tmp_path / "data"
     names = [f"第{i}镇人民政府" for i in range(4)]
     tokens = make_collection(data, names, 2024, db_url)
-    files = {name: variants(agency_workbook(tmp_path, name, i), 200, name) for i, name in enumerate(names)}
+    files = {name: variants(agency_workbook(tmp_path, name, i), 50, name) for i, name in enumerate(names)}
     port = free_port()
     server = start_server(data, port, db_url)
     received: list[dict] = []

@@ -156,6 +156,8 @@ def test_office_pages_need_login_and_every_change_is_audited(client, tmp_path, s
     with client.app.state.service.sessions() as db:
         actions = [(e.action, e.actor) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == [("login", "office:县政务公开办"), ("create_collection", "office:县政务公开办")]
+    page = client.get("/office/audit").text
+    assert "create_collection" in page and page.index("create_collection") < page.index(">login<")
 
 
 def test_wrong_password_is_refused(client, settings):  # noqa: F811

@@ -1,4 +1,5 @@
-"""Bulk conversion for collecting offices: every submitted workbook converted, checked, listed and summed.
+"""Bulk conversion for collecting offices: every submission (filled template, report JSON, or published document:
+PDF, web page, Word/WPS, text) converted, checked, listed and summed; with a roster, who has not submitted.
 
     from gaip_xl.bulk import run_bulk
     result = run_bulk(["submissions/", "batch.zip"], "out/", jobs=2)

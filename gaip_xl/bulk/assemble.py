@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomic import atomic_path
+from ..roster import Reconciliation, RosterEntry, name_key, reconcile
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Planner, Rollup, RollupIdentity, write_all
 from .store import RunStore
-from .summary_book import SummaryBook
+from .summary_book import OFF_ROSTER, ON_ROSTER, TOTAL_NAMES, SummaryBook
 from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
-from .worker import ERRORS, FINDING_COLUMNS, OK, UNREADABLE
+from .worker import DOCUMENT_KINDS, ERRORS, FINDING_COLUMNS, OK, UNREADABLE
+
+DOCUMENT_KIND_NAMES = frozenset((*DOCUMENT_KINDS.values(), "Word", "WPS"))
 
 SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL = "summary.xlsx", "findings.csv", "findings.jsonl"
-FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "agency", "year", *FINDING_COLUMNS[1:])
+FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "kind", "agency", "year", *FINDING_COLUMNS[1:])
 BOM = "\ufeff"  # so that Excel opens the CSV files as UTF-8
 
 
@@ -37,12 +40,42 @@ class Assembly:
     duplicates: set[str]
     rollups: list[Rollup] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # warnings open and explained, stale 说明, import notes
+    roster: Reconciliation | None = None
+    off_roster: int = 0  # submissions whose agency is not on the roster
 
 
-def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: int) -> Assembly:
+class RosterCheck:
+    """Each submission's agency looked up on the roster as the rows go by (only the roster is held, and the names
+    of its agencies that submitted); ``reconcile`` at the end gives who is missing."""
+
+    def __init__(self, entries: list[RosterEntry]) -> None:
+        self.entries = entries
+        self.keys = {entry.key for entry in entries}
+        self.found: dict[str, str] = {}  # roster key → a submitted name
+        self.off_roster = 0
+
+    def mark(self, agency: str | None) -> str | None:
+        if not agency or not name_key(agency):
+            return None  # unreadable, or no agency named: nothing to match
+        key = name_key(agency)
+        if key in self.keys:
+            self.found.setdefault(key, agency)
+            return ON_ROSTER
+        self.off_roster += 1
+        return OFF_ROSTER
+
+    def result(self) -> Reconciliation:
+        return reconcile(self.entries, self.found.values())
+
+
+def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: int,
+             roster: list[RosterEntry] | None = None) -> Assembly:
     planner = Planner(store)
     duplicates = planner.duplicates
     counts: Counter[str] = Counter({OK: 0, ERRORS: 0, UNREADABLE: 0})
+    totals: Counter[str] = Counter(dict.fromkeys(TOTAL_NAMES, 0))
+    check = RosterCheck(roster) if roster is not None else None
     paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, TIDY_CSV, SUMMARY_XLSX)]
     with ExitStack() as stack:
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]
@@ -51,8 +84,9 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
         findings = _start(streams)
         for summary, detail in store.rows():
             counts[summary["status"]] += 1
-            book.add_file(summary, summary["file"] in duplicates)
-            facts = {"agency": summary["agency"], "year": summary["year"]}
+            _add_totals(totals, summary)
+            book.add_file(summary, summary["file"] in duplicates, check.mark(summary["agency"]) if check else None)
+            facts = {"kind": summary.get("kind", ""), "agency": summary["agency"], "year": summary["year"]}
             for row in detail["findings"]:
                 row = {**row, **facts}
                 findings.writerow(row)
@@ -65,15 +99,29 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
             rollup = planner.consider(summary)
             if rollup is not None and values is not None:
                 rollup.add(values)
+        reconciliation = check.result() if check else None
+        for entry in reconciliation.missing if reconciliation else ():
+            book.add_missing(entry)
         total = sum(counts.values())
-        book.add_counts(counts, total, len(duplicates), ignored)
+        roster_counts = ({**reconciliation.counts, "not_on_roster": check.off_roster}
+                         if reconciliation and check else None)
+        book.add_counts(counts, total, len(duplicates), ignored, dict(totals), roster_counts)
         book.close()
         for stream in streams:
             stream.close()
     store.commit()  # the roll-ups' lists, read back while they are written
     rollups = planner.rollups()
     written = write_all(rollups, out_dir / ROLLUP_FOLDER, identity)
-    return Assembly(total, dict(counts), duplicates, rollups, [*paths, *written])
+    return Assembly(total, dict(counts), duplicates, rollups, [*paths, *written], dict(totals), reconciliation,
+                    check.off_roster if check else 0)
+
+
+def _add_totals(totals: Counter[str], summary: dict[str, Any]) -> None:
+    for key in ("open_warnings", "explained_warnings", "stale_explanations"):
+        totals[key] += summary.get(key) or 0
+    if summary.get("kind") in DOCUMENT_KIND_NAMES and summary["status"] != UNREADABLE:
+        totals["documents"] += 1
+    totals["import_notes"] += summary.get("import_notes") or 0
 
 
 def _start(streams: Sequence[IO[str]]) -> Any:

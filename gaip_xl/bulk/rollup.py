@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path
-from ..format import EDITIONS
+from ..format import EDITIONS, REPORT_TYPES
 from ..format.model import AMOUNT_DECIMALS
 from ..report import Report
 from ..rules import validate
@@ -29,6 +29,7 @@ from .worker import ERRORS, OK
 
 DEFAULT_OFFICE = "汇总"
 DEFAULT_LEVEL = "其他"
+ROLLUP_REPORT_TYPE = REPORT_TYPES[1]  # 汇总: the 报告类型 of a compiled report (its deadline, S3, follows from it)
 FOLDER = "rollup"
 LIST_COLUMNS = ("file", "agency", "level", "status", "included", "reason")
 
@@ -103,6 +104,7 @@ class Rollup:
         report = Report.empty(self.edition, self.year)
         report.agency.name, report.agency.level = identity.name, identity.level
         report.agency.region_code = identity.region_code
+        report.report_type = ROLLUP_REPORT_TYPE
         report.text["overview"] = (f"本报告由{identity.name}汇总{self.included_count}份{self.year}年度"
                                    f"政府信息公开工作年度报告生成（{self.edition}年版格式），"
                                    f"所汇总报告的清单见 {self.stem}-reports.csv。")

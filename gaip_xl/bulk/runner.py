@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import FileMissing, GaipError, OutputFailed, OutputOverlapsInput
+from ..roster import Reconciliation, RosterEntry
 from .assemble import assemble
 from .discover import Discovery, Source, iter_bytes, raw, shown
 from .pool import WorkerPool, default_workers
@@ -41,6 +42,9 @@ class BulkResult:
     rollups: list[Rollup] = field(default_factory=list)
     # one summary row per submission, in input order (a list, or the rows read back from the run's store)
     files: Sequence[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # open_warnings, explained_warnings, stale_explanations …
+    roster: Reconciliation | None = None  # with a roster: expected, submitted, missing (``roster.missing``)
+    off_roster: int = 0  # submissions whose agency is not on the roster
 
     @property
     def ok(self) -> int:
@@ -71,6 +75,18 @@ class BulkResult:
         for rollup in self.rollups:
             if rollup.included_count:
                 parts.append(f"{rollup.year}年度（{rollup.edition}年版）汇总 {rollup.included_count} 份")
+        if self.totals.get("documents"):
+            parts.append(f"其中导入已发布文档 {self.totals['documents']} 个")
+        if self.totals.get("explained_warnings"):
+            parts.append(f"警告 {self.totals['open_warnings']} 条未说明、{self.totals['explained_warnings']} 条已说明")
+        if self.totals.get("stale_explanations"):
+            parts.append(f"过期的说明 {self.totals['stale_explanations']} 条")
+        if self.roster is not None:
+            counts = self.roster.counts
+            parts.append(f"名单 {counts['expected']} 个机关：已提交 {counts['submitted']}，"
+                         f"未提交 {counts['missing']}")
+            if self.off_roster:
+                parts.append(f"不在名单上的提交 {self.off_roster} 个")
         if self.skipped:
             parts.append(f"未变更跳过 {self.skipped} 个")
         if self.ignored:
@@ -80,8 +96,10 @@ class BulkResult:
 
 def run_bulk(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str],
              jobs: int | None = None, identity: RollupIdentity | None = None,
-             progress_stream: TextIO | None = None) -> BulkResult:
-    """Converts and checks every submission under ``inputs`` (folders, zip archives, files) into ``out_dir``.
+             progress_stream: TextIO | None = None, roster: Sequence[RosterEntry] | None = None) -> BulkResult:
+    """Converts and checks every submission under ``inputs`` (folders, zip archives, files: workbooks, report JSON,
+    published documents) into ``out_dir``. With ``roster`` (``gaip_xl.roster.read_roster``), the roster's agencies
+    that submitted nothing are rows 未提交 of summary.xlsx, and submissions of agencies not on it are flagged.
 
     Raises a ``GaipError`` only if the batch cannot run at all (an input that does not exist, an output folder that
     cannot be written); a bad submission is a row of the result, never an exception.
@@ -96,11 +114,12 @@ def run_bulk(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], 
             skipped = _process(store, out, jobs or default_workers(), progress)
         finally:
             progress.close()
-        assembly = assemble(store, out, identity or RollupIdentity(), len(discovery.ignored))
+        assembly = assemble(store, out, identity or RollupIdentity(), len(discovery.ignored),
+                            list(roster) if roster is not None else None)
         _remove_stale(out, store, assembly.written)
         store.forget_others()
     return BulkResult(out, assembly.total, assembly.counts, sorted(assembly.duplicates), skipped, discovery.ignored,
-                      assembly.rollups, StoredRows(store.path))
+                      assembly.rollups, StoredRows(store.path), assembly.totals, assembly.roster, assembly.off_roster)
 
 
 def _refuse_overlap(inputs: list[str], out_dir: str | os.PathLike[str]) -> None:

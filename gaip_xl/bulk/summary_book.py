@@ -21,21 +21,33 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ..roster import RosterEntry
 from .progress import identity_text
-from .worker import ERRORS, OK, UNREADABLE
+from .worker import ERRORS, IMPORT_NOTE, OK, STALE, UNREADABLE
 
 STATUS_NAMES = {OK: "通过", ERRORS: "有错误", UNREADABLE: "无法读取"}
 STATUS_COLOURS = {OK: "C6EFCE", ERRORS: "FFC7CE", UNREADABLE: "D9D9D9"}  # Excel's own good / bad / neutral fills
+NOT_SUBMITTED, NOT_SUBMITTED_COLOUR = "未提交", "FFEB9C"  # a roster's agency with no submission; Excel's neutral fill
+ON_ROSTER, OFF_ROSTER = "在名单", "不在名单"
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", STALE: "说明已过期", IMPORT_NOTE: "导入提示"}
 SHEET_FILES, SHEET_FINDINGS, SHEET_CHART = "文件清单", "问题清单", "统计"
+TOTAL_NAMES = {"open_warnings": "未说明的警告（条）", "explained_warnings": "已说明的警告（条）",
+               "stale_explanations": "过期的说明（条）", "documents": "导入的已发布文档（PDF、网页、Word、文本）（个）",
+               "import_notes": "导入提示（条）"}
+ROSTER_NAMES = {"expected": "名单上的机关（个）", "submitted": "已提交的机关（个）", "missing": "未提交的机关（个）",
+                "not_on_roster": "不在名单上的提交（个文件）"}
 MAX_ROWS = 1_048_576  # rows in one Excel sheet
 FIXED_CREATED = dt.datetime(2000, 1, 1)  # UTC, as the core properties store it: the same bytes for the same batch
 
 # Widths in characters, chosen so that a sheet printed landscape on A4, one page wide, stays legible (about 70 %):
 # the long texts (file, agency, first error, message) wrap instead of widening the page.
-FILE_HEADINGS = (("文件", 34), ("机关名称", 24), ("行政级别", 9), ("年度", 7), ("格式版本", 9), ("状态", 9),
-                 ("错误数", 7), ("警告数", 7), ("第一个错误", 46), ("重复提交", 9), ("代码", 12), ("JSON 文件", 28))
-FINDING_HEADINGS = (("文件", 34), ("机关名称", 24), ("工作表", 14), ("单元格", 14), ("规则", 10), ("级别", 6),
-                    ("说明", 70))
+FILE_HEADINGS = (("文件", 30), ("机关名称", 24), ("行政级别", 9), ("年度", 7), ("格式版本", 9), ("状态", 9),
+                 ("错误数", 7), ("未说明警告", 7), ("已说明警告", 7), ("过期说明", 7), ("第一个错误", 40),
+                 ("重复提交", 9), ("名单", 9), ("类型", 7), ("导入数字", 7), ("缺失数字", 7), ("导入提示", 7),
+                 ("代码", 10), ("JSON 文件", 22))
+FIRST_ERROR, STATUS = 10, 5  # columns of the file list
+FINDING_HEADINGS = (("文件", 34), ("机关名称", 24), ("工作表", 14), ("单元格", 14), ("规则", 10), ("级别", 8),
+                    ("问题", 60), ("说明（填报单位）", 36))
 A4 = 9  # the paper size code of the OOXML page set-up
 FOOTER = "&C&A  第 &P 页，共 &N 页"
 CHART_SIZE = {"width": 605, "height": 340}  # pixels: 16 × 9 cm
@@ -69,7 +81,7 @@ class SummaryBook:
                                              "valign": "vcenter", "align": "center"})
         self._wrap = self.book.add_format({"text_wrap": True})  # bottom-aligned like every other cell of its row
         self._fills = {status: self.book.add_format({"bg_color": f"#{colour}", "pattern": 1})
-                       for status, colour in STATUS_COLOURS.items()}
+                       for status, colour in (*STATUS_COLOURS.items(), (NOT_SUBMITTED, NOT_SUBMITTED_COLOUR))}
         self.files = self._sheet(SHEET_FILES, FILE_HEADINGS)
         self.findings = self._sheet(SHEET_FINDINGS, FINDING_HEADINGS)
         self.chart = self.book.add_worksheet(SHEET_CHART)
@@ -83,6 +95,7 @@ class SummaryBook:
         for i, (_, width) in enumerate(headings):
             sheet.set_column(i, i, width)
         sheet.freeze_panes(1, 0)
+        sheet.set_row(0, LINE_POINTS * 2)  # two lines: the narrow count columns wrap their headings
         _print_setup(sheet, list_sheet=True)
         for i, (text, _) in enumerate(headings):
             sheet.write_string(0, i, text, self._header)
@@ -92,29 +105,52 @@ class SummaryBook:
         if self._finding_rows >= MAX_ROWS - 1:
             self._truncated += 1
             return
-        severity = "错误" if row["severity"] == "error" else "警告"
+        severity = SEVERITY_NAMES.get(row["severity"], row["severity"])
+        if row.get("explanation") and row["severity"] == "warning":
+            severity = "警告（已说明）"
         index = self._finding_rows  # 0-based: the header is row 0
         self._finding_rows += 1
-        _fit_height(self.findings, index, ((row["file"], 0), (agency, 1), (row["message"], 6)), FINDING_HEADINGS)
+        explanation = row.get("explanation") or None
+        _fit_height(self.findings, index, ((row["file"], 0), (agency, 1), (row["message"], 6), (explanation, 7)),
+                    FINDING_HEADINGS)
         _write_row(self.findings, index, (row["file"], agency, row["sheet"], row["cell"], row["rule"], severity,
-                                          row["message"]), self._wrap, wrapped=(0, 1, 6))
+                                          row["message"], explanation), self._wrap, wrapped=(0, 1, 6, 7))
 
-    def add_file(self, s: dict[str, Any], duplicate: bool) -> None:
-        """The next submission's row of the file list (rows past Excel's limit are left to findings.csv)."""
+    def add_file(self, s: dict[str, Any], duplicate: bool, roster: str | None = None) -> None:
+        """The next submission's row of the file list (rows past Excel's limit are left to findings.csv); ``roster``
+        says whether its agency is on the roster (``ON_ROSTER``, ``OFF_ROSTER``; None: no roster, or no agency)."""
         if self._file_rows >= MAX_ROWS - 1:
             return
         self._file_rows += 1
         index, sheet = self._file_rows, self.files
-        _fit_height(sheet, index, ((s["file"], 0), (s["agency"], 1), (s["first_error"], 8)), FILE_HEADINGS)
+        open_warnings = s.get("open_warnings", s["warnings"])
+        _fit_height(sheet, index, ((s["file"], 0), (s["agency"], 1), (s["first_error"], FIRST_ERROR)), FILE_HEADINGS)
         # None, not "": an empty cell is not written at all (a quarter fewer cells for a batch that passes)
         _write_row(sheet, index, (s["file"], s["agency"], s["level"], s["year"], s["edition"], None, s["errors"],
-                                  s["warnings"], s["first_error"] or None, "是" if duplicate else None,
-                                  s["code"] or None, s["json"]), self._wrap, wrapped=(0, 1, 8))
-        sheet.write_string(index, 5, STATUS_NAMES[s["status"]], self._fills[s["status"]])
+                                  open_warnings, s.get("explained_warnings", 0), s.get("stale_explanations", 0),
+                                  s["first_error"] or None, "是" if duplicate else None, roster, s.get("kind") or None,
+                                  s.get("imported"), s.get("missing"), s.get("import_notes"), s["code"] or None,
+                                  s["json"]), self._wrap, wrapped=(0, 1, FIRST_ERROR))
+        sheet.write_string(index, STATUS, STATUS_NAMES[s["status"]], self._fills[s["status"]])
 
-    def add_counts(self, counts: dict[str, int], total: int, duplicates: int, ignored: int) -> None:
+    def add_missing(self, entry: RosterEntry) -> None:
+        """A roster's agency with no submission: a row 未提交 (no file), after the submissions."""
+        if self._file_rows >= MAX_ROWS - 1:
+            return
+        self._file_rows += 1
+        index, sheet = self._file_rows, self.files
+        _fit_height(sheet, index, ((entry.name, 1),), FILE_HEADINGS)
+        _write_row(sheet, index, (None, entry.name, entry.level, None, None, None, None, None, None, None, None, None,
+                                  ON_ROSTER), self._wrap, wrapped=(0, 1, FIRST_ERROR))
+        sheet.write_string(index, STATUS, NOT_SUBMITTED, self._fills[NOT_SUBMITTED])
+
+    def add_counts(self, counts: dict[str, int], total: int, duplicates: int, ignored: int,
+                   totals: dict[str, int] | None = None, roster: dict[str, int] | None = None) -> None:
+        """The 统计 sheet: files by status, the files-in identity, then ``totals`` (warnings open and explained,
+        stale 说明, import notes: ``TOTAL_NAMES``) and, with a roster, its accounting (``ROSTER_NAMES``), each a
+        label and a number."""
         sheet = self.chart
-        sheet.set_column(0, 0, 16)
+        sheet.set_column(0, 0, 34)  # the labels of the totals below the chart's table
         sheet.set_column(1, 1, 12)
         sheet.write_string(0, 0, "状态", self._header)
         sheet.write_string(0, 1, "文件数", self._header)
@@ -129,6 +165,13 @@ class SummaryBook:
             lines.append(f"问题清单超过 Excel 行数上限，另有 {self._truncated} 条未列出，见 findings.csv")
         for row, line in enumerate(lines, start=6):
             sheet.write_string(row, 0, line)
+        row = 6 + len(lines) + 1
+        for names, values in ((TOTAL_NAMES, totals), (ROSTER_NAMES, roster)):
+            for key, label in names.items():
+                if values is not None:
+                    sheet.write_string(row, 0, label)
+                    sheet.write_number(row, 1, values.get(key, 0))
+                    row += 1
         chart = self.book.add_chart({"type": "column"})
         chart.add_series({
             "name": [SHEET_CHART, 0, 1],

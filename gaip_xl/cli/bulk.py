@@ -1,4 +1,5 @@
-"""gaip-xl bulk: convert and check every submitted workbook in folders and zip archives; summary and roll-up.
+"""gaip-xl bulk: convert and check every submission in folders and zip archives (workbooks, report JSON, published
+documents, told apart by their bytes); summary, roll-up, and with ``--roster`` the agencies that have not submitted.
 
 Exit codes: 0 every file passed (warnings allowed), 1 some file has errors or cannot be read, 2 the command itself
 cannot run (an input that does not exist, an output folder that cannot be written).
@@ -11,10 +12,14 @@ import argparse
 from ..bulk import RollupIdentity, run_bulk
 from ..bulk.rollup import DEFAULT_LEVEL, DEFAULT_OFFICE
 from ..format import LEVELS
+from ..roster import read_roster
 from .output import Output
 
 NAME = "bulk"
-HELP = "批量转换并校验收到的年报工作簿（文件夹、zip 压缩包），生成汇总表、问题清单和汇总报告"
+NOT_SUBMITTED_CODE = "W_NOT_SUBMITTED"  # the roster's agencies with no submission (stderr; rows 未提交 in summary.xlsx)
+MISSING_NAMED = 20  # agencies named on that line; summary.xlsx lists them all
+HELP = ("批量转换并校验收到的年报（工作簿、JSON、已发布的 PDF/网页/Word/文本；文件夹、zip 压缩包），"
+        "生成汇总表、问题清单和汇总报告；可按名单统计未提交的机关")
 
 
 def _jobs(text: str) -> int:
@@ -37,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--office-level", choices=LEVELS, default=DEFAULT_LEVEL, metavar="级别",
                         help=f"汇总报告的行政级别：{'、'.join(LEVELS)}（默认“{DEFAULT_LEVEL}”）")
     parser.add_argument("--region-code", default=None, metavar="代码", help="汇总报告的六位行政区划代码（可不填）")
+    parser.add_argument("--roster", metavar="ROSTER",
+                        help="应报送机关名单（.xlsx 或 UTF-8 编码的 .csv，表头“机关名称”等与模板基本情况相同）："
+                             "未提交的机关列入汇总表（状态“未提交”），不在名单上的提交标出")
     parser.add_argument("--publish", type=_formats, default=(), metavar="html,docx",
                         help="为每份没有错误的年报生成可发布的年度报告（网页 html、Word 文件 docx），"
                              "写在 OUT_DIR/published")
@@ -54,8 +62,9 @@ def _formats(text: str) -> tuple[str, ...]:
 
 def main(args: argparse.Namespace, out: Output) -> int:
     identity = RollupIdentity(args.office, args.office_level, args.region_code)
+    roster = read_roster(args.roster) if args.roster else None  # a bad roster stops here (exit 2), before any work
     result = run_bulk(args.inputs, args.output, jobs=args.jobs, identity=identity,
-                      progress_stream=None if args.quiet else out.stderr)
+                      progress_stream=None if args.quiet else out.stderr, roster=roster)
     if args.publish:
         from ..bulk.published import FOLDER, publish_valid
 
@@ -66,6 +75,11 @@ def main(args: argparse.Namespace, out: Output) -> int:
         for row in result.files:
             if row["code"] in ("E_INTERNAL", "E_CRASHED", "E_TIMEOUT"):  # named on stderr too, so that it reaches us
                 out.error(f"[E_INTERNAL] {row['file']}：{row['message']}")
+        if result.roster is not None and result.roster.missing:
+            names = "、".join(entry.name for entry in result.roster.missing[:MISSING_NAMED])
+            more = f"等 {len(result.roster.missing)} 个" if len(result.roster.missing) > MISSING_NAMED else ""
+            out.error(f"[{NOT_SUBMITTED_CODE}] 名单上有 {len(result.roster.missing)} 个机关未提交：{names}{more}"
+                      f"（见 summary.xlsx 中状态为“未提交”的行）")
         out.line(result.summary_line())
     return result.exit_code
 

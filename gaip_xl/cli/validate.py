@@ -11,7 +11,7 @@ from ..rules.summary import summary_line, where
 from .output import Output
 
 NAME = "validate"
-HELP = "校验一份年报（JSON 或填好的模板工作簿），列出全部问题"
+HELP = "校验一份年报（JSON、填好的模板工作簿，或已发布的 PDF、网页、Word/WPS、文本），列出全部问题"
 __all__ = ["add_arguments", "main", "render_text", "summary_line", "where"]  # the last two: rules.summary
 
 

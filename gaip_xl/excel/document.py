@@ -95,10 +95,14 @@ def report_document(report: Report, result: ValidationReport, source: Source | d
     return document_text(report, validation_dict(result, source), text)
 
 
-def document_text(report: Report, validation: dict[str, Any], text: str | None = None) -> str:
-    """``report.to_json(validation=validation)``, for a caller that builds the "validation" object itself."""
+def document_text(report: Report, validation: dict[str, Any], text: str | None = None,
+                  imported: dict[str, Any] | None = None) -> str:
+    """``report.to_json(validation=validation)``, for a caller that builds the "validation" object itself; with
+    ``imported`` (a published document's import block) ``report.to_json(validation=…, import=imported)``, as
+    ``gaip-xl import`` writes it."""
     body = text if text is not None else report_text(report)
-    return f'{{\n{body},\n{INDENT}"validation": {_dumps(validation, 1)}\n}}\n'
+    tail = f',\n{INDENT}"import": {_dumps(imported, 1)}' if imported is not None else ""
+    return f'{{\n{body},\n{INDENT}"validation": {_dumps(validation, 1)}{tail}\n}}\n'
 
 
 __all__ = ["document_text", "report_document", "report_text", "validation_dict"]

@@ -18,13 +18,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "I_ROWS_MISSING": ("缺少行", "{table}的表格中找不到{count}行：{rows}"),
     "I_ROW_UNMATCHED": ("行对不上",
                         "表格中的一行“{label}”（{place}）对不上{edition}年版格式的任何一行，其数字未导入：{texts}"),
-    "I_ROW_CELLS": ("数字个数不符", "「{row}」一行有{found}个数字单元格，应为{expected}个，无法确定各数字所属的栏目，"
+    "I_ROW_CELLS": ("数字个数不符", "{row}一行有{found}个数字单元格，应为{expected}个，无法确定各数字所属的栏目，"
                                 "未导入（{place}）：{texts}"),
     "I_RUN_TOGETHER": ("数字与标签相连",
-                       "「{row}」一行的数字与标签连在一起（“{text}”，{place}），无法确定各个数字，未导入"),
-    "I_CELL_UNPLACED": ("多余的单元格", "「{row}」一行中的“{text}”（{place}）不在任何栏目之下，未导入"),
-    "I_ROW_DUPLICATE": ("重复的行", "「{row}」在文档中出现了不止一次（{place}），只导入了第一次出现的数字"),
-    "I_ROW_BY_POSITION": ("按行序认定", "“{label}”（{place}）对不上格式中的标签，按{edition}年版的行序认定为「{row}」"),
+                       "{row}一行的数字与标签连在一起（“{text}”，{place}），无法确定各个数字，未导入"),
+    "I_CELL_UNPLACED": ("多余的单元格", "{row}一行中的“{text}”（{place}）不在任何栏目之下，未导入"),
+    "I_ROW_DUPLICATE": ("重复的行", "{row}在文档中出现了不止一次（{place}），只导入了第一次出现的数字"),
+    "I_ROW_BY_POSITION": ("按行序认定", "“{label}”（{place}）对不上格式中的标签，按{edition}年版的行序认定为{row}"),
     "I_MIXED_EDITION": ("混用两个年版",
                         "文档混用了两个年版的格式（{detail}），按{edition}年版导入；另一年版的行未导入"),
     "I_EDITION_YEAR": ("年版与年度不符", "文档的表格为{edition}年版格式，而报告年度为{year}年（应为{expected}年版）"),

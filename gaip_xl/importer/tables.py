@@ -12,6 +12,7 @@ reported (I_ROW_CELLS) and its cells listed as missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,21 @@ from .values import kind_of, read_value
 
 S4_WIDTH = 15
 _RUN_TOGETHER = re.compile(r"^(?P<label>.*\D)(?P<figures>\d+(?:\.\d+)?)$")  # "行政许可3960181"
+
+
+def _fits(positions: Mapping[int, object], stray: Iterable[int]) -> bool:
+    """Whether a row whose written cells at ``stray`` fall under no header column still fits the header: only when
+    each lies strictly between header columns (a column the header leaves unnamed). A cell left or right of every
+    header column means the row is shifted (a cell lost or added in the markup, a rowspan thrown off, two rows run
+    together), and placing its figures by the header would move them."""
+    return all(min(positions) < i < max(positions) for i in stray)
+
+
+def _in_official_order(positions: Mapping[int, str], table: Table) -> bool:
+    """Whether the header's columns, left to right, come in the order the notice prints them."""
+    rank = {c.code: i for i, c in enumerate(table.columns)}
+    found = [rank.get(positions[i], -1) for i in sorted(positions)]
+    return all(a < b for a, b in zip(found, found[1:], strict=False))
 
 
 @dataclass
@@ -236,6 +252,11 @@ class TableWalker:
         family = family_of(table)
         last_label = row.label_cells[-1] if row.label_cells else -1
         positions = self._positions(family, row, table)
+        if positions and not _in_official_order(positions, table):
+            # the header names the columns in another order than the notice prints them: a header cell lost in the
+            # markup shifts the ones after it, so neither the header nor counting can place this row's figures
+            self._unplaceable(table, row_code, row, [c for i, c in enumerate(row.cells) if i > last_label and c])
+            return
         if row.aligned and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
             return
@@ -257,18 +278,24 @@ class TableWalker:
 
     def _by_positions(self, table: Table, row_code: str, match: Match, label: str, row: Row,
                       positions: dict[int, str], last_label: int) -> None:
-        for i, cell in enumerate(row.cells):
-            if i <= last_label or cell is None:
-                continue
+        """The row's figures by the header's columns. A written cell left or right of every header column means the
+        row does not fit the header (a cell lost or added in the markup, a rowspan thrown off, two rows run
+        together): any placement would be a guess, so the whole row is reported instead. A cell under a gap between
+        header columns (a column the header leaves unnamed, as in copied text) is reported and the rest placed."""
+        written = [(i, cell) for i, cell in enumerate(row.cells) if i > last_label and cell is not None]
+        stray = [(i, cell) for i, cell in written if positions.get(i) is None and cell.text.strip()]
+        for _, cell in stray:
+            self.findings.append(import_finding(
+                "I_CELL_UNPLACED", where=(cell.where,), row=self.row_name(f"{table.code}.{row_code}"),
+                text=cell.text.strip(), place=where_text(cell.where)))
+        if not _fits(positions, [i for i, _ in stray]):
+            self._unplaceable(table, row_code, row, [cell for _, cell in written])
+            return
+        header = {"method": "header", "score": 100.0}
+        for i, cell in written:
             column = positions.get(i)
-            if column is None:
-                if cell.text.strip():
-                    self.findings.append(import_finding(
-                        "I_CELL_UNPLACED", where=(cell.where,), row=self.row_name(f"{table.code}.{row_code}"),
-                        text=cell.text.strip(), place=where_text(cell.where)))
-                continue
-            header = {"method": "header", "score": 100.0}
-            self._figure(table, row_code, column, cell, match, label, header)
+            if column is not None:
+                self._figure(table, row_code, column, cell, match, label, header)
 
     def _unplaceable(self, table: Table, row_code: str, row: Row, cells: list[SourceCell]) -> None:
         shown = "、".join(f"“{c.text.strip()}”" for c in cells if c.text.strip())
@@ -310,7 +337,10 @@ class TableWalker:
         self.placed[key] = Placed(key, match, "", row)
         header = self.headers.get("s4")
         slots = self._s4_positions(header, row) if header and row.aligned else None
-        if slots:
+        stray = [i for i, cell in enumerate(row.cells) if cell is not None and cell.text.strip() and
+                 slots is not None and i not in slots]
+        misfit = bool(slots) and not _fits(slots, stray)  # type: ignore[arg-type]
+        if slots and not misfit:
             for i, cell in enumerate(row.cells):
                 if cell is None:
                     continue
@@ -326,7 +356,7 @@ class TableWalker:
             return
         cells = _trim([(i, c) for i, c in enumerate(row.cells) if c is not None], S4_WIDTH)
         order = self._s4_reading_order(header)
-        if len(cells) != S4_WIDTH:
+        if len(cells) != S4_WIDTH or misfit:  # a row its header contradicts is not placed by counting either
             codes = tuple(c.code for c in table.cells())
             for code in codes:
                 self.missing.setdefault(code, "unplaced")
@@ -361,7 +391,9 @@ class TableWalker:
                         break
                 if group is not None:
                     slots[i] = (group, leaf.key)
-        return slots if len(slots) == S4_WIDTH else None
+        # every one of the fifteen (group, result) pairs exactly once: a header that names a group twice or not at all
+        # (a cell lost in the markup) would move a whole group's figures
+        return slots if len(slots) == S4_WIDTH and len(set(slots.values())) == S4_WIDTH else None
 
     def _s4_reading_order(self, header: Header | None) -> list[tuple[str, str]] | None:
         """The header's labels in reading order (copied text): five result columns under each of three groups."""

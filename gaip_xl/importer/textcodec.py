@@ -32,7 +32,9 @@ def decode(data: bytes, html: bool = False) -> str:
             except UnicodeDecodeError:
                 pass  # the declaration lies (a UTF-8 page saying gb2312): detect instead
     try:
-        return data.decode("utf-8")
+        # UTF-8, forgiving only a character cut off at the very end (a copy cut short in transfer, or the first
+        # 200,000 bytes of a longer text): strict everywhere else
+        return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes

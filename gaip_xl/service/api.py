@@ -22,8 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import NotSubmittable, UploadMissing
 from ..excel.marked import marked_bytes
 from ..report import Explanation
-from .app import request_info, service_of
-from .clerk import DbSession
+from .app import DbSession, request_info, service_of
 from .db import Agency
 from .records import add_explanations, receive_upload, recheck, submit
 

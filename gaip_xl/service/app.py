@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -26,11 +28,14 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import CsrfFailed, GaipError, UploadTooLarge
+from ..errors import BadRequest, CsrfFailed, GaipError, UploadTooLarge
 from ..excel.safety import MAX_FILE_BYTES
+from ..format.fields import INFO_FIELDS
+from ..roster import ROSTER_FIELDS
+from .checking import ServerError
 from .db import Upload, make_engine, migrate, session_factory
 from .records import BEIJING, audit
-from .security import CSRF_FIELD, SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
+from .security import SESSION_COOKIE, csrf_ok, csrf_token, load_secret, new_token
 from .store import BlobStore
 
 FORM_OVERHEAD = 256 * 1024  # multipart headers and the other fields of an upload form
@@ -40,7 +45,8 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DEN
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
 STATELESS = frozenset({"/api/check"})  # POSTs that change nothing (nothing kept): not audited
-STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409}
+STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409, "E_BAD_REQUEST": 400,
+          "E_INTERNAL": 500}
 
 
 @dataclass
@@ -71,6 +77,9 @@ class Service:
         self.secret = load_secret(settings.data)
         self.templates = Jinja2Templates(directory=str(files("gaip_xl.service") / "templates"))
         self.templates.env.filters["bj"] = beijing_time
+        # the template's own labels (基本情况), never typed in a page
+        self.templates.env.globals["field"] = {f.code: f.label for f in INFO_FIELDS}
+        self.templates.env.globals["roster_fields"] = [f.label for f in ROSTER_FIELDS]
 
     def db(self) -> Iterator[Session]:
         with self.sessions() as session:
@@ -146,6 +155,17 @@ def create_app(settings: Settings) -> FastAPI:
         error = {"code": f"HTTP_{exc.status_code}", "title": "出错了", "message": str(exc.detail)}
         return service.render(request, "error.html", status=exc.status_code, error=error)
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_form(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(str(e.get("loc", ["", "?"])[-1]) for e in exc.errors())
+        return await gaip_error(request, BadRequest(detail=f"表单或参数不对（{fields}）"))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        """A bug must not show a traceback: the clerk gets E_INTERNAL in Chinese (the log keeps the details)."""
+        error = ServerError(detail=f"程序内部错误（{type(exc).__name__}），请稍后重试或联系管理员")
+        return await gaip_error(request, error)
+
     @app.get("/static/style.css", include_in_schema=False)
     def style() -> Response:
         css = (files("gaip_xl.service") / "templates" / "style.css").read_text(encoding="utf-8")
@@ -179,4 +199,14 @@ def service_of(request: Request) -> Service:
     return request.app.state.service
 
 
-CSRF = CSRF_FIELD
+def _db(request: Request) -> Iterator[Session]:
+    yield from service_of(request).db()
+
+
+DbSession = Annotated[Session, Depends(_db)]  # one database session per request, closed when it is answered
+
+
+def download(data: bytes, filename: str, media_type: str) -> Response:
+    """A file to save, named in UTF-8 (RFC 6266) with a plain fallback for old browsers."""
+    disposition = f"attachment; filename=\"download\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -1,6 +1,6 @@
 """Checking a stored upload exactly as the command line does, and the documents handed out.
 
-Which reader takes the upload is decided from its bytes by ``gaip_xl.loaders.reader_of``, as ``gaip-xl validate``
+Which reader takes the upload is decided from its bytes by ``gaip_xl.loaders.reader_for``, as ``gaip-xl validate``
 decides (its name's extension only tells a workbook from a Word/WPS file where both are OLE): a filled template
 goes to the converter's safe reader (``gaip_xl.excel.read_source``), a published document (PDF, web page,
 Word/WPS, text) to the importer; a report's JSON is not taken here. No other code ever opens it. The report's
@@ -18,11 +18,17 @@ from typing import Any
 
 from ..errors import GaipError, InternalError, UnsupportedFile
 from ..excel.document import report_document
-from ..loaders import DOCUMENT, WORKBOOK, reader_of
+from ..loaders import DOCUMENT, WORKBOOK, document_kind, reader_for, text_is_report
 from ..report import Explanation, Report
 from ..rules import ValidationReport, validate
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"  # the statuses of gaip-xl bulk
+
+
+class ServerError(InternalError):
+    """E_INTERNAL in the service's words (the converter's own says that a batch goes on without the file)."""
+
+    template = "{detail}"
 
 
 @dataclass
@@ -48,8 +54,8 @@ def check_file(path: str | Path, filename: str = "", explanations: Sequence[Expl
         report, source = _read(Path(path), Path(filename).suffix)
     except GaipError as exc:
         return Outcome(UNREADABLE, error={"code": exc.code, "title": exc.title, "message": _without_path(exc)})
-    except Exception as exc:  # noqa: BLE001 - a bug in a reader must not take the upload down with it
-        error = InternalError(detail=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a bug in the reader must not take the upload down with it
+        error = ServerError(detail=f"读取该文件时程序出错（{type(exc).__name__}），请把该文件发给维护人员")
         return Outcome(UNREADABLE, error={"code": error.code, "title": error.title, "message": error.message})
     if explanations is not None:
         report.explanations = list(explanations)
@@ -66,7 +72,7 @@ def check_file(path: str | Path, filename: str = "", explanations: Sequence[Expl
 
 def _read(path: Path, suffix: str) -> tuple[Report, Any]:
     """The report in the upload and, for a workbook, what the reader learned about the file."""
-    reader = reader_of(path, suffix)
+    reader = reader_for(suffix, document_kind(path), lambda: text_is_report(path.read_bytes()))
     if reader == WORKBOOK:
         from ..excel import read_source
 

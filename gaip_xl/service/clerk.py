@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,16 +14,11 @@ from ..errors import UploadMissing
 from ..excel.marked import marked_bytes
 from ..rules.findings import Severity
 from ..rules.summary import summary_line, where
-from .app import Service, request_info, service_of
-from .db import Agency, Collection, Submission, Upload
+from .app import DbSession, download, request_info, service_of
+from .db import Agency, Collection, Submission, Upload, utcnow
 from .records import deadline_passed, receive_upload, recheck, save_explanations, stale_rows, submit
 
 router = APIRouter(include_in_schema=False)
-def _db(request: Request) -> Any:
-    yield from service_of(request).db()
-
-
-DbSession = Annotated[Session, Depends(_db)]
 NOT_FOUND = "链接无效或已过期"
 
 
@@ -44,8 +39,6 @@ def _agency(db: Session, token: str) -> tuple[Agency, Collection]:
 
 
 def _missing() -> Exception:
-    from fastapi import HTTPException
-
     return HTTPException(404, NOT_FOUND)
 
 
@@ -77,7 +70,7 @@ def agency_page(request: Request, token: str, db: DbSession) -> Response:
     versions = list(db.scalars(select(Submission).where(Submission.agency_id == agency.id)
                                .order_by(Submission.version.desc())))
     return service_of(request).render(request, "agency.html", agency=agency, collection=collection,
-                                      versions=versions, late=deadline_passed(collection, _now()))
+                                      versions=versions, late=deadline_passed(collection, utcnow()))
 
 
 @router.post("/a/{token}/check")
@@ -95,7 +88,7 @@ def agency_version(token: str, version: int, db: DbSession) -> Response:
     sub = db.scalar(select(Submission).where(Submission.agency_id == agency.id, Submission.version == version))
     if sub is None:
         raise _missing()
-    return _download(sub.document.encode("utf-8"), f"{agency.name}-第{version}版.json", "application/json")
+    return download(sub.document.encode("utf-8"), f"{agency.name}-第{version}版.json", "application/json")
 
 
 @router.get("/c/{token}")
@@ -135,7 +128,7 @@ def marked(request: Request, token: str, db: DbSession) -> Response:
     outcome = recheck(service_of(request).store, upload, db)
     if outcome.report is None or outcome.result is None:
         raise _missing()
-    return _download(marked_bytes(outcome.report, outcome.result), _stem(upload) + "-校验结果.xlsx",
+    return download(marked_bytes(outcome.report, outcome.result), _stem(upload) + "-校验结果.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -145,7 +138,7 @@ def report_json(request: Request, token: str, db: DbSession) -> Response:
     outcome = recheck(service_of(request).store, upload, db)  # with the 说明 as they are now
     if outcome.document is None:
         raise _missing()
-    return _download(outcome.document.encode("utf-8"), _stem(upload) + ".json", "application/json")
+    return download(outcome.document.encode("utf-8"), _stem(upload) + ".json", "application/json")
 
 
 @router.post("/c/{token}/explain")
@@ -189,19 +182,3 @@ def submit_page(request: Request, token: str, db: DbSession, csrf: Annotated[str
 def _stem(upload: Upload) -> str:
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     return name.rsplit(".", 1)[0] or "年报"
-
-
-def _download(data: bytes, filename: str, media_type: str) -> Response:
-    from urllib.parse import quote
-
-    disposition = f"attachment; filename=\"download\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
-
-
-def _now() -> Any:
-    from .db import utcnow
-
-    return utcnow()
-
-
-__all__ = ["Service", "router"]

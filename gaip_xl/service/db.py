@@ -8,6 +8,7 @@ returns. The schema is created and upgraded only by the Alembic migrations shipp
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from importlib.resources import files
 from typing import Any
 
@@ -25,6 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+LOCK_TIMEOUT = 60  # seconds a write waits for another (as SQLite's busy_timeout)
+
+
+class DatabaseBusy(Exception):
+    """No transaction could begin within LOCK_TIMEOUT."""
 
 
 def utcnow() -> dt.datetime:
@@ -165,9 +172,22 @@ def make_engine(url: str) -> Engine:
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 
+        # Writers of this process queue on a lock rather than in SQLite's busy handler, which polls with growing
+        # sleeps (up to 100 ms) and lets some wait for seconds under many concurrent uploads. The lock is taken when
+        # a transaction begins and given back when its connection returns to the pool (after its commit or rollback).
+        write_lock = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
+            if not write_lock.acquire(timeout=LOCK_TIMEOUT):
+                raise DatabaseBusy("数据库忙，请稍后重试")
+            connection.connection.info["gaip_write_lock"] = True  # the pool record's info: seen again at checkin
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "checkin")
+        def _sqlite_checkin(_dbapi_connection: Any, record: Any) -> None:
+            if record is not None and record.info.pop("gaip_write_lock", False):
+                write_lock.release()
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -17,19 +17,14 @@ from starlette.background import BackgroundTask
 from ..errors import RosterUnreadable, UploadMissing
 from ..format.editions import LEVELS
 from ..roster import read_roster
-from .app import request_info, service_of
-from .clerk import DbSession, _download
-from .db import Collection, OfficeUser
+from .app import DbSession, download, request_info, service_of
+from .db import AuditEntry, Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
-from .records import STATE_LABELS, collection_counts, collection_states, create_collection, latest_documents
+from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_documents
 from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 ROSTER_SUFFIXES = (".xlsx", ".csv")
-
-
-class LoginRequired(Exception):
-    pass
 
 
 def _user(request: Request, db: DbSession) -> OfficeUser:
@@ -54,8 +49,6 @@ def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "
     service = service_of(request)
     service.check_csrf(request, csrf)
     user = login(db, name.strip(), password)
-    from .records import audit
-
     if user is None:
         audit(db, request_info(request), "login_failed", name.strip()[:200], status=401)
         db.commit()
@@ -75,8 +68,6 @@ def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "
 def logout(request: Request, db: DbSession, user: User, csrf: Annotated[str, Form()] = "") -> Response:
     service_of(request).check_csrf(request, csrf)
     close_office_session(db, request.cookies.get(SESSION_COOKIE))
-    from .records import audit
-
     audit(db, request_info(request), "logout", user.name)
     db.commit()
     response = RedirectResponse("/office/login", status_code=303)
@@ -100,6 +91,7 @@ def create(request: Request, db: DbSession, user: User, csrf: Annotated[str, For
            office_level: Annotated[str, Form()] = "", roster: Annotated[UploadFile | None, File()] = None) -> Response:
     service = service_of(request)
     service.check_csrf(request, csrf)
+    db.commit()  # the login look-up's transaction ends before the roster is read
     if roster is None or not roster.filename:
         raise UploadMissing()
     suffix = Path(roster.filename).suffix.lower()
@@ -175,7 +167,7 @@ def _agencies_csv(request: Request, db: Session, collection_id: int, only_missin
              f"{base}/a/{s.agency.token}") for s in collection_states(db, collection)
             if not only_missing or s.latest is None]
     name = f"{collection.year}年度{'未提交机关' if only_missing else '报送链接'}.csv"
-    return _download(agencies_csv(rows, ("状态", "报送链接")), name, "text/csv; charset=utf-8")
+    return download(agencies_csv(rows, ("状态", "报送链接")), name, "text/csv; charset=utf-8")
 
 
 @router.get("/collections/{collection_id}/export/{name}")
@@ -185,9 +177,11 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
     service = service_of(request)
     collection = _collection(db, collection_id)
     files = latest_documents(db, collection_states(db, collection))
+    office_name, office_level, year = collection.office_name, collection.office_level, collection.year
+    db.commit()  # no transaction (on SQLite: no write lock) while bulk runs
     work = private_workdir(service.store.tmp)
     try:
-        out = bulk_outputs(files, collection.office_name, collection.office_level, work)
+        out = bulk_outputs(files, office_name, office_level, work)
         found = bulk_file(out, name)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -197,6 +191,13 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
         raise HTTPException(404, "还没有可汇总的报告")
     from urllib.parse import quote
 
-    download = f"{collection.year}年度-{name}"
+    download = f"{year}年度-{name}"
     return FileResponse(found, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(download)}"},
                         background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
+
+
+@router.get("/audit")
+def audit_page(request: Request, db: DbSession, user: User, limit: int = 200) -> Response:
+    """The latest entries of the audit table (who changed what, from where, with what outcome)."""
+    entries = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 2000)))))
+    return service_of(request).render(request, "audit.html", entries=entries)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import NotSubmittable
+from ..format.fields import INFO_FIELDS_BY_CODE
 from ..report import Explanation as ReportExplanation
 from ..roster import RosterEntry, name_key, reconcile
 from ..rules.explain import matches
@@ -201,19 +202,20 @@ def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) 
     collection = db.get(Collection, agency.collection_id)
     assert collection is not None
     _check_submittable(db, upload, outcome, agency, collection)
+    document = outcome.document or ""  # already holds the 说明 (they are the report's explanations)
+    warnings = len(outcome.result.warnings) if outcome.result else 0
+    explained = len(outcome.result.explained_warnings) if outcome.result else 0
+    db.commit()  # the version is numbered in a short transaction of its own (on SQLite it holds the write lock)
     for _ in range(5):  # two submissions of one agency at once: the unique (agency, version) decides, then retry
         latest = db.scalar(select(Submission).where(Submission.agency_id == agency.id)
                            .order_by(Submission.version.desc()).limit(1))
         if latest is not None and latest.upload_id == upload.id:
-            db.rollback()
+            db.commit()
             return latest
         now = utcnow()
-        document = outcome.document or ""
         submission = Submission(agency_id=agency.id, upload_id=upload.id, version=(latest.version if latest else 0) + 1,
                                 submitted_at=now, sha256=upload.sha256, late=deadline_passed(collection, now),
-                                warnings=len(outcome.result.warnings) if outcome.result else 0,
-                                explained_warnings=len(outcome.result.explained_warnings) if outcome.result else 0,
-                                document=document)
+                                warnings=warnings, explained_warnings=explained, document=document)
         db.add(submission)
         try:
             db.flush()
@@ -238,7 +240,8 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
     if outcome.report.year != collection.year:
         raise NotSubmittable(detail=f"报告年度为 {outcome.report.year}，本次收集的是 {collection.year} 年度")
     if name_key(outcome.report.agency.name or "") != agency.name_key:
-        raise NotSubmittable(detail=f"工作簿中的机关名称“{outcome.report.agency.name}”与报送链接的机关"
+        label = INFO_FIELDS_BY_CODE["agency.name"].label
+        raise NotSubmittable(detail=f"工作簿中的{label}“{outcome.report.agency.name}”与报送链接的机关"
                                     f"“{agency.name}”不一致")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .db import OfficeSession, OfficeUser, utcnow
@@ -88,6 +88,8 @@ def login(db: Session, name: str, password: str) -> OfficeUser | None:
 
 
 def open_office_session(db: Session, user: OfficeUser, session_id: str) -> None:
+    """Records a new office session (its hash only) and forgets the sessions that have expired."""
+    db.execute(delete(OfficeSession).where(OfficeSession.expires_at < utcnow()))
     expires = utcnow() + dt.timedelta(hours=OFFICE_SESSION_HOURS)
     db.add(OfficeSession(token_hash=session_hash(session_id), user_id=user.id, expires_at=expires))
 
