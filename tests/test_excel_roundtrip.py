@@ -165,3 +165,30 @@ def test_random_reports_survive_the_round_trip(edition, tmp_path_factory):
         assert twice.to_json(validation=validate(twice).to_dict()) == once.to_json(validation=validate(once).to_dict())
 
     check()
+
+
+def test_explanations_are_read_from_any_rows_of_the_block_in_row_order(tmp_path):
+    """The 说明 rows the clerk filled, wherever they stand in the block (blank rows between them, the last row), are
+    read in row order; blank rows and rows without a 说明 give nothing."""
+    import random
+
+    from builders import consistent_report
+
+    from gaip_xl.report import Explanation
+
+    report = consistent_report("2021", random.Random(7), 2024)
+    report.explanations = [Explanation("R8", ("s2_item1.normative.in_force",), "文件到期失效")]
+    path = tmp_path / "说明.xlsx"
+    write_workbook(report, path)
+    block = layout_for("2021").explanations
+    assert block is not None
+    book = openpyxl.load_workbook(path)
+    sheet = book[block.sheet]
+    for row, (rule, text) in {block.first_row + 500: ("R3", "中间一行"), block.last_row: ("T2", "最后一行"),
+                              block.first_row + 700: ("R5", None)}.items():
+        sheet.cell(row, block.columns["rule"], rule)
+        sheet.cell(row, block.columns["text"], text)
+    book.save(path)
+    read = read_workbook(path)
+    expected = [("R8", "文件到期失效"), ("R3", "中间一行"), ("T2", "最后一行")]
+    assert [(e.rule, e.text) for e in read.explanations] == expected

@@ -137,3 +137,47 @@ def test_a_number_in_a_date_style_is_its_date_in_either_date_system():
     assert _values(rows, dates=dates) == {(1, 1): dt.datetime(2024, 1, 20), (1, 2): 45311.0,
                                           (1, 3): dt.datetime(1900, 2, 28), (1, 4): dt.datetime(1900, 3, 1)}
     assert _values(rows, dates=scan.Dates(dates.styles, True))[(1, 1)] == dt.datetime(2028, 1, 21)
+
+
+# A cell's attributes and children as writers set them out: styles (style 1 shows dates), types, shared strings,
+# empty styled cells, whole numbers and others; and the ways of writing one cell that are not the canonical form.
+_ATTRIBUTE_SETS = ["", ' s="1"', ' s="2"', ' t="s"', ' t="n"', ' s="1" t="n"', ' s="2" t="s"', ' t="str"']
+_BODIES = ["<v>{n}</v>", "<v>{n}.5</v>", "<v>0{n}</v>", "<v>1234567890123456</v>", "<f>1</f><v>{n}</v>", "<v></v>",
+           "/", ""]
+_NOT_CANONICAL = ['<c r="{a}" {attrs}', '<c r="{a}"{attrs} ', "<c r='{a}'{attrs}", '<c  r="{a}"{attrs}']
+_typed_cells = st.lists(st.tuples(st.integers(1, 30), st.integers(1, 20), st.sampled_from(_ATTRIBUTE_SETS),
+                                  st.sampled_from(_BODIES)), max_size=30, unique_by=lambda cell: cell[:2])
+
+
+@settings(max_examples=80, deadline=None)
+@given(_typed_cells, st.sampled_from(_NOT_CANONICAL))
+def test_the_one_pass_reads_typed_and_empty_cells_as_the_general_way_does(cells, other_form):
+    """Whole numbers taken in the one pass (a date style or a shared string left to the full reading), empty
+    self-closing cells skipped: the same values as the general parse, which one non-canonical cell sends the
+    sheet to."""
+    ordered = sorted(cells)
+    dates = scan.Dates(frozenset({1}))
+    strings = [f"串{i}" for i in range(1000)]
+
+    def element(row: int, col: int, attrs: str, body: str, form: str) -> str:
+        start = form.format(a=f"{scan.column_letters(col)}{row}", attrs=attrs.strip() if "} {" in form else attrs)
+        if body == "/":
+            return f"{start}/>"
+        return f"{start}>{body.format(n=row * col)}</c>"
+
+    def rows(form_of_first: str) -> str:
+        out, current = [], None
+        for i, (row, col, attrs, body) in enumerate(ordered):
+            if row != current:
+                out.append(("</row>" if current else "") + f'<row r="{row}">')
+                current = row
+            out.append(element(row, col, attrs, body, form_of_first if i == 0 else '<c r="{a}"{attrs}'))
+        return "".join(out) + ("</row>" if ordered else "")
+
+    def read(text: str) -> object:
+        try:
+            return _values(text, strings=strings, dates=dates)
+        except GaipError as exc:
+            return exc.code, str(exc)
+
+    assert read(rows('<c r="{a}"{attrs}')) == read(rows(other_form))

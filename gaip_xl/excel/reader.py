@@ -234,13 +234,17 @@ def read_source(source: WorkbookSource) -> tuple[Report, Source]:
 
 
 def explanation_rows(layout: Layout, sheets: dict[str, Cells]) -> list[tuple[Any, Any, Any]]:
-    """The (rule, cells, 说明) of every row of the 说明 sheet (none for a template before 1.1), as typed."""
+    """The (rule, cells, 说明) of every row of the 说明 sheet that holds a value (none for a template before 1.1), as
+    typed. A row of three blank cells is left out: it holds no explanation, and the block has a thousand rows that
+    are nearly all blank, so only the rows the sheet's parse found are looked at."""
     block = layout.explanations
     if block is None:
         return []
     cells, columns = sheets[block.sheet], block.columns
+    wanted_columns = set(columns.values())
+    filled = sorted({row for row, col in cells if block.first_row <= row <= block.last_row and col in wanted_columns})
     rows = []
-    for row in range(block.first_row, block.last_row + 1):
+    for row in filled:
         values = [cells.get((row, columns[key])) for key in ("rule", "cells", "text")]
         values = [None if v is scan.NO_VALUE else str(v) if isinstance(v, dt.timedelta) else v for v in values]
         rows.append((values[0], values[1], values[2]))

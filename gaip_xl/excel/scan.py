@@ -55,8 +55,11 @@ _TOKEN = re.compile(rb"<" + _P + rb"(?:row" + _ATTRS + rb"/?>|c" + _ATTRS + rb"(
                     re.S)
 _CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
 # the form Excel, WPS, LibreOffice and openpyxl write: unprefixed, r first, canonical A1 in double quotes
-_CANONICAL_START = re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>]')
-_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"' + _ATTRS + rb">(.*?)</c\s*>", re.S)
+# (plain attributes in double quotes, one space apart; empty or with its children, up to the first end tag as a
+# lazy ".*?" would take them, without trying the end tag at every byte). A cell written otherwise is not matched, so
+# the counts in ``cells`` differ and the general parse reads the sheet.
+_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"((?: [a-zA-Z]+="[^"]*")*) ?'
+                             rb"(?:(/)>|>(?:<v>([0-9]{1,15})</v>|((?:[^<]++|<(?!/c\s*>))*+))</c\s*>)")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 _FORMULA = re.compile(rb"<" + _P + rb"f[\s/>]")
@@ -119,22 +122,35 @@ class _Sheet:
         ``NO_VALUE``); a position without a value is absent."""
         data = self.data()
         # "<c" counts every cell start (and, in rich text, <color>, <charset>, <condense>: then the slower way is
-        # taken, never a wrong one); a prefixed cell (<x:c) would escape both counts, so any ":c" means the other way
-        if data.count(b"<c") == len(_CANONICAL_START.findall(data)) and b":c" not in data:
-            return self._canonical(data, wanted)
+        # taken, never a wrong one): when each one starts a whole canonical cell, the cells are read from that one
+        # pass; a prefixed cell (<x:c) would escape both counts, so any ":c" means the other way
+        cells = _CANONICAL_CELL.findall(data)
+        if data.count(b"<c") == len(cells) and b":c" not in data:
+            return self._canonical(cells, wanted)
         return self._any_form(data, wanted)
 
-    def _canonical(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any]:
+    def _canonical(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]],
+                   wanted: Container[Position]) -> dict[Position, Any]:
         """Every cell carries its own canonical reference: only cells with children need looking at (``_take``
-        inlined: this loop runs for every cell of every workbook)."""
+        inlined, and a whole number in a plain number cell taken here: this loop runs for every cell of every
+        workbook)."""
         found: dict[Position, Any] = {}
         empty = self._empty
-        for reference, attrs, body in _CANONICAL_CELL.findall(data):
+        date_styles = self.dates.styles
+        for reference, attrs, closed, digits, body in cells:
+            if closed:  # an empty cell (<c r="A1" s="3"/>): no value, nothing to check
+                continue
             pos = _POSITIONS.get(reference) or self._canonical_position(reference)
             if pos not in wanted:
                 continue
             if pos in found or pos in empty:
                 raise self.fail(f"的单元格 {_a1(*pos)} 出现了两次（文件已损坏或被改写）")
+            if digits:  # <v>123</v> alone: at most 15 digits, a finite float when the cell is a number, not a date
+                kind, style = _KINDS.get(attrs) or self._kind(pos, attrs)
+                if kind == "n" and style not in date_styles:
+                    found[pos] = float(digits)
+                    continue
+                body = b"<v>" + digits + b"</v>"
             value = self._value(pos, attrs, body)
             if value is None:
                 empty.add(pos)
