@@ -21,10 +21,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotSubmittable, UploadMissing
 from ..excel.marked import marked_bytes
+from ..report import Explanation
 from .app import DbSession, request_info, service_of
-from .checking import finding_key, warnings_of
-from .db import Agency, Explanation
-from .records import receive_upload, submit
+from .db import Agency
+from .records import add_explanations, receive_upload, recheck, submit
 
 router = APIRouter()
 
@@ -59,10 +59,10 @@ async def api_check(request: Request, file: Annotated[UploadFile | None, File(de
                     out.write(chunk)
             from .checking import check_file
 
-            outcome = check_file(temporary)
+            outcome = check_file(temporary, file.filename or "")
         finally:
             temporary.unlink(missing_ok=True)
-        if outcome.error is not None or outcome.result is None:
+        if outcome.error is not None or outcome.result is None or outcome.report is None:
             return JSONResponse({"error": outcome.error}, status_code=422)
         if marked:
             return Response(marked_bytes(outcome.report, outcome.result),
@@ -91,14 +91,10 @@ def api_submit(request: Request, token: str, db: DbSession,
                                      agency, info)
     received = {"status": "received", "upload": upload.token, "sha256": upload.sha256, "check": upload.status,
                 "errors": upload.errors, "warnings": upload.warnings}
-    if outcome.result is not None:
-        for finding in warnings_of(outcome.result):
-            rule, cells = finding_key(finding)
-            text_ = given.get((rule, cells))
-            if text_:
-                db.add(Explanation(upload_id=upload.id, rule=rule, cells=json.dumps(list(cells), ensure_ascii=False),
-                                   text=text_))
+    if given and outcome.result is not None:
+        add_explanations(db, upload, given)
         db.commit()
+        outcome = recheck(service.store, upload, db)  # the report with its 说明: validate says what they explain
     try:
         sub = submit(db, upload, outcome, info)
     except NotSubmittable as exc:
@@ -108,13 +104,16 @@ def api_submit(request: Request, token: str, db: DbSession,
     return {**received, "submitted": True, "version": sub.version, "late": sub.late}
 
 
-def _parse_explanations(raw: str) -> dict[tuple[str, tuple[str, ...]], str]:
+def _parse_explanations(raw: str) -> list[Explanation]:
+    """The explanations sent, read as a report's ``"explanations"`` are (``Explanation.from_json``)."""
     try:
         items = json.loads(raw or "[]")
-        return {(str(i["rule"]), tuple(str(c) for c in i.get("cells", []))): str(i["text"]).strip()[:2000]
-                for i in items}
-    except (ValueError, TypeError, KeyError, AttributeError):
-        raise NotSubmittable(detail="explanations 应为 JSON 列表：[{\"rule\", \"cells\", \"text\"}]") from None
+    except ValueError:
+        items = None
+    given = [Explanation.from_json(item) for item in items] if isinstance(items, list) else [None]
+    if any(e is None for e in given):
+        raise NotSubmittable(detail="explanations 应为 JSON 列表：[{\"rule\", \"cells\", \"text\"}]")
+    return [Explanation(e.rule, e.cells, e.text.strip()[:2000]) for e in given if e is not None]
 
 
 __all__ = ["router", "run_in_threadpool"]

@@ -15,17 +15,8 @@ from ..excel.marked import marked_bytes
 from ..rules.findings import Severity
 from ..rules.summary import summary_line, where
 from .app import DbSession, download, request_info, service_of
-from .checking import finding_key, with_explanations
 from .db import Agency, Collection, Submission, Upload, utcnow
-from .records import (
-    deadline_passed,
-    explanation_texts,
-    explanations_of,
-    receive_upload,
-    recheck,
-    save_explanations,
-    submit,
-)
+from .records import deadline_passed, receive_upload, recheck, save_explanations, stale_rows, submit
 
 router = APIRouter(include_in_schema=False)
 NOT_FOUND = "链接无效或已过期"
@@ -106,21 +97,21 @@ def check_page(request: Request, token: str, db: DbSession) -> Response:
     upload = _upload(db, token)
     outcome = recheck(service.store, upload, db)
     agency, collection = _agency_of(db, upload)
-    texts = explanation_texts(db, upload)
+    stale = stale_rows(db, upload, outcome)
     findings = []
     warning_index = 0
     for finding in outcome.result.findings if outcome.result else []:
-        row: dict[str, Any] = {"finding": finding, "where": where(finding), "index": None, "text": ""}
+        row: dict[str, Any] = {"finding": finding, "where": where(finding), "index": None,
+                               "text": finding.explanation or ""}
         if finding.severity is Severity.WARNING:
             row["index"] = warning_index
-            row["text"] = texts.get(finding_key(finding), "")
             warning_index += 1
         findings.append(row)
     submissions = list(db.scalars(select(Submission).where(Submission.upload_id == upload.id)))
     return service.render(request, "check.html", upload=upload, outcome=outcome, findings=findings,
                           summary=summary_line(outcome.result) if outcome.result else "", agency=agency,
-                          collection=collection, submissions=submissions,
-                          unexplained=sum(1 for f in findings if f["index"] is not None and not f["text"]),
+                          collection=collection, submissions=submissions, stale=stale,
+                          unexplained=len(outcome.result.open_warnings) if outcome.result else 0,
                           submitted=request.query_params.get("submitted"))
 
 
@@ -142,12 +133,12 @@ def marked(request: Request, token: str, db: DbSession) -> Response:
 
 
 @router.get("/c/{token}/report.json")
-def report_json(token: str, db: DbSession) -> Response:
+def report_json(request: Request, token: str, db: DbSession) -> Response:
     upload = _upload(db, token)
-    if upload.document is None:
+    outcome = recheck(service_of(request).store, upload, db)  # with the 说明 as they are now
+    if outcome.document is None:
         raise _missing()
-    document = with_explanations(upload.document, explanations_of(db, upload))
-    return download(document.encode("utf-8"), _stem(upload) + ".json", "application/json")
+    return download(outcome.document.encode("utf-8"), _stem(upload) + ".json", "application/json")
 
 
 @router.post("/c/{token}/explain")
@@ -159,6 +150,7 @@ async def explain(request: Request, token: str) -> Response:
     for key, value in form.items():
         if key.startswith("text_") and key[5:].isdigit() and isinstance(value, str):
             texts[int(key[5:])] = value[:2000]
+    drop = tuple(int(v) for v in form.getlist("drop") if isinstance(v, str) and v.isdigit())
     action = str(form.get("action", "save"))
 
     def work() -> str:
@@ -166,8 +158,9 @@ async def explain(request: Request, token: str) -> Response:
             upload = _upload(db, token)
             outcome = recheck(service.store, upload, db)
             info = request_info(request)
-            save_explanations(db, upload, outcome, texts, info)
+            save_explanations(db, upload, outcome, texts, info, drop)
             if action == "submit":
+                outcome = recheck(service.store, upload, db)  # the report with its 说明 as saved
                 sub = submit(db, upload, outcome, info)
                 return f"/c/{token}?submitted={sub.version}"
             return f"/c/{token}#explain"

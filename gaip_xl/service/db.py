@@ -106,13 +106,13 @@ class Upload(Base):
 
 
 class Explanation(Base):
-    """A clerk's 说明 for one warning of an upload: the agreed shape {"rule", "cells", "text"}."""
+    """One of an upload's 说明 (the report model's ``Explanation``: the agreed shape {"rule", "cells", "text"}): from
+    the workbook's 说明 sheet, the clerk's page or the API; several may name the same rule and cells."""
 
     __tablename__ = "explanations"
-    __table_args__ = (UniqueConstraint("upload_id", "rule", "cells"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
-    rule: Mapped[str] = mapped_column(String(10))
+    rule: Mapped[str] = mapped_column(Text)  # as the workbook's 说明 sheet gives it (a rule no finding has is stale)
     cells: Mapped[str] = mapped_column(Text)  # JSON list of cell codes
     text: Mapped[str] = mapped_column(Text)
     written_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -131,6 +131,7 @@ class Submission(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
+    explained_warnings: Mapped[int] = mapped_column(Integer, default=0)  # ValidationReport's count
     document: Mapped[str] = mapped_column(Text)  # the report JSON with its findings and "explanations"
 
 

@@ -1,9 +1,10 @@
 """The office's downloads of a collection, made by the code of ``gaip-xl bulk`` (``run_bulk``) over the latest
-submitted file of every agency: summary.xlsx, findings, the tidy table and the roll-up (汇总).
+submitted report of every agency: summary.xlsx, findings, the tidy table and the roll-up (汇总).
 
-The files are copied into a private temporary folder named after their agencies (so every output names the
-agency), and ``run_bulk`` runs in a freshly spawned process: bulk forks its workers, which a threaded web server
-must not do itself.
+Each report goes to bulk as the JSON kept with its submission (with the 说明 the clerk wrote, which the uploaded
+file may not hold, and from a workbook or a published document alike), written into a private temporary folder
+under its agency's name (so every output names the agency), and ``run_bulk`` runs in a freshly spawned process:
+bulk forks its workers, which a threaded web server must not do itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import csv
 import io
 import multiprocessing
 import re
-import shutil
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -32,12 +32,12 @@ def _run(inputs: str, out: str, office_name: str, office_level: str) -> None:
     run_bulk([inputs], out, jobs=1, identity=RollupIdentity(office_name, office_level))
 
 
-def bulk_outputs(files: list[tuple[str, Path, str]], office_name: str, office_level: str, work: Path) -> Path:
-    """Runs bulk over ``files`` (agency, stored file, suffix) inside ``work``; returns its output folder."""
+def bulk_outputs(documents: list[tuple[str, str]], office_name: str, office_level: str, work: Path) -> Path:
+    """Runs bulk over ``documents`` (agency, submitted report JSON) inside ``work``; returns its output folder."""
     inputs, out = work / "报送", work / "out"
     inputs.mkdir()
-    for agency, path, suffix in files:
-        shutil.copyfile(path, inputs / f"{_UNSAFE.sub('_', agency)[:120]}{suffix}")
+    for agency, document in documents:
+        (inputs / f"{_UNSAFE.sub('_', agency)[:120]}.json").write_text(document, encoding="utf-8")
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         pool.submit(_run, str(inputs), str(out), office_name, office_level).result()
     return out

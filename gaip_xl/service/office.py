@@ -20,7 +20,7 @@ from ..roster import read_roster
 from .app import DbSession, download, request_info, service_of
 from .db import AuditEntry, Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
-from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_files
+from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_documents
 from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
 
 router = APIRouter(prefix="/office", include_in_schema=False)
@@ -176,7 +176,7 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
         raise HTTPException(404, "没有这个文件")
     service = service_of(request)
     collection = _collection(db, collection_id)
-    files = latest_files(service.store, db, collection_states(db, collection))
+    files = latest_documents(db, collection_states(db, collection))
     office_name, office_level, year = collection.office_name, collection.office_level, collection.year
     db.commit()  # no transaction (on SQLite: no write lock) while bulk runs
     work = private_workdir(service.store.tmp)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
@@ -19,8 +18,11 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotSubmittable
 from ..format.fields import INFO_FIELDS_BY_CODE
+from ..report import Explanation as ReportExplanation
 from ..roster import RosterEntry, name_key, reconcile
-from .checking import Outcome, check_file, finding_key, warnings_of, with_explanations
+from ..rules.explain import matches
+from ..rules.findings import Finding
+from .checking import Outcome, check_file
 from .db import Agency, AuditEntry, Collection, Explanation, Submission, Upload, utcnow
 from .security import new_token
 from .store import BlobStore
@@ -51,7 +53,7 @@ def receive_upload(db: Session, store: BlobStore, stream: BinaryIO, filename: st
     agency_id, agency_name = (agency.id, agency.name) if agency else (None, None)
     db.commit()
     stored = store.put(stream, limit)
-    outcome = check_file(stored.path)
+    outcome = check_file(stored.path, filename)
     report = outcome.report
     upload = Upload(token=new_token(), agency_id=agency_id, sha256=stored.sha256,
                     size=stored.size, filename=(filename or "upload.xlsx")[-MAX_FILENAME:], status=outcome.status,
@@ -60,64 +62,127 @@ def receive_upload(db: Session, store: BlobStore, stream: BinaryIO, filename: st
                     errors=len(outcome.result.errors) if outcome.result else 0,
                     warnings=len(outcome.result.warnings) if outcome.result else 0,
                     year=report.year if report else None,
-                    report_agency=(report.agency.name or None) if report else None, document=outcome.document)
+                    report_agency=_db_text(report.agency.name)[:200] or None if report else None,
+                    document=outcome.document)
     db.add(upload)
     db.flush()
+    for explanation in report.explanations if report else ():  # the 说明 rows the workbook already carries
+        db.add(_row(upload, explanation))
     audit(db, info, "upload", upload.token, {"sha256": stored.sha256, "size": stored.size, "status": upload.status,
                                              "agency": agency_name})
     db.commit()
     return upload, outcome
 
 
-def recheck(store: BlobStore, upload: Upload, db: Session | None = None) -> Outcome:
-    """The findings of a stored upload, read again from its file by the same reader and rules (``db``: its look-up
-    transaction is ended first, so that no lock is held while the file is read)."""
-    if db is not None:
-        db.commit()
-    return check_file(store.path(upload.sha256))
+def recheck(store: BlobStore, upload: Upload, db: Session) -> Outcome:
+    """The findings of a stored upload, read again from its file by the same reader and rules, with the 说明 kept for
+    it as the report's explanations (its look-up transaction is ended first, so no lock is held while it is read)."""
+    explanations = explanations_of(db, upload)
+    db.commit()
+    return check_file(store.path(upload.sha256), upload.filename, explanations)
 
 
 # ---------------------------------------------------------------------------- 说明
-def explanations_of(db: Session, upload: Upload) -> list[dict[str, Any]]:
-    rows = db.scalars(select(Explanation).where(Explanation.upload_id == upload.id).order_by(Explanation.id))
-    return [{"rule": r.rule, "cells": json.loads(r.cells), "text": r.text} for r in rows]
+def _rows(db: Session, upload: Upload) -> list[Explanation]:
+    return list(db.scalars(select(Explanation).where(Explanation.upload_id == upload.id).order_by(Explanation.id)))
 
 
-def explanation_texts(db: Session, upload: Upload) -> dict[tuple[str, tuple[str, ...]], str]:
-    return {(e["rule"], tuple(e["cells"])): e["text"] for e in explanations_of(db, upload)}
+def _explanation(row: Explanation) -> ReportExplanation:
+    return ReportExplanation(row.rule, tuple(json.loads(row.cells)), row.text)
+
+
+def _row(upload: Upload, explanation: ReportExplanation) -> Explanation:
+    return Explanation(upload_id=upload.id, rule=_db_text(explanation.rule),
+                       cells=json.dumps(list(explanation.cells), ensure_ascii=False), text=_db_text(explanation.text))
+
+
+def _db_text(value: str | None) -> str:
+    """Text as every database keeps it: PostgreSQL's text holds no NUL character (a form may send one)."""
+    return (value or "").replace("\x00", "")
+
+
+def explanations_of(db: Session, upload: Upload) -> list[ReportExplanation]:
+    """The upload's 说明 as the report model holds them (the workbook's own rows, then what the clerk wrote)."""
+    return [_explanation(row) for row in _rows(db, upload)]
+
+
+def add_explanations(db: Session, upload: Upload, given: list[ReportExplanation]) -> None:
+    """Keeps explanations sent with an upload (the API's): one for the same rule and cells replaces the text."""
+    existing = {(row.rule, row.cells): row for row in _rows(db, upload)}
+    for explanation in given:
+        row = existing.get((explanation.rule, json.dumps(list(explanation.cells), ensure_ascii=False)))
+        if row is not None:
+            row.text, row.written_at = _db_text(explanation.text), utcnow()
+        elif explanation.text.strip():
+            db.add(_row(upload, explanation))
 
 
 def save_explanations(db: Session, upload: Upload, outcome: Outcome, texts: dict[int, str],
-                      info: dict[str, Any]) -> int:
-    """Keeps the 说明 typed for the warnings (by their index among the warnings); returns how many changed."""
+                      info: dict[str, Any], drop: tuple[int, ...] = ()) -> int:
+    """Keeps the 说明 typed for the warnings (``texts`` by their index among the warnings) and deletes the stale ones
+    ticked (``drop``: their ids); returns how many changed. Which stored 说明 explain a warning is the model's
+    matching (``rules.explain.matches``): a text typed for a warning replaces the 说明 that explain it alone, and is
+    added for its own rule and cells when its 说明 also explains other findings."""
     if outcome.result is None:
         return 0
-    warnings = warnings_of(outcome.result)
-    existing = {(r.rule, r.cells): r for r in
-                db.scalars(select(Explanation).where(Explanation.upload_id == upload.id))}
+    warnings = outcome.result.warnings
+    rows = _rows(db, upload)
     changed = 0
-    for index, text in texts.items():
+    for index, typed in sorted(texts.items()):
         if not 0 <= index < len(warnings):
             continue
-        rule, cells = finding_key(warnings[index])
-        cells_text = json.dumps(list(cells), ensure_ascii=False)
-        text = text.strip()
-        row = existing.get((rule, cells_text))
-        if row is None and text:
-            row = Explanation(upload_id=upload.id, rule=rule, cells=cells_text, text=text)
-            db.add(row)
-            existing[(rule, cells_text)] = row
-            changed += 1
-        elif row is not None and row.text != text:
-            if text:
-                row.text, row.written_at = text, utcnow()
-            else:
+        finding, text = warnings[index], typed.strip()
+        if text == (finding.explanation or ""):
+            continue
+        changed += 1
+        own = [row for row in rows if _explains_only(row, finding, outcome.result.findings)]
+        exact = _exact(rows, finding)
+        keep = own[0] if own else exact
+        for row in own:
+            if row is not keep:
                 db.delete(row)
-                del existing[(rule, cells_text)]
+                rows.remove(row)
+        if keep is not None and text:
+            keep.text, keep.written_at = _db_text(text), utcnow()
+        elif keep is not None:
+            db.delete(keep)
+            rows.remove(keep)
+        elif text:
+            row = _row(upload, ReportExplanation(finding.rule, tuple(c.code for c in finding.cells), text))
+            db.add(row)
+            rows.append(row)
+    for row in rows:
+        if row.id in drop:
+            db.delete(row)
             changed += 1
     audit(db, info, "explain", upload.token, {"changed": changed})
     db.commit()
     return changed
+
+
+def _explains_only(row: Explanation, finding: Finding, findings: list[Finding]) -> bool:
+    explanation = _explanation(row)
+    return matches(explanation, finding) and not any(matches(explanation, f) for f in findings if f is not finding)
+
+
+def _exact(rows: list[Explanation], finding: Finding) -> Explanation | None:
+    cells = json.dumps([c.code for c in finding.cells], ensure_ascii=False)
+    return next((row for row in rows if row.rule == finding.rule and row.cells == cells), None)
+
+
+def stale_rows(db: Session, upload: Upload, outcome: Outcome) -> list[tuple[int, Any]]:
+    """(row id, stale explanation) for each 说明 the result lists as stale, so the clerk can delete it."""
+    if outcome.result is None:
+        return []
+    rows = _rows(db, upload)
+    found = []
+    for stale in outcome.result.stale_explanations:
+        row = next((r for r in rows if _explanation(r) == ReportExplanation(stale.rule, stale.cells, stale.text)),
+                   None)
+        if row is not None:
+            rows.remove(row)
+            found.append((row.id, stale))
+    return found
 
 
 # ---------------------------------------------------------------------------- submissions
@@ -137,7 +202,9 @@ def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) 
     collection = db.get(Collection, agency.collection_id)
     assert collection is not None
     _check_submittable(db, upload, outcome, agency, collection)
-    document = with_explanations(outcome.document or "", explanations_of(db, upload))
+    document = outcome.document or ""  # already holds the 说明 (they are the report's explanations)
+    warnings = len(outcome.result.warnings) if outcome.result else 0
+    explained = len(outcome.result.explained_warnings) if outcome.result else 0
     db.commit()  # the version is numbered in a short transaction of its own (on SQLite it holds the write lock)
     for _ in range(5):  # two submissions of one agency at once: the unique (agency, version) decides, then retry
         latest = db.scalar(select(Submission).where(Submission.agency_id == agency.id)
@@ -148,7 +215,7 @@ def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) 
         now = utcnow()
         submission = Submission(agency_id=agency.id, upload_id=upload.id, version=(latest.version if latest else 0) + 1,
                                 submitted_at=now, sha256=upload.sha256, late=deadline_passed(collection, now),
-                                warnings=upload.warnings, document=document)
+                                warnings=warnings, explained_warnings=explained, document=document)
         db.add(submission)
         try:
             db.flush()
@@ -167,8 +234,7 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
         raise NotSubmittable(detail="文件无法读取")
     if outcome.result.errors:
         raise NotSubmittable(detail=f"报告有 {len(outcome.result.errors)} 个错误，请改正后重新上传")
-    texts = explanation_texts(db, upload)
-    missing = [f for f in warnings_of(outcome.result) if not texts.get(finding_key(f))]
+    missing = outcome.result.open_warnings  # the model's matching says which warnings are explained
     if missing:
         raise NotSubmittable(detail=f"还有 {len(missing)} 个警告没有写说明")
     if outcome.report.year != collection.year:
@@ -229,7 +295,7 @@ def collection_states(db: Session, collection: Collection) -> list[AgencyState]:
         if sub is None:
             state = CHECKED if uploads.get(agency.id) else MISSING
         else:
-            state = EXPLAINED if sub.warnings else PASSED
+            state = EXPLAINED if sub.explained_warnings else PASSED  # ValidationReport's count, kept with it
         states.append(AgencyState(agency, state, sub, versions.get(agency.id, 0), uploads.get(agency.id, 0),
                                   bool(sub and sub.late)))
     return states
@@ -245,13 +311,7 @@ def collection_counts(states: list[AgencyState]) -> dict[str, int]:
             "checked": sum(s.state == CHECKED for s in states)}
 
 
-def latest_files(store: BlobStore, db: Session, states: list[AgencyState]) -> list[tuple[str, Path, str]]:
-    """(agency name, stored file, original suffix) of every agency's latest submitted version."""
-    found = []
-    for state in states:
-        if state.latest is None:
-            continue
-        upload = db.get(Upload, state.latest.upload_id)
-        suffix = Path(upload.filename).suffix.lower() if upload else ".xlsx"
-        found.append((state.agency.name, store.path(state.latest.sha256), suffix if suffix == ".xlsm" else ".xlsx"))
-    return found
+def latest_documents(db: Session, states: list[AgencyState]) -> list[tuple[str, str]]:
+    """(agency name, submitted report JSON) of every agency's latest version: the report as checked, with its 说明,
+    whether it was sent as a workbook or as a published document."""
+    return [(state.agency.name, state.latest.document) for state in states if state.latest is not None]
