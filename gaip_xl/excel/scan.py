@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NotXlsx
+from ..format.layout import column_letter
 from .strings import as_utf8, decode_xstring, refuse_markup_declarations, rich_text, xml_text
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # the grid of Excel 2007 and later
@@ -76,12 +77,7 @@ def column_number(letters: str) -> int:
     return number
 
 
-def column_letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+column_letters = column_letter  # the format's own A1 letters (1 → "A"), under the name this module's callers use
 
 
 def _a1(row: int, col: int) -> str:
