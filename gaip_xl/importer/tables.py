@@ -294,7 +294,8 @@ class TableWalker:
             self.findings.append(import_finding(
                 "I_CELL_UNPLACED", where=(cell.where,), row=self.row_name(f"{table.code}.{row_code}"),
                 text=cell.text.strip(), place=where_text(cell.where)))
-        if not _fits(positions, [i for i, _ in stray]):
+        holes = [i for i in positions if i >= len(row.cells) or row.cells[i] is None]
+        if holes or not _fits(positions, [i for i, _ in stray]):  # a header column with no cell: one was lost
             self._unplaceable(table, row_code, row, [cell for _, cell in written])
             return
         header = {"method": "header", "score": 100.0}

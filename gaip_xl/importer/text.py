@@ -76,7 +76,9 @@ def read_text(text: str) -> Document:
             rows.append([SourceCell(part, {"line": number, "col": i}) for i, part in enumerate(line.split("\t"))])
             continue
         stripped = line.strip()
-        if stripped.startswith("|") and stripped.count("|") >= 2:
+        # a pipe row only in Markdown (a document with a |---| line or a # heading): in text copied off a page, a
+        # line of the clerk's own that starts and ends with "|" is prose, and "||" alone is never a row
+        if markdown and stripped.startswith("|") and stripped.count("|") >= 2 and stripped.strip("| "):
             mode(True)
             flush_cells()
             if not _PIPE_SEPARATOR.match(stripped):
