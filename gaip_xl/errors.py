@@ -321,6 +321,12 @@ class CsrfFailed(GaipError):
     template = "页面已过期或不是从本系统提交的，请刷新页面后重试"
 
 
+class LoginLocked(GaipError):
+    code = "E_LOGIN_LOCKED"
+    title = "登录失败次数过多"
+    template = "登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试"
+
+
 class NotSubmittable(GaipError):
     code = "E_NOT_SUBMITTABLE"
     title = "不能提交"

@@ -14,14 +14,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from ..errors import RosterUnreadable, UploadMissing
+from ..errors import LoginLocked, RosterUnreadable, UploadMissing
 from ..format.editions import LEVELS
 from ..roster import read_roster
 from .app import DbSession, download, request_info, service_of
 from .db import AuditEntry, Collection, OfficeUser
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
 from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_documents
-from .security import SESSION_COOKIE, close_office_session, login, new_token, office_user, open_office_session
+from .security import (
+    LOGIN_LOCK_MINUTES,
+    SESSION_COOKIE,
+    close_office_session,
+    login,
+    login_locked,
+    new_token,
+    office_user,
+    open_office_session,
+)
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 ROSTER_SUFFIXES = (".xlsx", ".csv")
@@ -48,6 +57,12 @@ def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "
                password: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
     service = service_of(request)
     service.check_csrf(request, csrf)
+    info = request_info(request)
+    if login_locked(db, name.strip(), info["remote"]):
+        locked = LoginLocked(minutes=LOGIN_LOCK_MINUTES)
+        audit(db, info, "login_locked", name.strip()[:200], status=429)
+        db.commit()
+        return service.render(request, "login.html", status=429, failed=False, error=locked.to_dict())
     user = login(db, name.strip(), password)
     if user is None:
         audit(db, request_info(request), "login_failed", name.strip()[:200], status=401)
@@ -55,7 +70,6 @@ def login_post(request: Request, db: DbSession, name: Annotated[str, Form()] = "
         return service.render(request, "login.html", status=401, failed=True)
     sid = new_token()  # a new session id at login: one planted before cannot be used
     open_office_session(db, user, sid)
-    info = request_info(request)
     info["actor"] = f"office:{user.name}"
     audit(db, info, "login", user.name)
     db.commit()

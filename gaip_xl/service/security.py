@@ -4,7 +4,8 @@ Every browser gets a random session id in an HttpOnly, SameSite=Lax cookie. A fo
 that id under the server's secret (kept in the data folder, created on first start), so it needs no storage, differs
 per session, and a forged cross-site form cannot know it; every POST of a form is refused (``E_CSRF``) unless its
 token matches. An office login rotates the session id and records only its SHA-256 in ``office_sessions``.
-Passwords are hashed with argon2 (argon2-cffi's defaults).
+Passwords are hashed with argon2 (argon2-cffi's defaults). Repeated failed logins pause logging in for a while
+(``login_locked``, ``E_LOGIN_LOCKED``), so a password cannot be guessed at the server's speed.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .db import OfficeSession, OfficeUser, utcnow
+from .db import AuditEntry, OfficeSession, OfficeUser, utcnow
 
 SESSION_COOKIE = "gx_sid"
 CSRF_FIELD = "csrf"
 OFFICE_SESSION_HOURS = 12
+LOGIN_LOCK_MINUTES = 15
+LOGIN_FAILURES_PER_NAME = 5  # a clerk who mistypes a few times is not locked out for long
+LOGIN_FAILURES_PER_ADDRESS = 20  # one address trying many names
 _hasher = PasswordHasher()
 
 
@@ -76,6 +80,21 @@ def create_user(db: Session, name: str, password: str) -> OfficeUser:
     user = OfficeUser(name=name, password_hash=hash_password(password))
     db.add(user)
     return user
+
+
+def login_locked(db: Session, name: str, remote: str | None) -> bool:
+    """Whether logins are paused for this user name or this address: ``LOGIN_FAILURES_PER_NAME`` failed logins for the
+    name, or ``LOGIN_FAILURES_PER_ADDRESS`` from the address (guessing many names), within the last
+    ``LOGIN_LOCK_MINUTES``. Counted from the audit table, where every failed login is already recorded: no second
+    record to keep, and the pause holds across restarts and worker processes. A paused login runs no password hash, so
+    a flood of guesses costs the server little."""
+    since = utcnow() - dt.timedelta(minutes=LOGIN_LOCK_MINUTES)
+    failed = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed",
+                                                                AuditEntry.at >= since)
+    if (db.scalar(failed.where(AuditEntry.target == name[:200])) or 0) >= LOGIN_FAILURES_PER_NAME:
+        return True
+    return remote is not None and (db.scalar(failed.where(AuditEntry.remote == remote)) or 0) >= \
+        LOGIN_FAILURES_PER_ADDRESS
 
 
 def login(db: Session, name: str, password: str) -> OfficeUser | None:
