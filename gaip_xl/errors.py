@@ -101,13 +101,13 @@ class Encrypted(GaipError):
 class ZipBomb(GaipError):
     code = "E_ZIP_BOMB"
     title = "压缩内容异常"
-    template = "工作簿的压缩内容异常（疑似压缩炸弹或已损坏），拒绝读取：{detail}"
+    template = "文件的压缩内容异常（疑似压缩炸弹或已损坏），拒绝读取：{detail}"
 
 
 class XmlAttack(GaipError):
     code = "E_XML_ATTACK"
     title = "XML内容不安全"
-    template = "工作簿内部文件“{part}”含有不允许的 XML 声明（DOCTYPE/ENTITY），拒绝读取"
+    template = "文件中的内部文件“{part}”含有不允许的 XML 声明（DOCTYPE/ENTITY），拒绝读取"
 
 
 class TooLarge(GaipError):
