@@ -85,7 +85,7 @@ def test_import_command_writes_report_validation_and_import_block(tmp_path):
     assert code == 0 and "已写出" in out and "Traceback" not in err
     document = json.loads(target.read_text(encoding="utf-8"))
     assert list(document)[-2:] == ["validation", "import"]
-    assert document["import"]["source"] == {"kind": "pdf", "pages": 6, "converted_from": None}
+    assert document["import"]["source"] == {"kind": "pdf", "pages": 6, "converted_from": None, "repaired": False}
     assert document["import"]["figures"]["s2_item8.fees.amount"]["text"] == "96171.6"
     assert every_cell(Report.load(target)) == every_cell(load_case("huaian-2024"))
     assert call("validate", target)[0] == 0  # the schema allows the "import" key

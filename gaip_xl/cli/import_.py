@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--edition", choices=sorted(EDITIONS), help="指定格式版本（默认按表格标签判断）")
     parser.add_argument("--year", type=int, help="指定报告年度（默认取自标题）")
     parser.add_argument("--level", choices=LEVELS, help="指定机关的行政级别（机关名称看不出时）")
-    parser.add_argument("--previous", metavar="LAST_YEAR", help="上一年度的年报，用于跨年度校验（R5–R8）和与上年比较（Y1–Y3）")
+    parser.add_argument("--previous", metavar="LAST_YEAR",
+                        help="上一年度的年报，用于跨年度校验（R5–R8）和与上年比较（Y1–Y3）")
 
 
 def main(args: argparse.Namespace, out: Output) -> int:

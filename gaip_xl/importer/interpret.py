@@ -68,6 +68,8 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
     report.text.update(texts)
     findings.extend(prose_findings)
     findings.extend(_text_left_over(document, headings))
+    if document.repaired:
+        findings.append(import_finding("I_PDF_REPAIRED"))
     if year is None:
         findings.append(import_finding("I_NO_YEAR"))
     if not report.agency.name:
@@ -75,7 +77,8 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
     if report.agency.level is None:
         findings.append(import_finding("I_NO_LEVEL", name=report.agency.name or "发布机关"))
     report.extra["import"] = {
-        "source": {"kind": document.kind, "pages": document.pages, "converted_from": document.converted_from},
+        "source": {"kind": document.kind, "pages": document.pages, "converted_from": document.converted_from,
+                   "repaired": document.repaired},
         "edition": {"code": chosen.code, "basis": basis, "evidence": evidence},
         "sections": {key: headings[key][1] if key in headings else None for key in _SECTION_ORDER},
         "figures": walker.provenance,

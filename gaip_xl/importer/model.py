@@ -56,3 +56,4 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     converted_from: str | None = None  # "doc" or "wps" when LibreOffice converted it to .docx first
+    repaired: bool = False  # a damaged PDF read from the copy PDFium rebuilt (``pdf.repaired_copy``)

@@ -5,14 +5,22 @@ paragraph, kept as text. Lines of text outside the tables become paragraphs, in 
 same page; page numbers ("-3-", "— 5 —", and a bare "3" in the page's top or bottom margin, as Word and
 LibreOffice print a PAGE field) are dropped. A PDF without any text but with images is a scan
 (``E_SCANNED_PDF``), one without either is empty (``E_EMPTY_DOCUMENT``).
+
+A PDF whose structure pdfminer cannot open or reads only with losses (a damaged or missing cross-reference table,
+shifted offsets, a file cut off at the end: an interrupted download; pdfminer says so in its log) is repaired as a
+viewer would: PDFium (pypdfium2, which pdfplumber itself depends on)
+rebuilds the table from the objects in the file and writes it out again, and that copy is read. The content streams
+are not changed; the import says so (``I_PDF_REPAIRED``), and a table lost with a cut-off page is reported missing
+as for any document (I1).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
-from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, EncryptedDocument, ScannedPdf
+from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, EncryptedDocument, GaipError, ScannedPdf
 from ..format.drifts import PAGE_NUMBER
 from .model import Document, Grid, Paragraph, SourceCell
 
@@ -20,38 +28,116 @@ MAX_PAGES = 200
 # A bare number is a page number only in the margins: the top and bottom tenth of the page, where a body line of an
 # A4 page with ordinary margins never stands (a "3" alone in the body may be a figure and is kept).
 MARGIN_SHARE = 0.1
+# pdfminer logs what it recovers from; the import reports damage by its own codes, so without a logging setup of the
+# caller's these lines are not printed (a NullHandler stops only Python's last-resort printing to stderr)
+_PDFMINER = logging.getLogger("pdfminer")
+_PDFMINER.addHandler(logging.NullHandler())
 
 
 def read_pdf(data: bytes, path: str | None = None) -> Document:
+    """The document's paragraphs and tables; a damaged PDF is read from PDFium's repaired copy (module docstring)."""
+    try:
+        document, troubled = _read(data, path)
+        if not troubled:
+            return document
+        failure: GaipError | None = None
+    except (EncryptedDocument, DocumentTooLarge):
+        raise  # said by their own codes, never repaired around
+    except GaipError as exc:  # unreadable, or no text left after pdfminer's recovery
+        document, failure = None, exc
+    fixed = repaired_copy(data)
+    if fixed is not None:
+        try:
+            repaired, troubled = _read(fixed, path)
+        except GaipError:
+            repaired = None
+        # the copy is read when it reads cleanly, or when the file itself could not be read at all (what the copy
+        # lost is then reported missing, as for any document)
+        if repaired is not None and (not troubled or document is None):
+            repaired.repaired = True
+            return repaired
+    if document is None:
+        assert failure is not None
+        raise failure
+    return document  # pdfminer recovered on its own and PDFium could do no better: what it read is kept
+
+
+class _Troubles(logging.Handler):
+    """Counts what pdfminer says it recovered from (data lost in a stream, objects it could not find)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _read(data: bytes, path: str | None) -> tuple[Document, bool]:
+    """The document, and whether pdfminer had to recover from damage while reading it."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    troubles = _Troubles()
+    _PDFMINER.addHandler(troubles)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise EncryptedDocument(path) from None
-    except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise DocumentUnreadable(path, detail=f"PDF 结构已损坏（{type(exc).__name__}）") from None
-    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
-        raise DocumentUnreadable(path, detail=f"PDF 无法打开（{type(exc).__name__}）") from None
-    with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise DocumentTooLarge(path, detail=f"PDF 有 {len(pdf.pages)} 页，上限为 {MAX_PAGES} 页")
-        document = Document("pdf", pages=len(pdf.pages))
-        chars = images = 0
-        for number, page in enumerate(pdf.pages, start=1):
-            try:
-                chars += len(page.chars)
-                images += len(page.images)
-                document.blocks.extend(_page_blocks(page, number))
-            except Exception as exc:  # a damaged page: say so instead of a traceback
-                raise DocumentUnreadable(path, detail=f"第 {number} 页无法解析（{type(exc).__name__}）") from None
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data))
+            pages = len(pdf.pages)  # pdfminer reads the page tree here: a damaged one fails now, not later
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise EncryptedDocument(path) from None
+        except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise DocumentUnreadable(path, detail=f"PDF 结构已损坏（{type(exc).__name__}）") from None
+        except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
+            raise DocumentUnreadable(path, detail=f"PDF 无法打开（{type(exc).__name__}）") from None
+        with pdf:
+            document = _document(pdf, pages, path)
+    finally:
+        _PDFMINER.removeHandler(troubles)
+    return document, troubles.count > 0
+
+
+def _document(pdf: Any, pages: int, path: str | None) -> Document:
+    if pages > MAX_PAGES:
+        raise DocumentTooLarge(path, detail=f"PDF 有 {pages} 页，上限为 {MAX_PAGES} 页")
+    document = Document("pdf", pages=pages)
+    chars = images = 0
+    for number, page in enumerate(pdf.pages, start=1):
+        try:
+            chars += len(page.chars)
+            images += len(page.images)
+            document.blocks.extend(_page_blocks(page, number))
+        except Exception as exc:  # a damaged page: say so instead of a traceback
+            raise DocumentUnreadable(path, detail=f"第 {number} 页无法解析（{type(exc).__name__}）") from None
     if chars == 0:
         if images:
             raise ScannedPdf(path, pages=document.pages, images=images)
         raise EmptyDocument(path, detail=f"PDF 共 {document.pages} 页，没有文字也没有图片")
     return document
+
+
+def repaired_copy(data: bytes) -> bytes | None:
+    """The PDF as PDFium opens and writes it again (its cross-reference table rebuilt), or None when PDFium cannot open
+    it either, or it is encrypted (that is said by its own code, never repaired around)."""
+    try:
+        import pypdfium2
+    except ImportError:
+        return None
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except Exception:  # pypdfium2.PdfiumError and anything else: not repairable here
+        return None
+    try:
+        if len(document) == 0 or len(document) > MAX_PAGES:
+            return None
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    except Exception:
+        return None
+    finally:
+        document.close()
 
 
 def _page_blocks(page: Any, number: int) -> list[Any]:
