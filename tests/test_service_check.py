@@ -181,6 +181,12 @@ def test_openapi_documents_the_api_and_pages_carry_the_security_headers(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/check", "/api/agencies/{token}/submissions", "/healthz"} <= set(spec["paths"])
     assert not any(path.startswith(("/office", "/c/", "/a/")) for path in spec["paths"])  # pages are not API
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/api/docs")  # the API's page: rendered here, nothing loaded from a CDN
+    assert docs.status_code == 200 and "POST /api/check" in docs.text
+    assert "/api/agencies/{token}/submissions" in docs.text
+    assert "上传工作簿，返回年报 JSON 及全部问题" in docs.text and "E_UPLOAD_TOO_LARGE" in docs.text
+    assert "<script" not in docs.text and "http" not in docs.text.replace("http-equiv", "")
+    assert "content-security-policy" in docs.headers
+    assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
     assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
     assert page.headers["x-frame-options"] == "DENY" and page.headers["referrer-policy"] == "no-referrer"

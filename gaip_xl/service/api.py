@@ -1,4 +1,4 @@
-"""The JSON API beside the pages (documented by FastAPI's OpenAPI page at /docs, its schema at /openapi.json).
+"""The JSON API beside the pages (its OpenAPI description at /openapi.json, shown as a plain page at /api/docs).
 
 - ``POST /api/check`` (multipart ``file``): the report's JSON with its findings, exactly the ``gaip-xl to-json``
   document (``?marked=1``: the marked workbook instead). Nothing is kept. An unreadable file: 422 with
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select, text
 from starlette.concurrency import run_in_threadpool
@@ -27,9 +27,59 @@ from .db import Agency
 from .records import add_explanations, receive_upload, recheck, submit
 
 router = APIRouter()
+UPLOAD_KINDS = "填好的模板（.xlsx/.xlsm），或已发布的年报文档（PDF、网页、Word/WPS、文本）"
 
 
-@router.get("/healthz", tags=["状态"], summary="服务与数据库是否正常")
+_WHERE = {"query": "网址参数", "path": "网址路径", "header": "请求头", "cookie": "Cookie"}
+
+
+@router.get("/api/docs", include_in_schema=False)
+def docs_page(request: Request) -> Response:
+    """The API's description for people: every operation of the OpenAPI description, its parameters, request body
+    and answers, rendered on the server (no script, nothing loaded from elsewhere)."""
+    spec = request.app.openapi()
+    operations = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            operations.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "description": op.get("description", ""),
+                "parameters": [{"name": p["name"], "where": _WHERE.get(p.get("in", ""), p.get("in", "")),
+                                "required": p.get("required", False),
+                                "description": p.get("description", "") or p.get("schema", {}).get("title", "")}
+                               for p in op.get("parameters", [])] + _body_fields(spec, op),
+                "responses": [(status, answer.get("description", ""))
+                              for status, answer in op.get("responses", {}).items()],
+            })
+    return service_of(request).render(request, "api.html", operations=operations, openapi_version=spec["openapi"],
+                                      description=spec.get("info", {}).get("description", ""))
+
+
+def _body_fields(spec: dict[str, Any], op: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields of an operation's request body (a form's fields), as the page lists parameters."""
+    body = op.get("requestBody", {}).get("content", {})
+    fields = []
+    for content in body.values():
+        schema = _resolve(spec, content.get("schema", {}))
+        for name, field in schema.get("properties", {}).items():
+            fields.append({"name": name, "where": f"请求体（{'、'.join(body)}）",
+                           "required": name in schema.get("required", ()), "description": field.get("description", "")})
+    return fields
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema, or the component its "$ref" names (``#/components/schemas/…``)."""
+    reference = schema.get("$ref", "")
+    if not reference.startswith("#/"):
+        return schema
+    found: Any = spec
+    for key in reference[2:].split("/"):
+        found = found.get(key, {}) if isinstance(found, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
+@router.get("/healthz", tags=["状态"], summary="服务与数据库是否正常",
+            responses={200: {"description": "{\"status\": \"ok\"}：数据库可用"}})
 def healthz(db: DbSession) -> dict[str, str]:
     db.execute(text("SELECT 1"))
     return {"status": "ok"}
@@ -39,8 +89,10 @@ def healthz(db: DbSession) -> dict[str, str]:
              responses={200: {"description": "年报 JSON（含 validation）；marked=1 时为标注了问题的工作簿"},
                         413: {"description": "文件过大（E_UPLOAD_TOO_LARGE）"},
                         422: {"description": "无法读取（错误代码与中文说明）"}})
-async def api_check(request: Request, file: Annotated[UploadFile | None, File(description="填好的模板（.xlsx/.xlsm）")]
-                    = None, marked: bool = False) -> Response:
+async def api_check(request: Request, file: Annotated[UploadFile | None, File(description=UPLOAD_KINDS)]
+                    = None,
+                    marked: Annotated[bool, Query(description="为 1 时返回标注了问题的工作簿，而不是 JSON")] = False,
+                    ) -> Response:
     service = service_of(request)
     if file is None:
         raise UploadMissing()
@@ -74,9 +126,15 @@ async def api_check(request: Request, file: Annotated[UploadFile | None, File(de
 
 
 @router.post("/api/agencies/{token}/submissions", tags=["报送"], summary="本机关上传并提交一个新版本",
-             responses={409: {"description": "不能提交（有错误、警告未说明、年度或机关不符），上传仍已保存"}})
-def api_submit(request: Request, token: str, db: DbSession,
-               file: Annotated[UploadFile | None, File(description="填好的模板（.xlsx/.xlsm）")] = None,
+             responses={200: {"description": "已收到并已提交：{status, upload, sha256, check, errors, warnings, "
+                                             "submitted, version, late}"},
+                        404: {"description": "链接无效"},
+                        409: {"description": "不能提交（有错误、警告未说明、年度或机关不符），上传仍已保存"},
+                        413: {"description": "文件过大（E_UPLOAD_TOO_LARGE）"},
+                        422: {"description": "请求不对（E_BAD_REQUEST）或文件无法读取"}})
+def api_submit(request: Request, token: Annotated[str, Path(description="收集单位发给本机关的报送链接中的密钥")],
+               db: DbSession,
+               file: Annotated[UploadFile | None, File(description=UPLOAD_KINDS)] = None,
                explanations: Annotated[str, Form(description="警告的说明：JSON 列表 [{rule, cells, text}]")] = "[]",
                ) -> dict[str, Any]:
     service = service_of(request)
