@@ -3,7 +3,9 @@
 A roster is an .xlsx or a UTF-8 .csv (with or without a BOM) whose first row holds headers named as the template's
 基本情况 labels (``ROSTER_FIELDS``; 机关名称 required, the others optional), one agency per row. Names are matched by
 ``name_key``: whitespace removed and full/half-width forms unified (NFKC), so “某某县 人民政府” and “某某县人民政府”
-are one agency. ``reconcile`` tells expected / submitted / missing / not on the roster. The web service and
+are one agency. ``reconcile`` tells expected / submitted / missing / not on the roster, and for a submitted name not
+on the roster the missing entry it most resembles (“某某县教育局” beside a missing “某某县教育体育局”): a hint for the
+office to check, never a match — the two stay apart in every count. The web service and
 ``gaip-xl bulk --roster`` use this module; an .xlsx roster is opened with the converter's safety checks first.
 """
 
@@ -168,6 +170,8 @@ class Reconciliation:
     submitted: list[RosterEntry] = field(default_factory=list)  # on the roster, with at least one submission
     missing: list[RosterEntry] = field(default_factory=list)  # on the roster, nothing submitted
     not_on_roster: list[str] = field(default_factory=list)  # submitted names matching no roster entry (distinct)
+    # a name of not_on_roster → the missing entry it most resembles (only where one resembles it closely)
+    similar: dict[str, RosterEntry] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -187,9 +191,31 @@ def reconcile(entries: Iterable[RosterEntry], submitted_names: Iterable[str | No
             got.add(key)
         elif key not in strangers:
             strangers[key] = name or ""
-    return Reconciliation(expected, [e for e in expected if e.key in got], [e for e in expected if e.key not in got],
-                          list(strangers.values()))
+    missing = [e for e in expected if e.key not in got]
+    return Reconciliation(expected, [e for e in expected if e.key in got], missing, list(strangers.values()),
+                          similar_entries(strangers.values(), missing))
+
+
+SIMILAR_SCORE = 70  # rapidfuzz ratio (0–100) of two name keys from which one is offered as a hint for the other
+
+
+def similar_entries(names: Iterable[str], entries: list[RosterEntry]) -> dict[str, RosterEntry]:
+    """For each name, the entry whose name resembles it most (ratio of the name keys ≥ ``SIMILAR_SCORE``), each entry
+    offered for one name at most (the closest): a name typed differently in the workbook than on the roster."""
+    from rapidfuzz import fuzz
+
+    pairs = sorted(((fuzz.ratio(name_key(name), entry.key), index, name, entry)
+                    for index, name in enumerate(names) for entry in entries), key=lambda p: (-p[0], p[1]))
+    found: dict[str, RosterEntry] = {}
+    taken: set[str] = set()
+    for score, _, name, entry in pairs:
+        if score < SIMILAR_SCORE:
+            break
+        if name not in found and entry.key not in taken:
+            found[name] = entry
+            taken.add(entry.key)
+    return found
 
 
 __all__ = ["ROSTER_FIELDS", "Reconciliation", "RosterEntry", "name_key", "read_roster", "reconcile",
-           "roster_from_rows"]
+           "roster_from_rows", "similar_entries"]

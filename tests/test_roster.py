@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from gaip_xl.errors import GaipError
 from gaip_xl.format.fields import INFO_FIELDS_BY_CODE
-from gaip_xl.roster import ROSTER_FIELDS, name_key, read_roster, reconcile, roster_from_rows
+from gaip_xl.roster import ROSTER_FIELDS, RosterEntry, name_key, read_roster, reconcile, roster_from_rows
 
 LABELS = [f.label for f in ROSTER_FIELDS]
 
@@ -92,3 +92,38 @@ def test_any_spacing_or_width_of_a_name_matches_it(name, data):
     entries = roster_from_rows([["机关名称"], [name]]) if name_key(name) else []
     if entries:
         assert reconcile(entries, [wide]).missing == []
+
+
+def test_a_name_typed_differently_is_offered_the_missing_entry_it_resembles():
+    names = ("某某县教育体育局", "甲镇人民政府", "某某县卫生健康委员会", "某某县人民政府办公室")
+    entries = [RosterEntry(n) for n in names]
+    result = reconcile(entries, ["某某县教育局", "甲镇人民政府", "某某县卫健委", "完全无关的名称"])
+    assert {name: entry.name for name, entry in result.similar.items()} == {
+        "某某县教育局": "某某县教育体育局", "某某县卫健委": "某某县卫生健康委员会"}
+    # a hint, never a match: the counts are those of exact matching
+    assert result.counts == {"expected": 4, "submitted": 1, "missing": 3, "not_on_roster": 3}
+
+
+def test_an_entry_already_submitted_is_never_offered():
+    entries = [RosterEntry("甲镇人民政府")]
+    assert reconcile(entries, ["甲镇人民政府", "甲镇人民政府办"]).similar == {}
+
+
+def test_each_missing_entry_is_offered_for_the_closest_name_only():
+    entries = [RosterEntry("某某县教育体育局")]
+    result = reconcile(entries, ["某某县教育局", "某某县教育体育"])
+    assert {name: e.name for name, e in result.similar.items()} == {"某某县教育体育": "某某县教育体育局"}
+
+
+_NAMES = st.text(st.sampled_from("甲乙丙丁某县镇乡人民政府教育局办公室卫生健康委员会"), min_size=1, max_size=12)
+
+
+@settings(max_examples=200)
+@given(st.lists(_NAMES, max_size=8, unique=True), st.lists(_NAMES, max_size=8))
+def test_hints_only_pair_strangers_with_missing_entries_one_to_one(roster, submitted):
+    entries = [RosterEntry(n) for n in dict.fromkeys(roster, None) if n]
+    unique = list({name_key(e.name): e for e in entries}.values())
+    result = reconcile(unique, submitted)
+    assert set(result.similar) <= set(result.not_on_roster)
+    offered = [e.key for e in result.similar.values()]
+    assert len(offered) == len(set(offered)) and set(offered) <= {e.key for e in result.missing}
