@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from builders import consistent_report, load_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,7 +58,13 @@ def test_random_reports_with_odd_values(edition, seed, odd, name, facts, large):
             report.explanations = [Explanation("R8", ("s3.new.natural",), str(value))]
         else:
             setattr(owner, attribute, value)
-    assert report_document(report, result, SOURCE) == _expected(report, result, SOURCE)
+    try:
+        expected = _expected(report, result, SOURCE)
+    except ValueError:  # a fact JSON cannot hold (inf, nan): refused alike
+        with pytest.raises(ValueError):
+            report_document(report, result, SOURCE)
+        return
+    assert report_document(report, result, SOURCE) == expected
 
 
 def test_report_text_identifies_the_report_not_its_findings():
