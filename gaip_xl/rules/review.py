@@ -111,6 +111,7 @@ def table_name(table: Table) -> str:
 
 @cache
 def _table_codes(edition_code: str) -> tuple[tuple[Table, tuple[str, ...]], ...]:
+    """Each table of the edition with its cell codes (per edition, once)."""
     return tuple((t, tuple(c.code for c in t.cells())) for t in EDITIONS[edition_code].tables)
 
 
