@@ -33,8 +33,7 @@ CATEGORIES = ("file", "agency", "edition", "table", "row", "column", "code", "la
 def figure_values(report: Report) -> list[Any]:
     """The report's figures as a list in its edition's cell order (None where blank): compact, and all a tidy row
     or a roll-up needs."""
-    figures = report.figures
-    return [figures.get(code) for code in report.edition.cell_codes]
+    return list(map(report.figures.get, report.edition.cell_codes))
 
 
 @cache

@@ -3,8 +3,10 @@
 ``gaip-xl to-json``, the bulk worker and the add-in's 导出 JSON all write this document, so they call
 ``report_document``. The text is exactly ``report.to_json(validation=…)`` (``json.dumps(…, indent=2,
 ensure_ascii=False)``), built faster: with an indent, the standard library encodes in pure Python, and the tables
-(a few hundred fixed keys per report) cost most of it. Their text is laid out once per edition with a slot for every
-figure, and only the figures are encoded per report; everything else goes through ``json.dumps`` itself.
+(a few hundred fixed keys per report) cost most of it. The members' text is laid out once per edition, by json.dumps,
+with a slot for every fact and figure; per report only the values are encoded (text by the standard library's own
+string encoder, anything unusual by ``json.dumps``) and put in their slots. The "validation" object goes through
+``json.dumps`` itself.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from functools import cache
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,21 +33,27 @@ def _dumps(value: Any, level: int) -> str:
 
 
 @cache
-def _tables_layout(edition: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The text of an edition's "tables" object one level deep, split at its figures, and their codes in order."""
+def _layout(edition: str) -> tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """An edition's report members as a ``%`` template with a ``%s`` slot for every fact and figure, the facts' paths
+    in the document (their slots come first) and the figure codes (in cell order). Laid out by json.dumps itself
+    from a report whose every leaf is a slot marker, so the text around the values is exactly what it writes."""
     from ..format import EDITIONS
+    from ..report import Report
 
-    codes: list[str] = []
-    tables: dict[str, Any] = {}
-    for table in EDITIONS[edition].tables:
-        tables[table.code] = {}
-        for row in table.rows:
-            tables[table.code][row.code] = {}
-            for col in table.columns:
-                tables[table.code][row.code][col.code] = _SLOT
-                codes.append(f"{table.code}.{row.code}.{col.code}")
-    pieces = _dumps(tables, 1).split(json.dumps(_SLOT))
-    return tuple(pieces), tuple(codes)
+    paths: list[tuple[str, ...]] = []
+
+    def mark(value: Any, path: tuple[str, ...]) -> Any:
+        if isinstance(value, dict):  # the facts' objects and the tables' levels; every leaf is a slot
+            return {key: mark(item, (*path, key)) for key, item in value.items()}
+        paths.append(path)
+        return _SLOT
+
+    skeleton = mark(Report.empty(EDITIONS[edition]).to_dict(), ())
+    text = json.dumps(skeleton, ensure_ascii=False, indent=2)[2:-2]  # the members, without the braces
+    template = "%s".join(piece.replace("%", "%%") for piece in text.split(json.dumps(_SLOT)))
+    codes = tuple(".".join(path[1:]) for path in paths if path[0] == "tables")
+    assert codes == EDITIONS[edition].cell_codes
+    return template, tuple(path for path in paths if path[0] != "tables"), codes
 
 
 def _figure(value: Any) -> str:
@@ -61,23 +70,49 @@ def _figure(value: Any) -> str:
     return _dumps(value, 4)  # floats, booleans, anything a hand-written JSON put there
 
 
-def _tables_text(report: Report) -> str:
-    pieces, codes = _tables_layout(report.edition.code)
-    figures = report.figures
-    parts = [pieces[0]]
-    for code, piece in zip(codes, pieces[1:], strict=True):
-        parts.append(_figure(figures.get(code)))
-        parts.append(piece)
-    return "".join(parts)
+def _fact(value: Any, level: int) -> str:
+    """A fact (or the explanations) as json.dumps writes it ``level`` levels deep."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list and not value:
+        return "[]"  # no explanations, as json.dumps writes an empty list
+    return _dumps(value, level)
+
+
+_PLAIN = frozenset({int, float})
+
+
+def _plain_figures(values: Any) -> bool:
+    """Whether every figure is an int or a finite float, which ``%s`` writes as json.dumps does (a sum is finite only
+    if every term is; a sum too large for a float refuses the shortcut)."""
+    if not set(map(type, values)) <= _PLAIN:
+        return False
+    try:
+        return math.isfinite(sum(values))
+    except OverflowError:
+        return False
 
 
 def report_text(report: Report) -> str:
     """The report's members of the document (without braces and without "validation"): the same text for the same
     report, whatever its findings and source, so it also identifies the report (bulk compares duplicates by it)."""
-    members = [f"{INDENT}{_encode_string(key)}: {_dumps(value, 1)}" for key, value in
-               report.to_dict(tables=False).items()]
-    members.append(f'{INDENT}"tables": {_tables_text(report)}')
-    return ",\n".join(members)
+    template, facts, codes = _layout(report.edition.code)
+    document = report.to_dict(tables=False)
+    slots = []
+    for path in facts:
+        value = document
+        for key in path:
+            value = value[key]
+        slots.append(_fact(value, len(path)))
+    figures = report.figures
+    if _plain_figures(figures.values()):  # the common case: every figure (a blank is absent) written in C
+        return template % (*slots, *map(figures.get, codes, repeat("null")))
+    return template % (*slots, *map(_figure, map(figures.get, codes)))
 
 
 def validation_dict(result: ValidationReport, source: Source | dict[str, Any] | None) -> dict[str, Any]:

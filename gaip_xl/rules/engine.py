@@ -14,6 +14,7 @@ from .findings import CellRef, Finding, ValidationReport
 
 CROSS_YEAR_RULES = ("R5", "R6", "R7", "R8", "Y1", "Y2", "Y3")
 PAIRING_RULES = ("X1", "X2")  # about the pairing of two reports; found before any check runs
+_ORDER = {spec.id: i for i, spec in enumerate(CATALOG)}
 
 
 def _cross_year_setup(report: Report, previous: Report) -> tuple[list[Finding], bool]:
@@ -71,7 +72,6 @@ def validate(report: Report, previous: Report | None = None, rules: Iterable[str
         >>> [(f.rule, f.cells[0].code) for f in validate(report).errors]
         [('V1', 's3.new.natural')]
     """
-    order = {spec.id: i for i, spec in enumerate(CATALOG)}
-    findings = sorted(run_rules(report, previous, rules), key=lambda f: (f.severity.value != "error", order[f.rule]))
+    findings = sorted(run_rules(report, previous, rules), key=lambda f: (f.severity.value != "error", _ORDER[f.rule]))
     explained, stale = apply_explanations(findings, report.explanations)
     return ValidationReport(explained, stale)

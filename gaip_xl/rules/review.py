@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
+from ..format import EDITIONS
 from ..format.editions import SECTION_TITLES
 from ..format.model import SECTION_NAMES, Table
 from ..report import Report
@@ -73,7 +75,6 @@ def _absent(ctx: Context, part: str, missing: set[str]) -> str | None:
 
 @check("T1")
 def problems_section(ctx: Context) -> Iterator[Finding]:
-    label, ref = _part_ref(ctx, "problems")
     state = _absent(ctx, "problems", import_missing(ctx.report))
     text = _text(ctx.report, "problems")
     counted = _NOT_COUNTED.sub("", text)
@@ -82,6 +83,7 @@ def problems_section(ctx: Context) -> Iterator[Finding]:
     elif state is None and text and len(counted) < PROBLEMS_MIN:
         state = f"：只有{len(counted)}个字"
     if state is not None:
+        label, ref = _part_ref(ctx, "problems")
         yield finding("T1", (ref,), expected=PROBLEMS_MIN, actual=len(counted), part=label, state=state)
 
 
@@ -107,11 +109,16 @@ def table_name(table: Table) -> str:
     return f"{SECTION_NAMES[table.section]}{table.title}" if table.section == "二" else SECTION_NAMES[table.section]
 
 
+@cache
+def _table_codes(edition_code: str) -> tuple[tuple[Table, tuple[str, ...]], ...]:
+    """Each table of the edition with its cell codes (per edition, once)."""
+    return tuple((t, tuple(c.code for c in t.cells())) for t in EDITIONS[edition_code].tables)
+
+
 @check("T4")
 def tables_present(ctx: Context) -> Iterator[Finding]:
     missing = import_missing(ctx.report)
-    for table in ctx.edition.tables:
-        codes = [c.code for c in table.cells()]
+    for table, codes in _table_codes(ctx.edition.code):
         if table.code in missing:
             state = NOT_FOUND.replace("这一部分", "这张表")
         elif all(code in ctx.current.blanks for code in codes):
