@@ -10,12 +10,11 @@ the documents it has something to say about.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, ValidationError
 
 from ..format import EDITIONS, Edition, layout_for
 from ..report import Report, schema_for
@@ -49,69 +48,6 @@ def _validator_without_tables(edition_code: str) -> Draft202012Validator:
     schema["properties"] = {**schema["properties"], "tables": {}}
     schema["required"] = [k for k in schema["required"] if k != "tables"]
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-# ---------------------------------------------------------------------- acceptance, compiled from the schema
-Accept = Callable[[Any], bool]
-_JSON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "null": (type(None),), "integer": (int,),
-                                            "number": (int, float), "object": (dict,), "array": (list,),
-                                            "boolean": (bool,)}
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description"})
-_FORMATS: FormatChecker = Draft202012Validator.FORMAT_CHECKER
-
-
-def _accept_keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Accept:
-    """One keyword's test; it may refuse what the schema allows (jsonschema then decides), never the other way."""
-    if keyword == "type":
-        exact = frozenset(t for name in ([value] if isinstance(value, str) else value) for t in _JSON_TYPES[name])
-        return lambda v: type(v) in exact
-    if keyword in ("enum", "const"):
-        allowed = frozenset(e for e in (value if keyword == "enum" else [value]) if type(e) is str)
-        none_allowed = None in (value if keyword == "enum" else [value])
-        return lambda v: (v in allowed) if type(v) is str else (v is None and none_allowed)
-    if keyword == "pattern":
-        search = re.compile(value).search
-        return lambda v: type(v) is not str or search(v) is not None
-    if keyword == "format":
-        return lambda v: _FORMATS.conforms(v, value)
-    if keyword in ("minLength", "maxLength"):
-        low, high = (value, None) if keyword == "minLength" else (0, value)
-        return lambda v: type(v) is not str or (low <= len(v) and (high is None or len(v) <= high))
-    if keyword in ("minimum", "maximum"):
-        sign = 1 if keyword == "minimum" else -1
-        return lambda v: type(v) not in (int, float) or sign * (v - value) >= 0
-    if keyword == "required":
-        names = tuple(value)
-        return lambda v: type(v) is not dict or all(n in v for n in names)
-    if keyword == "properties":
-        tests = {name: _accepts(sub) for name, sub in value.items()}
-        return lambda v: type(v) is not dict or all([tests[k](x) for k, x in v.items() if k in tests])
-    if keyword == "additionalProperties" and value is False:
-        known = frozenset(schema.get("properties", {}))
-        return lambda v: type(v) is not dict or known.issuperset(v)
-    if keyword == "items":
-        test = _accepts(value)
-        return lambda v: type(v) is not list or all(map(test, v))
-    raise NotImplementedError(f"the schema acceptance test does not know {keyword!r}")  # teach it, or let J1 walk
-
-
-def _accepts(schema: dict[str, Any]) -> Accept:
-    tests = tuple(_accept_keyword(k, v, schema) for k, v in schema.items() if k not in _ANNOTATIONS)
-
-    def accept(value: Any) -> bool:
-        for test in tests:
-            if not test(value):
-                return False
-        return True
-    return accept
-
-
-@cache
-def _accepts_without_tables(edition_code: str) -> Accept:
-    """True only for a document (its tables left out) that the schema finds no error in. A clean report's facts
-    pass in microseconds; whatever this refuses goes through jsonschema, which names each error (and is the judge:
-    this test may refuse a valid document, such as a year written 2024.0, but never passes an invalid one)."""
-    return _accepts(_validator_without_tables(edition_code).schema)
 
 
 def _title(error: ValidationError) -> str:
@@ -217,16 +153,14 @@ def schema_errors(report: Report) -> Iterator[ValidationError]:
     does, and usually so for a JSON document) need only the rest of the document checked; otherwise the whole
     document goes through the schema, which names every misplaced key in Chinese. The rest is checked even for a
     report the workbook reader built: its facts are what a clerk typed (a level, a date, a region code …), which the
-    reader does not make valid (tests/test_rules_schema.py); a document the compiled acceptance test passes skips
-    jsonschema's walk, which finds nothing in it."""
+    reader does not make valid (tests/test_rules_schema.py)."""
     document = report.extra.get("document")
     code = report.edition.code
     if document is not None and not _tables_shaped_by_model(code, document.get("tables", {})):
         yield from _validator(code).iter_errors(document)
     else:
         facts = {**document, "tables": {}} if document is not None else report.to_dict(tables=False)
-        if not _accepts_without_tables(code)(facts):
-            yield from _validator_without_tables(code).iter_errors(facts)
+        yield from _validator_without_tables(code).iter_errors(facts)
 
 
 @check("J1")
