@@ -142,12 +142,14 @@ def test_output_folder_inside_the_input_run_twice_does_not_double_the_rollup(tmp
 
 
 # ---------------------------------------------------------------------------- JSON inputs
+# The codes ``gaip-xl validate`` gives: bulk reads a JSON input with the same reader (``Report.from_json``). The
+# 5,000-digit year is kept as typed and reported by the schema check (J1), as validate reports it.
 BAD_JSON = {
-    "latin1.json": ("{\"agency\": {\"name\": \"caf\xe9\"}}".encode("latin-1"), "E_JSON_SYNTAX"),
-    "gbk.json": ("{\"agency\": {\"name\": \"县\"}}".encode("gbk"), "E_JSON_SYNTAX"),
+    "latin1.json": ("{\"agency\": {\"name\": \"caf\xe9\"}}".encode("latin-1"), "E_JSON_ENCODING"),
+    "gbk.json": ("{\"agency\": {\"name\": \"县\"}}".encode("gbk"), "E_JSON_ENCODING"),
     "deep.json": (b"[" * 60_000 + b"]" * 60_000, "E_JSON_STRUCTURE"),
-    "digits.json": (b'{"edition": "2021", "year": ' + b"9" * 5000 + b"}", "E_JSON_STRUCTURE"),
-    "surrogate.json": (b'{"edition": "2021", "year": 2024, "agency": {"name": "\\ud800"}}', "E_JSON_STRUCTURE"),
+    "digits.json": (b'{"edition": "2021", "year": ' + b"9" * 5000 + b"}", "J1"),
+    "surrogate.json": (b'{"edition": "2021", "year": 2024, "agency": {"name": "\\ud800"}}', "E_JSON_ENCODING"),
     "truncated.json": (b'{"edition": "2021", "year"', "E_JSON_SYNTAX"),
     "array.json": (b"[1, 2]", "E_JSON_STRUCTURE"),
 }
