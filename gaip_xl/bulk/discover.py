@@ -184,28 +184,31 @@ class Discovery:
         return self
 
     def _folder(self, root: Path, label: str) -> None:
-        """Depth first, each folder's files (sorted) before its sub-folders (sorted); as ``os.walk`` would, but with
-        text paths, one ``realpath`` per folder (not per file), and a folder's names sorted on disk when it holds
-        many (a flat folder of 100,000 submissions): each folder's listing is sorted by the store."""
+        """Depth first, each folder's files before its sub-folders, each sorted by the bytes of their names; as
+        ``os.walk`` would, but with text paths and one ``realpath`` per folder (not per file)."""
         pending = [(os.fspath(root), "")]  # (folder, its path inside root), next on top
         while pending:
             folder, relative = pending.pop()
             try:
-                self.store.list_folder(_entries(folder))
+                entries = _entries(folder)
             except OSError as exc:  # a folder that cannot be listed is reported, not skipped
                 self._add(Source(_join(label, relative, "") + "/", exc.filename or folder, (),
                                  FileMissing(shown(_join(label, relative, "")), detail=exc.strerror)))
                 continue
             real_folder = os.path.realpath(folder)
             descend = []
-            for name, is_link in self._names(folders=True):
+            for name, is_folder, is_link in entries:
+                if not is_folder:
+                    continue
                 real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
                 if is_junk(name) or is_link or real == self.exclude or os.path.isdir(os.path.join(real, STATE_DIR)):
                     # junk, a link to a folder (not followed, as os.walk does not), or a bulk output folder
                     self.ignored.append(shown(_join(label, relative, name)) + "/")
                 else:
                     descend.append(name)
-            for name, is_link in self._names(folders=False):
+            for name, is_folder, is_link in entries:
+                if is_folder:
+                    continue
                 display = _join(label, relative, name)
                 if is_junk(name):
                     self.ignored.append(shown(display))
@@ -213,10 +216,6 @@ class Discovery:
                 path = os.path.join(folder, name)
                 self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
             pending += [(os.path.join(folder, name), _join("", relative, name)) for name in reversed(descend)]
-
-    def _names(self, folders: bool) -> Iterator[tuple[str, bool]]:
-        for name, is_link in self.store.listed(folders):
-            yield os.fsdecode(name), is_link
 
     def _file(self, path: str | Path, name: str, real: str | None = None) -> None:
         real = real or os.path.realpath(path)
@@ -299,15 +298,17 @@ def _join(shown: str, relative: str, name: str) -> str:
     return "/".join(parts)
 
 
-def _entries(folder: str) -> Iterator[tuple[bytes, bool, bool]]:
-    """(name as bytes, is a folder, is a link) of each entry of ``folder``, one at a time."""
+def _entries(folder: str) -> list[tuple[str, bool, bool]]:
+    """(name, is a folder, is a link) of each entry of ``folder``, sorted by the bytes of the names."""
+    found = []
     with os.scandir(folder) as entries:
         for entry in entries:
             try:
                 is_folder, is_link = entry.is_dir(), entry.is_symlink()  # is_dir follows a link, as os.walk does
             except OSError:
                 is_folder = is_link = False
-            yield os.fsencode(entry.name), is_folder, is_link
+            found.append((os.fsencode(entry.name), entry.name, is_folder, is_link))
+    return [(name, is_folder, is_link) for _, name, is_folder, is_link in sorted(found)]
 
 
 def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> GaipError | None:

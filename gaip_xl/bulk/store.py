@@ -2,11 +2,11 @@
 
 ``OUT_DIR/.gaip-bulk/state.sqlite`` (WAL) holds the results of done inputs (``result``: keyed by the SHA-256 of a
 submission's name and content, ``input_key``, so a rerun skips unchanged inputs), and for the current run the inputs
-found (``source``), their keys in input order (``input``), the paths already seen, a folder's names being sorted,
-and the roll-ups' lists (``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL)
-loses at most the results not yet committed, which the next run redoes; every output is rebuilt from the store in
-input order, so a resumed run ends with exactly the files of a clean one. Memory does not grow with the batch: rows
-are read back with cursors. The results of another version of the code are not reused (``code_fingerprint``).
+found (``source``), their keys in input order (``input``), the paths already seen, and the roll-ups' lists
+(``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL) loses at most the results
+not yet committed, which the next run redoes; every output is rebuilt from the store in input order, so a resumed
+run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read back with
+cursors. The results of another version of the code are not reused (``code_fingerprint``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import os
 import pickle
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from functools import cache
 from pathlib import Path
@@ -41,7 +41,6 @@ CREATE INDEX input_key ON input (key);
 CREATE TABLE source (position INTEGER PRIMARY KEY, item BLOB);
 CREATE TABLE seen (path BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE entry (position INTEGER PRIMARY KEY, year INTEGER, edition TEXT, counted INTEGER, item TEXT);
-CREATE TEMP TABLE listing (name BLOB, folder INTEGER, link INTEGER);
 """
 
 
@@ -134,18 +133,6 @@ class RunStore:
     def first_sight(self, path: bytes) -> bool:
         """Whether ``path`` (a resolved file path) is seen for the first time in this run."""
         return self._sql("INSERT OR IGNORE INTO seen VALUES (?)", (path,)).rowcount == 1
-
-    def list_folder(self, entries: Iterable[tuple[bytes, bool, bool]]) -> None:
-        """Keeps a folder's entries (name, is a folder, is a link) to be read back sorted (``listed``): through the
-        store, a flat folder of 100,000 names costs disk, not memory."""
-        self._sql("DELETE FROM listing")
-        assert self.db is not None
-        self.db.executemany("INSERT INTO listing VALUES (?, ?, ?)", entries)
-
-    def listed(self, folders: bool) -> Iterator[tuple[bytes, bool]]:
-        """(name, is a link) of the listed sub-folders (or of everything else), sorted by their bytes."""
-        for name, link in self._sql("SELECT name, link FROM listing WHERE folder = ? ORDER BY name", (folders,)):
-            yield name, bool(link)
 
     def add_source(self, item: tuple[Any, ...]) -> None:
         self._sql("INSERT INTO source (item) VALUES (?)", (pickle.dumps(item, pickle.HIGHEST_PROTOCOL),))
