@@ -339,39 +339,32 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
 
 
 class Fetcher:
-    """Reads the bytes of sources in order, keeping the archives of the current chain open (sources of one archive
-    come one after another, so each archive is opened once)."""
+    """Reads the bytes of sources in order, keeping open the chain of archives of the last member read (sources of
+    one archive come one after another, so each archive is opened once)."""
 
     def __init__(self) -> None:
-        self._open: list[tuple[tuple[Path | str | int, ...], zipfile.ZipFile]] = []
+        self._open: list[tuple[tuple[Path | str | int, ...], zipfile.ZipFile]] = []  # outermost first
 
     def read(self, source: Source) -> bytes:
         if source.error is not None:
             raise source.error
+        name = shown(source.id)
         if not source.chain:
-            return read_regular(source.path, shown(source.id))
-        archive = self._archive(source, len(source.chain) - 1)
-        info = archive.infolist()[source.chain[-1]]
-        return read_member(archive, info, MAX_FILE_BYTES, shown(source.id))
+            return read_regular(source.path, name)
+        for depth in range(len(source.chain)):  # the archive at each depth: 0 is the file on disk
+            key = (source.path, *source.chain[:depth])
+            if depth < len(self._open) and self._open[depth][0] == key:
+                continue
+            self.close(from_index=depth)  # a different branch: close it and everything below
+            stream = (open_regular(source.path, name) if depth == 0 else
+                      io.BytesIO(self._member(depth - 1, source.chain[depth - 1], MAX_NESTED_ARCHIVE_BYTES, name)))
+            self._open.append((key, zipfile.ZipFile(stream)))
+        self.close(from_index=len(source.chain))
+        return self._member(len(source.chain) - 1, source.chain[-1], MAX_FILE_BYTES, name)
 
-    def _archive(self, source: Source, depth: int) -> zipfile.ZipFile:
-        """The archive holding the member at ``depth`` of the chain (depth 0: the file on disk)."""
-        key = (source.path, *source.chain[:depth])
-        for i, (open_key, archive) in enumerate(self._open):
-            if open_key == key:
-                return archive
-            if key[: len(open_key)] != open_key:  # a different branch: close it and everything below
-                self.close(from_index=i)
-                break
-        if depth == 0:
-            archive = zipfile.ZipFile(open_regular(source.path, shown(source.id)))
-        else:
-            outer = self._archive(source, depth - 1)
-            data = read_member(outer, outer.infolist()[source.chain[depth - 1]], MAX_NESTED_ARCHIVE_BYTES,
-                               shown(source.id))
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        self._open.append((key, archive))
-        return archive
+    def _member(self, depth: int, position: int, limit: int, name: str) -> bytes:
+        archive = self._open[depth][1]
+        return read_member(archive, archive.infolist()[position], limit, name)
 
     def close(self, from_index: int = 0) -> None:
         for _, archive in self._open[from_index:]:
