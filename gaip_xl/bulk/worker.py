@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import signal
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from ..atomic import write_new_text
 from ..errors import FileTimeLimit, GaipError, InternalError, OutputFailed
 from ..excel.document import document_text, report_text, validation_dict
 from ..report import Report
+from ..roster import name_key
 from ..rules import Finding, ValidationReport, validate
 from ..rules.findings import StaleExplanation
 from .store import dumps
@@ -148,9 +148,7 @@ def unreadable(source_id: str, key: str, exc: GaipError, kind: str = "") -> Reco
     summary = _summary(source_id, OK)
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}",
                    kind=kind)
-    row = dict.fromkeys(FINDING_COLUMNS, "")
-    row.update(file=source_id, rule=exc.code, severity="error", message=message)
-    return key, summary, dumps({"findings": [row]})
+    return key, summary, dumps({"findings": [_row(file=source_id, rule=exc.code, severity="error", message=message)]})
 
 
 def plain_message(exc: GaipError) -> str:
@@ -195,10 +193,8 @@ def _record(job: Job, report: Report, result: ValidationReport, digest: str, kin
 
 def duplicate_key(agency: str | None, year: int | None) -> str | None:
     """Who and when, as a collecting office compares them: case, width and every space ignored."""
-    if not agency or year is None:
-        return None
-    name = "".join(unicodedata.normalize("NFKC", agency).split()).casefold()
-    return f"{name}|{year}" if name else None
+    name = name_key(agency or "").casefold()  # the roster's key of a name, case ignored too
+    return f"{name}|{year}" if name and year is not None else None
 
 
 MAX_LISTED = 10  # cells named on one line; a finding about 150 blank cells says "等150处"
@@ -229,16 +225,17 @@ STALE_MESSAGE = "说明已过期：它所说明的问题已不存在（数字已
 
 def stale_row(source_id: str, stale: StaleExplanation) -> dict[str, Any]:
     """A 说明 that explains no finding any more, listed (severity ``stale``) so the office sees it, never dropped."""
-    row = dict.fromkeys(FINDING_COLUMNS, "")
-    row.update(file=source_id, rule=stale.rule, severity=STALE, message=STALE_MESSAGE,
-               codes=_listed(list(stale.cells), " "), explanation=stale.text)
-    return row
+    return _row(file=source_id, rule=stale.rule, severity=STALE, message=STALE_MESSAGE,
+                codes=_listed(list(stale.cells), " "), explanation=stale.text)
 
 
 def import_row(source_id: str, note: dict[str, Any]) -> dict[str, Any]:
     """A note of the importer (I_…: a table cut off, rows not found, figures read with a note), severity
     ``import``: what the document did not give cleanly (the cells it could not give are also rule I1's error)."""
-    row = dict.fromkeys(FINDING_COLUMNS, "")
-    row.update(file=source_id, rule=note.get("code", ""), severity=IMPORT_NOTE, message=note.get("message", ""),
-               codes=_listed([str(c) for c in note.get("cells", [])], " "))
-    return row
+    return _row(file=source_id, rule=note.get("code", ""), severity=IMPORT_NOTE, message=note.get("message", ""),
+                codes=_listed([str(c) for c in note.get("cells", [])], " "))
+
+
+def _row(**fields: Any) -> dict[str, Any]:
+    """A findings row: every column (``FINDING_COLUMNS``), blank where not given."""
+    return dict.fromkeys(FINDING_COLUMNS, "") | fields
