@@ -48,10 +48,8 @@ def default_workers() -> int:
 
 
 class WorkerPool:
-    def __init__(self, workers: int, on_record: Callable[[Record], None], private_fds: tuple[int, ...] = ()) -> None:
+    def __init__(self, workers: int, on_record: Callable[[Record], None]) -> None:
         self.workers = max(1, workers)
-        # the parent's lock: a forked worker that outlives a killed parent must not hold it
-        self.private_fds = private_fds
         self.on_record = on_record
         self._chunk: list[Job] = []
         self._chunk_bytes = 0
@@ -100,9 +98,9 @@ class WorkerPool:
         self._bytes_in_flight += size
 
     def _drain(self) -> None:
-        done, _ = wait(list(self._futures), timeout=self._next_deadline(), return_when=FIRST_COMPLETED)
-        if not done and self._overrun():
-            self._kill()  # every running chunk fails with BrokenProcessPool, and is retried file by file
+        done, _ = wait(list(self._futures), timeout=max(0.1, self._seconds_left()), return_when=FIRST_COMPLETED)
+        if not done and self._seconds_left() <= 0 and self._executor is not None:
+            _kill_workers(self._executor)  # every running chunk fails with BrokenProcessPool: retried file by file
             done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
         broken: list[Job] = []
         for future in done:
@@ -119,22 +117,15 @@ class WorkerPool:
         if broken:
             self._recover(broken)
 
-    def _next_deadline(self) -> float:
-        """Seconds until the first running chunk overruns its limit (chunks seen running for the first time now)."""
+    def _seconds_left(self) -> float:
+        """Seconds until the first running chunk overruns its limit, 0 or less once one has (a second when none is
+        running yet); chunks seen running for the first time now start their clock now."""
         now = time.monotonic()
         for future in self._futures:
             if future not in self._running_since and future.running():
                 self._running_since[future] = now
         ends = [since + hard_limit(len(self._futures[f])) for f, since in self._running_since.items()]
-        return max(0.1, min(ends) - now) if ends else 1.0
-
-    def _overrun(self) -> bool:
-        now = time.monotonic()
-        return any(now - since > hard_limit(len(self._futures[f])) for f, since in self._running_since.items())
-
-    def _kill(self) -> None:
-        if self._executor is not None:
-            _kill_workers(self._executor)
+        return min(ends) - now if ends else 1.0
 
     def _recover(self, broken: list[Job]) -> None:
         """A worker died, and every chunk still running died with the pool: each of their files is retried alone, one
@@ -166,12 +157,8 @@ class WorkerPool:
         if single is not None:
             single.shutdown()
 
-
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
-        context = _context()
-        inherited = self.private_fds if context.get_start_method() == "fork" else ()  # spawned: nothing inherited
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(inherited, os.getpid()))
+        return ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(os.getpid(),))
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
@@ -184,14 +171,9 @@ def _kill_workers(executor: ProcessPoolExecutor) -> None:
             pass
 
 
-def _init_worker(fds: tuple[int, ...], parent: int) -> None:
-    """In each worker: close the parent's private descriptors, and die with the parent. A killed parent's workers
-    would otherwise wait for work forever (their siblings keep the task pipe open)."""
-    for fd in fds:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+def _init_worker(parent: int) -> None:
+    """In each worker: die with the parent. A killed parent's workers would otherwise wait for work forever (their
+    siblings keep the task pipe open)."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes

@@ -152,7 +152,7 @@ def _process(store: RunStore, out: Path, workers: int, progress: Progress) -> in
         store.record(key, summary, detail)
         progress.advance(summary["status"])
 
-    with WorkerPool(workers, record, store.private_fds) as pool:
+    with WorkerPool(workers, record) as pool:
         for source, data in iter_bytes(store.sources()):
             if isinstance(data, GaipError):
                 key = input_key(raw(source.id), f"error {data.code}")

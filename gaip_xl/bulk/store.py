@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, nullcontext
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..errors import OutputInUse
 
@@ -29,6 +28,7 @@ STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
 FORMAT = "gaip-bulk-store 1"
 COMMIT_EVERY = 8  # results per transaction: one chunk of the worker pool
+CACHE_SIZE = -512  # KiB of page cache: memory flat
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
@@ -86,26 +86,35 @@ def dumps(value: Any) -> str:
 
 
 class RunStore:
-    """The store of one output folder, held by one run at a time (``E_OUTPUT_IN_USE`` for a second)."""
+    """The store of one output folder, held by one run at a time (``E_OUTPUT_IN_USE`` for a second): the database
+    is opened in SQLite's exclusive locking mode, so its lock is held from the run's first write until it closes the
+    store, and released by the system if the run is killed. It is SQLite's own file lock, which a forked worker does
+    not inherit: an orphaned worker of a killed run never holds it."""
 
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / STATE_DIR
         self.path = self.folder / DATABASE
-        self._lock: IO[bytes] | None = None
         self._pending = 0
         self.db: sqlite3.Connection | None = None
 
     def __enter__(self) -> RunStore:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._acquire_lock()
-        self.db = connect(self.path)
-        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + SCHEMA)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=0)  # a lock held elsewhere: refused at once
+        try:
+            db.executescript("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                             f"PRAGMA cache_size = {CACHE_SIZE};" + SCHEMA)
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+                raise OutputInUse(str(self.folder.parent)) from None
+            raise
+        self.db = db
         if self.db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone() != (code_fingerprint(),):
             self.db.execute("DELETE FROM result")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
         self.db.execute("BEGIN")
-        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools)
-            if path.name != "lock" and not path.name.startswith(DATABASE):
+        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools, lock)
+            if not path.name.startswith(DATABASE):
                 path.unlink(missing_ok=True)
         return self
 
@@ -114,11 +123,8 @@ class RunStore:
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
             self.db.execute("PRAGMA journal_mode = DELETE")  # one file again: read back read-only, nothing left over
-            self.db.close()
+            self.db.close()  # releases the lock
             self.db = None
-        if self._lock is not None:
-            self._lock.close()  # closing the file releases the lock on every platform
-            self._lock = None
 
     def _sql(self, statement: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
         assert self.db is not None
@@ -191,34 +197,19 @@ class RunStore:
         self._sql("INSERT INTO entry (year, edition, counted, item) VALUES (?, ?, ?, ?)",
                   (year, edition, counted, dumps(entry)))
 
-    @property
-    def private_fds(self) -> tuple[int, ...]:
-        """Descriptors a forked worker must close: the lock (else a killed run's orphans would keep it)."""
-        return () if self._lock is None else (self._lock.fileno(),)
-
-    def _acquire_lock(self) -> None:
-        lock = open(self.folder / "lock", "a+b")  # noqa: SIM115  (held for the whole run)
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                lock.seek(0)
-                msvcrt.locking(lock.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            else:
-                import fcntl
-
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            lock.close()
-            raise OutputInUse(str(self.folder.parent)) from None
-        self._lock = lock
+    def entries(self, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
+        """A roll-up's list (the reports counted, or left out), in input order: while the run holds the store from
+        its connection, after the run from the file, read-only."""
+        query = "SELECT item FROM entry WHERE year = ? AND edition = ? AND counted = ? ORDER BY position"
+        with nullcontext(self.db) if self.db is not None else closing(connect_read_only(self.path)) as db:
+            for (item,) in db.execute(query, (year, edition, counted)):
+                yield tuple(json.loads(item))
 
 
-def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection with a small page cache (memory flat) and transactions handled by hand."""
-    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
-    db = sqlite3.connect(target, uri=read_only, isolation_level=None)
-    db.execute("PRAGMA cache_size = -512")
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to a finished run's store with a small page cache (memory flat)."""
+    db = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None)
+    db.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
     return db
 
 
@@ -230,13 +221,13 @@ class StoredRows(Sequence[dict[str, Any]]):
         self._path = path
 
     def _rows(self, tail: str = "", parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-        with closing(connect(self._path, read_only=True)) as db:
+        with closing(connect_read_only(self._path)) as db:
             for (summary,) in db.execute(f"SELECT summary FROM input JOIN result USING (key) ORDER BY position {tail}",
                                          parameters):
                 yield json.loads(summary)
 
     def __len__(self) -> int:
-        with closing(connect(self._path, read_only=True)) as db:
+        with closing(connect_read_only(self._path)) as db:
             return int(db.execute("SELECT count(*) FROM input").fetchone()[0])
 
     def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
@@ -247,11 +238,3 @@ class StoredRows(Sequence[dict[str, Any]]):
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return self._rows()
-
-
-def stored_entries(path: Path, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
-    """A roll-up's list (the reports counted, or left out), in input order, from a run's store."""
-    with closing(connect(path, read_only=True)) as db:
-        query = "SELECT item FROM entry WHERE year = ? AND edition = ? AND counted = ? ORDER BY position"
-        for (item,) in db.execute(query, (year, edition, counted)):
-            yield tuple(json.loads(item))
