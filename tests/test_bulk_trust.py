@@ -194,6 +194,22 @@ def test_a_file_that_hangs_or_kills_its_worker_is_a_row_and_the_batch_goes_on(tm
                      "z.xlsx": ""}
 
 
+def test_the_bytes_in_flight_to_the_workers_are_bounded(tmp_path, monkeypatch):
+    """A job carries its submission's bytes (20 MB for a large document): however many wait, the pool sends no new
+    chunk while ``MAX_BYTES_IN_FLIGHT`` are out, so what it holds is that bound and one chunk at most."""
+    monkeypatch.setattr(pool, "MAX_BYTES_IN_FLIGHT", 3 << 20)
+    megabyte = b"x" * (1 << 20)  # text that is no report: each is a row E_FILE_TYPE
+    records, peak = [], 0
+    with no_hang(), pool.WorkerPool(2, records.append) as workers:
+        for i in range(40):
+            workers.submit(worker.Job(f"{i}.txt", f"{i:064x}", ".txt", megabyte, str(tmp_path / f"{i}.json"), ""))
+            peak = max(peak, workers._bytes_in_flight)
+        workers.finish()
+    assert sorted(r[0] for r in records) == sorted(f"{i:064x}" for i in range(40))
+    assert {r[1]["status"] for r in records} == {"unreadable"}
+    assert 0 < peak <= (3 << 20) + pool.CHUNK_BYTES
+
+
 # ---------------------------------------------------------------------------- the generator
 KINDS = ("workbook", "other-workbook", "fifo", "dev-zero", "dev-null", "loop", "dangling", "gbk-name", "link-to-file",
          "zip", "socket")
