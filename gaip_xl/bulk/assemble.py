@@ -20,7 +20,7 @@ from typing import IO, Any
 from ..atomic import atomic_path
 from ..roster import Reconciliation, RosterEntry, name_key, reconcile
 from .rollup import FOLDER as ROLLUP_FOLDER
-from .rollup import Planner, Rollup, RollupIdentity, write_all
+from .rollup import Planner, Rollup, RollupIdentity
 from .store import RunStore
 from .summary_book import OFF_ROSTER, ON_ROSTER, TOTAL_NAMES, SummaryBook
 from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
@@ -111,7 +111,8 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
             stream.close()
     store.commit()  # the roll-ups' lists, read back while they are written
     rollups = planner.rollups()
-    written = write_all(rollups, out_dir / ROLLUP_FOLDER, identity)
+    written = [path for rollup in rollups if rollup.included_count  # a roll-up that counts no report is not written
+               for path in rollup.write(out_dir / ROLLUP_FOLDER, identity)]
     return Assembly(total, dict(counts), duplicates, rollups, [*paths, *written], dict(totals), reconciliation,
                     check.off_roster if check else 0)
 

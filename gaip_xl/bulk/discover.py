@@ -229,20 +229,25 @@ class Discovery:
             return
         error: GaipError | None = not_regular(status.st_mode, shown(name))
         if error is None and os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
-            self._archive(Path(path), name)
+            self._archive(Path(path), (), name)
             return
         if error is None and status.st_size > MAX_FILE_BYTES:
             error = TooLarge(shown(name), detail=f"文件有 {status.st_size // 1024 // 1024} MB")
         self._add(Source(name, path, (), error))
 
-    def _archive(self, path: Path, name: str) -> None:
+    def _archive(self, path: Path, chain: tuple[int, ...], name: str,
+                 outer: tuple[zipfile.ZipFile, zipfile.ZipInfo] | None = None) -> None:
+        """The members of one archive: the file at ``path``, or (``outer``) a member of the archive around it, read
+        into memory. An archive that cannot be listed is itself an unreadable entry."""
         try:
-            with open_regular(path, shown(name)) as stream, zipfile.ZipFile(stream) as archive:
-                self._members(archive, path, (), name)
+            stream = (open_regular(path, shown(name)) if outer is None else
+                      io.BytesIO(read_member(*outer, MAX_NESTED_ARCHIVE_BYTES, shown(name))))
+            with stream, zipfile.ZipFile(stream) as archive:
+                self._members(archive, path, chain, name)
         except GaipError as exc:
-            self._add(Source(name, path, (), exc))
+            self._add(Source(name, path, chain, exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(name, path, (), ArchiveUnreadable(shown(name), detail=str(exc))))
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
 
     def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[int, ...], outer: str) -> None:
         """Every member by its position (two members may share a name: both are read, the second and later shown
@@ -264,20 +269,9 @@ class Discovery:
                 self.ignored.append(shown(member))
                 continue
             if error is None and name.lower().endswith(ARCHIVE_SUFFIX):
-                self._nested(archive, info, path, (*chain, position), member)
+                self._archive(path, (*chain, position), member, (archive, info))
                 continue
             self._add(Source(member, path, (*chain, position), error))
-
-    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[int, ...],
-                name: str) -> None:
-        try:
-            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown(name))
-            with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                self._members(inner, path, chain, name)
-        except GaipError as exc:
-            self._add(Source(name, path, chain, exc))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
 
 
 def input_labels(inputs: list[str]) -> list[str]:

@@ -131,15 +131,6 @@ class Rollup:
         return [json_path, xlsx_path, list_path]
 
 
-def write_all(rollups: list[Rollup], folder: Path, identity: RollupIdentity) -> list[Path]:
-    """Every roll-up that counts at least one report, written; the files, in order."""
-    written: list[Path] = []
-    for rollup in rollups:
-        if rollup.included_count:
-            written += rollup.write(folder, identity)
-    return written
-
-
 class Planner:
     """Decides, submission by submission in input order, which roll-up each one belongs to and whether it counts,
     keeping the roll-ups' lists in the store as it goes (``consider``); ``rollups`` gives them by year and edition."""

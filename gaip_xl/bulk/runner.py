@@ -158,9 +158,10 @@ def _process(store: RunStore, out: Path, workers: int, progress: Progress) -> in
                 key = input_key(raw(source.id), f"error {data.code}")
             else:
                 key = input_key(raw(source.id), content_hash(data))
-            if store.add_input(key):
+            stored = store.add_input(key)
+            if stored is not None:
                 skipped += 1
-                progress.advance(store.status(key), skipped=True)
+                progress.advance(stored, skipped=True)
             elif isinstance(data, GaipError):
                 record(unreadable(shown(source.id), key, data))
             else:

@@ -151,13 +151,11 @@ class RunStore:
         return int(self._sql("SELECT count(*) FROM source").fetchone()[0])
 
     # ------------------------------------------------------------------ results
-    def add_input(self, key: str) -> bool:
-        """Records the next input of this run; says whether its result is already stored."""
+    def add_input(self, key: str) -> str | None:
+        """Records the next input of this run; the status of its result if one is already stored."""
         self._sql("INSERT INTO input (key) VALUES (?)", (key,))
-        return self._sql("SELECT 1 FROM result WHERE key = ?", (key,)).fetchone() is not None
-
-    def status(self, key: str) -> str:
-        return str(self._sql("SELECT status FROM result WHERE key = ?", (key,)).fetchone()[0])
+        found = self._sql("SELECT status FROM result WHERE key = ?", (key,)).fetchone()
+        return None if found is None else str(found[0])
 
     def record(self, key: str, summary: dict[str, Any], detail: str) -> None:
         self._sql("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
