@@ -24,9 +24,7 @@ from .rollup import Planner, Rollup, RollupIdentity
 from .store import RunStore
 from .summary_book import OFF_ROSTER, ON_ROSTER, TOTAL_NAMES, SummaryBook
 from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
-from .worker import DOCUMENT_KINDS, ERRORS, FINDING_COLUMNS, OK, UNREADABLE
-
-DOCUMENT_KIND_NAMES = frozenset((*DOCUMENT_KINDS.values(), "Word", "WPS"))
+from .worker import ERRORS, FINDING_COLUMNS, OK, UNREADABLE
 
 SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL = "summary.xlsx", "findings.csv", "findings.jsonl"
 FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "kind", "agency", "year", *FINDING_COLUMNS[1:])
@@ -120,8 +118,7 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
 def _add_totals(totals: Counter[str], summary: dict[str, Any]) -> None:
     for key in ("open_warnings", "explained_warnings", "stale_explanations"):
         totals[key] += summary.get(key) or 0
-    if summary.get("kind") in DOCUMENT_KIND_NAMES and summary["status"] != UNREADABLE:
-        totals["documents"] += 1
+    totals["documents"] += summary.get("imported") is not None  # a published document read (its figures counted)
     totals["import_notes"] += summary.get("import_notes") or 0
 
 
