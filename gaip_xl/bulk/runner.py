@@ -110,7 +110,7 @@ def run_bulk(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], 
     out = _prepare(Path(out_dir))
     with RunStore(out) as store:
         discovery = Discovery(store, exclude=out).run(paths)
-        progress = Progress(store.source_count(), progress_stream, enabled=progress_stream is not None)
+        progress = Progress(store.source_count(), progress_stream)
         try:
             skipped = _process(store, out, jobs or default_workers(), progress)
         finally:
