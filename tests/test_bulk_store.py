@@ -90,7 +90,7 @@ def test_what_an_older_version_kept_in_the_state_folder_is_removed(tmp_path):
     folder.mkdir()
     (folder / "journal.jsonl").write_text("gaip-bulk-journal 1 0\n", encoding="utf-8")
     (folder / ".rollup-x.entries").write_bytes(b"\x80")
+    (folder / "lock").write_bytes(b"")  # the lock file, before the store's own lock replaced it
     with RunStore(tmp_path):
         pass
-    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("state.sqlite-")) == ["lock",
-                                                                                                  "state.sqlite"]
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("state.sqlite-")) == ["state.sqlite"]

@@ -142,12 +142,14 @@ def test_output_folder_inside_the_input_run_twice_does_not_double_the_rollup(tmp
 
 
 # ---------------------------------------------------------------------------- JSON inputs
+# The codes ``gaip-xl validate`` gives: bulk reads a JSON input with the same reader (``Report.from_json``). The
+# 5,000-digit year is kept as typed and reported by the schema check (J1), as validate reports it.
 BAD_JSON = {
-    "latin1.json": ("{\"agency\": {\"name\": \"caf\xe9\"}}".encode("latin-1"), "E_JSON_SYNTAX"),
-    "gbk.json": ("{\"agency\": {\"name\": \"县\"}}".encode("gbk"), "E_JSON_SYNTAX"),
+    "latin1.json": ("{\"agency\": {\"name\": \"caf\xe9\"}}".encode("latin-1"), "E_JSON_ENCODING"),
+    "gbk.json": ("{\"agency\": {\"name\": \"县\"}}".encode("gbk"), "E_JSON_ENCODING"),
     "deep.json": (b"[" * 60_000 + b"]" * 60_000, "E_JSON_STRUCTURE"),
-    "digits.json": (b'{"edition": "2021", "year": ' + b"9" * 5000 + b"}", "E_JSON_STRUCTURE"),
-    "surrogate.json": (b'{"edition": "2021", "year": 2024, "agency": {"name": "\\ud800"}}', "E_JSON_STRUCTURE"),
+    "digits.json": (b'{"edition": "2021", "year": ' + b"9" * 5000 + b"}", "J1"),
+    "surrogate.json": (b'{"edition": "2021", "year": 2024, "agency": {"name": "\\ud800"}}', "E_JSON_ENCODING"),
     "truncated.json": (b'{"edition": "2021", "year"', "E_JSON_SYNTAX"),
     "array.json": (b"[1, 2]", "E_JSON_STRUCTURE"),
 }
@@ -190,6 +192,22 @@ def test_a_file_that_hangs_or_kills_its_worker_is_a_row_and_the_batch_goes_on(tm
     codes = {name: row["code"] for name, row in _rows(result).items()}
     assert codes == {"a.xlsx": "", "dies.xlsx": "E_CRASHED", "hangs.xlsx": "E_TIMEOUT", "sleeps.xlsx": "E_TIMEOUT",
                      "z.xlsx": ""}
+
+
+def test_the_bytes_in_flight_to_the_workers_are_bounded(tmp_path, monkeypatch):
+    """A job carries its submission's bytes (20 MB for a large document): however many wait, the pool sends no new
+    chunk while ``MAX_BYTES_IN_FLIGHT`` are out, so what it holds is that bound and one chunk at most."""
+    monkeypatch.setattr(pool, "MAX_BYTES_IN_FLIGHT", 3 << 20)
+    megabyte = b"x" * (1 << 20)  # text that is no report: each is a row E_FILE_TYPE
+    records, peak = [], 0
+    with no_hang(), pool.WorkerPool(2, records.append) as workers:
+        for i in range(40):
+            workers.submit(worker.Job(f"{i}.txt", f"{i:064x}", ".txt", megabyte, str(tmp_path / f"{i}.json"), ""))
+            peak = max(peak, workers._bytes_in_flight)
+        workers.finish()
+    assert sorted(r[0] for r in records) == sorted(f"{i:064x}" for i in range(40))
+    assert {r[1]["status"] for r in records} == {"unreadable"}
+    assert 0 < peak <= (3 << 20) + pool.CHUNK_BYTES
 
 
 # ---------------------------------------------------------------------------- the generator

@@ -20,13 +20,11 @@ from typing import IO, Any
 from ..atomic import atomic_path
 from ..roster import Reconciliation, RosterEntry, name_key, reconcile
 from .rollup import FOLDER as ROLLUP_FOLDER
-from .rollup import Planner, Rollup, RollupIdentity, write_all
+from .rollup import Planner, Rollup, RollupIdentity
 from .store import RunStore
 from .summary_book import OFF_ROSTER, ON_ROSTER, TOTAL_NAMES, SummaryBook
 from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
-from .worker import DOCUMENT_KINDS, ERRORS, FINDING_COLUMNS, OK, UNREADABLE
-
-DOCUMENT_KIND_NAMES = frozenset((*DOCUMENT_KINDS.values(), "Word", "WPS"))
+from .worker import ERRORS, FINDING_COLUMNS, OK, UNREADABLE
 
 SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL = "summary.xlsx", "findings.csv", "findings.jsonl"
 FINDINGS_CSV_COLUMNS = (*FINDING_COLUMNS[:1], "kind", "agency", "year", *FINDING_COLUMNS[1:])
@@ -111,7 +109,8 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
             stream.close()
     store.commit()  # the roll-ups' lists, read back while they are written
     rollups = planner.rollups()
-    written = write_all(rollups, out_dir / ROLLUP_FOLDER, identity)
+    written = [path for rollup in rollups if rollup.included_count  # a roll-up that counts no report is not written
+               for path in rollup.write(out_dir / ROLLUP_FOLDER, identity)]
     return Assembly(total, dict(counts), duplicates, rollups, [*paths, *written], dict(totals), reconciliation,
                     check.off_roster if check else 0)
 
@@ -119,8 +118,7 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
 def _add_totals(totals: Counter[str], summary: dict[str, Any]) -> None:
     for key in ("open_warnings", "explained_warnings", "stale_explanations"):
         totals[key] += summary.get(key) or 0
-    if summary.get("kind") in DOCUMENT_KIND_NAMES and summary["status"] != UNREADABLE:
-        totals["documents"] += 1
+    totals["documents"] += summary.get("imported") is not None  # a published document read (its figures counted)
     totals["import_notes"] += summary.get("import_notes") or 0
 
 

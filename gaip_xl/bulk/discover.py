@@ -184,28 +184,31 @@ class Discovery:
         return self
 
     def _folder(self, root: Path, label: str) -> None:
-        """Depth first, each folder's files (sorted) before its sub-folders (sorted); as ``os.walk`` would, but with
-        text paths, one ``realpath`` per folder (not per file), and a folder's names sorted on disk when it holds
-        many (a flat folder of 100,000 submissions): each folder's listing is sorted by the store."""
+        """Depth first, each folder's files before its sub-folders, each sorted by the bytes of their names; as
+        ``os.walk`` would, but with text paths and one ``realpath`` per folder (not per file)."""
         pending = [(os.fspath(root), "")]  # (folder, its path inside root), next on top
         while pending:
             folder, relative = pending.pop()
             try:
-                self.store.list_folder(_entries(folder))
+                entries = _entries(folder)
             except OSError as exc:  # a folder that cannot be listed is reported, not skipped
                 self._add(Source(_join(label, relative, "") + "/", exc.filename or folder, (),
                                  FileMissing(shown(_join(label, relative, "")), detail=exc.strerror)))
                 continue
             real_folder = os.path.realpath(folder)
             descend = []
-            for name, is_link in self._names(folders=True):
+            for name, is_folder, is_link in entries:
+                if not is_folder:
+                    continue
                 real = os.path.realpath(os.path.join(folder, name)) if is_link else os.path.join(real_folder, name)
                 if is_junk(name) or is_link or real == self.exclude or os.path.isdir(os.path.join(real, STATE_DIR)):
                     # junk, a link to a folder (not followed, as os.walk does not), or a bulk output folder
                     self.ignored.append(shown(_join(label, relative, name)) + "/")
                 else:
                     descend.append(name)
-            for name, is_link in self._names(folders=False):
+            for name, is_folder, is_link in entries:
+                if is_folder:
+                    continue
                 display = _join(label, relative, name)
                 if is_junk(name):
                     self.ignored.append(shown(display))
@@ -213,10 +216,6 @@ class Discovery:
                 path = os.path.join(folder, name)
                 self._file(path, display, os.path.realpath(path) if is_link else os.path.join(real_folder, name))
             pending += [(os.path.join(folder, name), _join("", relative, name)) for name in reversed(descend)]
-
-    def _names(self, folders: bool) -> Iterator[tuple[str, bool]]:
-        for name, is_link in self.store.listed(folders):
-            yield os.fsdecode(name), is_link
 
     def _file(self, path: str | Path, name: str, real: str | None = None) -> None:
         real = real or os.path.realpath(path)
@@ -230,20 +229,25 @@ class Discovery:
             return
         error: GaipError | None = not_regular(status.st_mode, shown(name))
         if error is None and os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
-            self._archive(Path(path), name)
+            self._archive(Path(path), (), name)
             return
         if error is None and status.st_size > MAX_FILE_BYTES:
             error = TooLarge(shown(name), detail=f"文件有 {status.st_size // 1024 // 1024} MB")
         self._add(Source(name, path, (), error))
 
-    def _archive(self, path: Path, name: str) -> None:
+    def _archive(self, path: Path, chain: tuple[int, ...], name: str,
+                 outer: tuple[zipfile.ZipFile, zipfile.ZipInfo] | None = None) -> None:
+        """The members of one archive: the file at ``path``, or (``outer``) a member of the archive around it, read
+        into memory. An archive that cannot be listed is itself an unreadable entry."""
         try:
-            with open_regular(path, shown(name)) as stream, zipfile.ZipFile(stream) as archive:
-                self._members(archive, path, (), name)
+            stream = (open_regular(path, shown(name)) if outer is None else
+                      io.BytesIO(read_member(*outer, MAX_NESTED_ARCHIVE_BYTES, shown(name))))
+            with stream, zipfile.ZipFile(stream) as archive:
+                self._members(archive, path, chain, name)
         except GaipError as exc:
-            self._add(Source(name, path, (), exc))
+            self._add(Source(name, path, chain, exc))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(name, path, (), ArchiveUnreadable(shown(name), detail=str(exc))))
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
 
     def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[int, ...], outer: str) -> None:
         """Every member by its position (two members may share a name: both are read, the second and later shown
@@ -265,20 +269,9 @@ class Discovery:
                 self.ignored.append(shown(member))
                 continue
             if error is None and name.lower().endswith(ARCHIVE_SUFFIX):
-                self._nested(archive, info, path, (*chain, position), member)
+                self._archive(path, (*chain, position), member, (archive, info))
                 continue
             self._add(Source(member, path, (*chain, position), error))
-
-    def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chain: tuple[int, ...],
-                name: str) -> None:
-        try:
-            data = read_member(archive, info, MAX_NESTED_ARCHIVE_BYTES, shown(name))
-            with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                self._members(inner, path, chain, name)
-        except GaipError as exc:
-            self._add(Source(name, path, chain, exc))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
 
 
 def input_labels(inputs: list[str]) -> list[str]:
@@ -299,15 +292,17 @@ def _join(shown: str, relative: str, name: str) -> str:
     return "/".join(parts)
 
 
-def _entries(folder: str) -> Iterator[tuple[bytes, bool, bool]]:
-    """(name as bytes, is a folder, is a link) of each entry of ``folder``, one at a time."""
+def _entries(folder: str) -> list[tuple[str, bool, bool]]:
+    """(name, is a folder, is a link) of each entry of ``folder``, sorted by the bytes of the names."""
+    found = []
     with os.scandir(folder) as entries:
         for entry in entries:
             try:
                 is_folder, is_link = entry.is_dir(), entry.is_symlink()  # is_dir follows a link, as os.walk does
             except OSError:
                 is_folder = is_link = False
-            yield os.fsencode(entry.name), is_folder, is_link
+            found.append((os.fsencode(entry.name), entry.name, is_folder, is_link))
+    return [(name, is_folder, is_link) for _, name, is_folder, is_link in sorted(found)]
 
 
 def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> GaipError | None:
@@ -338,39 +333,32 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
 
 
 class Fetcher:
-    """Reads the bytes of sources in order, keeping the archives of the current chain open (sources of one archive
-    come one after another, so each archive is opened once)."""
+    """Reads the bytes of sources in order, keeping open the chain of archives of the last member read (sources of
+    one archive come one after another, so each archive is opened once)."""
 
     def __init__(self) -> None:
-        self._open: list[tuple[tuple[Path | str | int, ...], zipfile.ZipFile]] = []
+        self._open: list[tuple[tuple[Path | str | int, ...], zipfile.ZipFile]] = []  # outermost first
 
     def read(self, source: Source) -> bytes:
         if source.error is not None:
             raise source.error
+        name = shown(source.id)
         if not source.chain:
-            return read_regular(source.path, shown(source.id))
-        archive = self._archive(source, len(source.chain) - 1)
-        info = archive.infolist()[source.chain[-1]]
-        return read_member(archive, info, MAX_FILE_BYTES, shown(source.id))
+            return read_regular(source.path, name)
+        for depth in range(len(source.chain)):  # the archive at each depth: 0 is the file on disk
+            key = (source.path, *source.chain[:depth])
+            if depth < len(self._open) and self._open[depth][0] == key:
+                continue
+            self.close(from_index=depth)  # a different branch: close it and everything below
+            stream = (open_regular(source.path, name) if depth == 0 else
+                      io.BytesIO(self._member(depth - 1, source.chain[depth - 1], MAX_NESTED_ARCHIVE_BYTES, name)))
+            self._open.append((key, zipfile.ZipFile(stream)))
+        self.close(from_index=len(source.chain))
+        return self._member(len(source.chain) - 1, source.chain[-1], MAX_FILE_BYTES, name)
 
-    def _archive(self, source: Source, depth: int) -> zipfile.ZipFile:
-        """The archive holding the member at ``depth`` of the chain (depth 0: the file on disk)."""
-        key = (source.path, *source.chain[:depth])
-        for i, (open_key, archive) in enumerate(self._open):
-            if open_key == key:
-                return archive
-            if key[: len(open_key)] != open_key:  # a different branch: close it and everything below
-                self.close(from_index=i)
-                break
-        if depth == 0:
-            archive = zipfile.ZipFile(open_regular(source.path, shown(source.id)))
-        else:
-            outer = self._archive(source, depth - 1)
-            data = read_member(outer, outer.infolist()[source.chain[depth - 1]], MAX_NESTED_ARCHIVE_BYTES,
-                               shown(source.id))
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        self._open.append((key, archive))
-        return archive
+    def _member(self, depth: int, position: int, limit: int, name: str) -> bytes:
+        archive = self._open[depth][1]
+        return read_member(archive, archive.infolist()[position], limit, name)
 
     def close(self, from_index: int = 0) -> None:
         for _, archive in self._open[from_index:]:

@@ -1,8 +1,10 @@
 """Running jobs in worker processes with a bounded number in flight, so memory stays flat however many inputs.
 
-Jobs go in chunks (fewer round trips); at most ``workers × IN_FLIGHT_PER_WORKER`` chunks wait at any time, so the
-parent never holds more than a few hundred submissions' bytes. Each file has a time limit (``worker.FILE_SECONDS``),
-enforced in the worker; a chunk that overruns its own limit anyway (a hang in native code) gets its workers killed.
+Jobs go in chunks (fewer round trips). A job carries its submission's bytes, so what waits is bounded twice: at most
+``workers × IN_FLIGHT_PER_WORKER`` chunks, and no new chunk while ``MAX_BYTES_IN_FLIGHT`` bytes are out (a chunk is
+sent once it holds ``CHUNK`` jobs or ``CHUNK_BYTES`` bytes: a 20 MB document goes alone). Each file has a time
+limit (``worker.FILE_SECONDS``), enforced in the worker; a chunk that overruns its own limit anyway (a hang in native
+code) gets its workers killed.
 If a worker process dies (a crash inside a parser, the out-of-memory killer) or is killed so, the chunks that were
 running are retried one file at a time in a fresh pool, each with its limit; a file that kills its worker again is
 recorded as unreadable (``E_CRASHED``), one that overruns again as ``E_TIMEOUT``, and the batch goes on.
@@ -26,7 +28,9 @@ from . import worker
 from .worker import Job, Record, process_chunk, unreadable
 
 CHUNK = 8
+CHUNK_BYTES = 4 << 20  # a filled template is about 30 KB: only documents fill a chunk by size
 IN_FLIGHT_PER_WORKER = 4
+MAX_BYTES_IN_FLIGHT = 64 << 20
 GRACE_SECONDS = 5.0  # beyond a file's own limit, before its worker is killed
 
 
@@ -44,12 +48,12 @@ def default_workers() -> int:
 
 
 class WorkerPool:
-    def __init__(self, workers: int, on_record: Callable[[Record], None], private_fds: tuple[int, ...] = ()) -> None:
+    def __init__(self, workers: int, on_record: Callable[[Record], None]) -> None:
         self.workers = max(1, workers)
-        # the parent's lock: a forked worker that outlives a killed parent must not hold it
-        self.private_fds = private_fds
         self.on_record = on_record
         self._chunk: list[Job] = []
+        self._chunk_bytes = 0
+        self._bytes_in_flight = 0
         self._futures: dict[Future[list[Record]], list[Job]] = {}
         self._running_since: dict[Future[list[Record]], float] = {}
         self._executor: ProcessPoolExecutor | None = None
@@ -62,7 +66,8 @@ class WorkerPool:
 
     def submit(self, job: Job) -> None:
         self._chunk.append(job)
-        if len(self._chunk) >= CHUNK:
+        self._chunk_bytes += len(job.data)
+        if len(self._chunk) >= CHUNK or self._chunk_bytes >= CHUNK_BYTES:
             self._dispatch()
 
     def finish(self) -> None:
@@ -77,28 +82,31 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ internals
     def _dispatch(self) -> None:
-        chunk, self._chunk = self._chunk, []
+        chunk, size, self._chunk, self._chunk_bytes = self._chunk, self._chunk_bytes, [], 0
         if not chunk:
             return
         if self.workers == 1:  # in this process: no start-up cost, and what tests and debuggers want
             for record in process_chunk(chunk):  # an OutputFailed stops the batch (exit 2), as from a worker
                 self.on_record(record)
             return
-        while len(self._futures) >= self.workers * IN_FLIGHT_PER_WORKER:
+        while self._futures and (len(self._futures) >= self.workers * IN_FLIGHT_PER_WORKER
+                                 or self._bytes_in_flight >= MAX_BYTES_IN_FLIGHT):
             self._drain()
         if self._executor is None:
             self._executor = self._new_executor(self.workers)
         self._futures[self._executor.submit(process_chunk, chunk)] = chunk
+        self._bytes_in_flight += size
 
     def _drain(self) -> None:
-        done, _ = wait(list(self._futures), timeout=self._next_deadline(), return_when=FIRST_COMPLETED)
-        if not done and self._overrun():
-            self._kill()  # every running chunk fails with BrokenProcessPool, and is retried file by file
+        done, _ = wait(list(self._futures), timeout=max(0.1, self._seconds_left()), return_when=FIRST_COMPLETED)
+        if not done and self._seconds_left() <= 0 and self._executor is not None:
+            _kill_workers(self._executor)  # every running chunk fails with BrokenProcessPool: retried file by file
             done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
         broken: list[Job] = []
         for future in done:
             self._running_since.pop(future, None)
             chunk = self._futures.pop(future)
+            self._bytes_in_flight -= sum(len(job.data) for job in chunk)
             try:
                 records = future.result()
             except BrokenProcessPool:
@@ -109,22 +117,15 @@ class WorkerPool:
         if broken:
             self._recover(broken)
 
-    def _next_deadline(self) -> float:
-        """Seconds until the first running chunk overruns its limit (chunks seen running for the first time now)."""
+    def _seconds_left(self) -> float:
+        """Seconds until the first running chunk overruns its limit, 0 or less once one has (a second when none is
+        running yet); chunks seen running for the first time now start their clock now."""
         now = time.monotonic()
         for future in self._futures:
             if future not in self._running_since and future.running():
                 self._running_since[future] = now
         ends = [since + hard_limit(len(self._futures[f])) for f, since in self._running_since.items()]
-        return max(0.1, min(ends) - now) if ends else 1.0
-
-    def _overrun(self) -> bool:
-        now = time.monotonic()
-        return any(now - since > hard_limit(len(self._futures[f])) for f, since in self._running_since.items())
-
-    def _kill(self) -> None:
-        if self._executor is not None:
-            _kill_workers(self._executor)
+        return min(ends) - now if ends else 1.0
 
     def _recover(self, broken: list[Job]) -> None:
         """A worker died, and every chunk still running died with the pool: each of their files is retried alone, one
@@ -133,6 +134,7 @@ class WorkerPool:
             broken += chunk
         self._futures.clear()
         self._running_since.clear()
+        self._bytes_in_flight = 0
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
@@ -155,12 +157,8 @@ class WorkerPool:
         if single is not None:
             single.shutdown()
 
-
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
-        context = _context()
-        inherited = self.private_fds if context.get_start_method() == "fork" else ()  # spawned: nothing inherited
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(inherited, os.getpid()))
+        return ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(os.getpid(),))
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
@@ -173,14 +171,9 @@ def _kill_workers(executor: ProcessPoolExecutor) -> None:
             pass
 
 
-def _init_worker(fds: tuple[int, ...], parent: int) -> None:
-    """In each worker: close the parent's private descriptors, and die with the parent. A killed parent's workers
-    would otherwise wait for work forever (their siblings keep the task pipe open)."""
-    for fd in fds:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+def _init_worker(parent: int) -> None:
+    """In each worker: die with the parent. A killed parent's workers would otherwise wait for work forever (their
+    siblings keep the task pipe open)."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes

@@ -15,12 +15,12 @@ REFRESH_SECONDS = 0.1
 
 
 class Progress:
-    def __init__(self, total: int, stream: TextIO | None, enabled: bool = True) -> None:
+    def __init__(self, total: int, stream: TextIO | None) -> None:
         self.counts = {OK: 0, ERRORS: 0, UNREADABLE: 0}
         self.skipped = 0
         self._bar = None
         self._last = 0.0
-        if enabled and stream is not None and total:
+        if stream is not None and total:
             from rich.console import Console
 
             console = Console(file=stream, highlight=False)

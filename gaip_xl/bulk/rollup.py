@@ -24,7 +24,7 @@ from ..format.model import AMOUNT_DECIMALS
 from ..report import Report
 from ..rules import validate
 from .stable import stabilise
-from .store import RunStore, stored_entries
+from .store import RunStore
 from .worker import ERRORS, OK
 
 DEFAULT_OFFICE = "汇总"
@@ -52,7 +52,7 @@ class Rollup:
 
     year: int
     edition: str
-    store: Path  # the run's store, where the list of reports (counted or left out) is kept
+    store: RunStore  # the run's store, where the list of reports (counted or left out) is kept
     counts: list[int] = field(default_factory=lambda: [0, 0])  # left out, counted
     _whole: dict[str, int] = field(default_factory=dict)
     _decimal: dict[str, Decimal] = field(default_factory=dict)
@@ -63,7 +63,7 @@ class Rollup:
 
     def entries(self, counted: bool) -> list[dict[str, Any]]:
         return [dict(zip(ENTRY_COLUMNS, entry, strict=True))
-                for entry in stored_entries(self.store, self.year, self.edition, counted)]
+                for entry in self.store.entries(self.year, self.edition, counted)]
 
     @property
     def included(self) -> list[dict[str, Any]]:
@@ -127,17 +127,8 @@ class Rollup:
             writer.writeheader()
             for counted, mark in ((True, "是"), (False, "否")):
                 writer.writerows({**dict(zip(ENTRY_COLUMNS, entry, strict=True)), "included": mark}
-                                 for entry in stored_entries(self.store, self.year, self.edition, counted))
+                                 for entry in self.store.entries(self.year, self.edition, counted))
         return [json_path, xlsx_path, list_path]
-
-
-def write_all(rollups: list[Rollup], folder: Path, identity: RollupIdentity) -> list[Path]:
-    """Every roll-up that counts at least one report, written; the files, in order."""
-    written: list[Path] = []
-    for rollup in rollups:
-        if rollup.included_count:
-            written += rollup.write(folder, identity)
-    return written
 
 
 class Planner:
@@ -158,7 +149,7 @@ class Planner:
         if s["status"] not in (OK, ERRORS) or s["year"] is None or s["edition"] is None:
             return None
         key = (s["year"], s["edition"])
-        rollup = self._rollups.get(key) or self._rollups.setdefault(key, Rollup(*key, self._store.path))
+        rollup = self._rollups.get(key) or self._rollups.setdefault(key, Rollup(*key, self._store))
         reason = _left_out(s, self._groups.get(s["duplicate_key"] or "", []))
         self._store.add_entry(*key, not reason, (s["file"], s["agency"], s["level"], s["status"], reason))
         rollup.counts[not reason] += 1

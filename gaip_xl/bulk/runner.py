@@ -1,9 +1,10 @@
 """``run_bulk``: every submission in the inputs converted, checked and summed; the Python API of ``gaip-xl bulk``.
 
 Steps: list the submissions into the run's store (``discover``); read each one's bytes and content hash in this
-process, skip it if the store already holds its result, else send it to a worker (``pool``); store every result as
-it comes; then rebuild every output from the store in input order (``assemble``) and remove outputs that no longer
-belong to any input. Inputs are only ever opened for reading.
+process, skip it if the store already holds its result, else send those very bytes to a worker (``pool``: each byte
+is read once, and what is hashed is what is checked); store every result as it comes; then rebuild every output
+from the store in input order (``assemble``) and remove outputs that no longer belong to any input. Inputs are only
+ever opened for reading.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def run_bulk(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], 
     out = _prepare(Path(out_dir))
     with RunStore(out) as store:
         discovery = Discovery(store, exclude=out).run(paths)
-        progress = Progress(store.source_count(), progress_stream, enabled=progress_stream is not None)
+        progress = Progress(store.source_count(), progress_stream)
         try:
             skipped = _process(store, out, jobs or default_workers(), progress)
         finally:
@@ -151,15 +152,16 @@ def _process(store: RunStore, out: Path, workers: int, progress: Progress) -> in
         store.record(key, summary, detail)
         progress.advance(summary["status"])
 
-    with WorkerPool(workers, record, store.private_fds) as pool:
+    with WorkerPool(workers, record) as pool:
         for source, data in iter_bytes(store.sources()):
             if isinstance(data, GaipError):
                 key = input_key(raw(source.id), f"error {data.code}")
             else:
                 key = input_key(raw(source.id), content_hash(data))
-            if store.add_input(key):
+            stored = store.add_input(key)
+            if stored is not None:
                 skipped += 1
-                progress.advance(store.status(key), skipped=True)
+                progress.advance(stored, skipped=True)
             elif isinstance(data, GaipError):
                 record(unreadable(shown(source.id), key, data))
             else:
@@ -171,9 +173,8 @@ def _process(store: RunStore, out: Path, workers: int, progress: Progress) -> in
 
 def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
     name = json_name(shown(source.local), key)
-    plain = not source.chain
-    return Job(shown(source.id), key, source.suffix, os.fspath(source.path) if plain else None, None if plain else data,
-               os.path.join(out, REPORTS_FOLDER, name), f"{REPORTS_FOLDER}/{name}")
+    return Job(shown(source.id), key, source.suffix, data, os.path.join(out, REPORTS_FOLDER, name),
+               f"{REPORTS_FOLDER}/{name}")
 
 
 def _remove_stale(out: Path, store: RunStore, written: list[Path]) -> None:

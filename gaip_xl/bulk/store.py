@@ -2,26 +2,25 @@
 
 ``OUT_DIR/.gaip-bulk/state.sqlite`` (WAL) holds the results of done inputs (``result``: keyed by the SHA-256 of a
 submission's name and content, ``input_key``, so a rerun skips unchanged inputs), and for the current run the inputs
-found (``source``), their keys in input order (``input``), the paths already seen, a folder's names being sorted,
-and the roll-ups' lists (``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL)
-loses at most the results not yet committed, which the next run redoes; every output is rebuilt from the store in
-input order, so a resumed run ends with exactly the files of a clean one. Memory does not grow with the batch: rows
-are read back with cursors. The results of another version of the code are not reused (``code_fingerprint``).
+found (``source``), their keys in input order (``input``), the paths already seen, and the roll-ups' lists
+(``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL) loses at most the results
+not yet committed, which the next run redoes; every output is rebuilt from the store in input order, so a resumed
+run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read back with
+cursors. The results of another version of the code are not reused (``code_fingerprint``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, nullcontext
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..errors import OutputInUse
 
@@ -29,6 +28,7 @@ STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
 FORMAT = "gaip-bulk-store 1"
 COMMIT_EVERY = 8  # results per transaction: one chunk of the worker pool
+CACHE_SIZE = -512  # KiB of page cache: memory flat
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
@@ -41,7 +41,6 @@ CREATE INDEX input_key ON input (key);
 CREATE TABLE source (position INTEGER PRIMARY KEY, item BLOB);
 CREATE TABLE seen (path BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE entry (position INTEGER PRIMARY KEY, year INTEGER, edition TEXT, counted INTEGER, item TEXT);
-CREATE TEMP TABLE listing (name BLOB, folder INTEGER, link INTEGER);
 """
 
 
@@ -87,26 +86,35 @@ def dumps(value: Any) -> str:
 
 
 class RunStore:
-    """The store of one output folder, held by one run at a time (``E_OUTPUT_IN_USE`` for a second)."""
+    """The store of one output folder, held by one run at a time (``E_OUTPUT_IN_USE`` for a second): the database
+    is opened in SQLite's exclusive locking mode, so its lock is held from the run's first write until it closes the
+    store, and released by the system if the run is killed. It is SQLite's own file lock, which a forked worker does
+    not inherit: an orphaned worker of a killed run never holds it."""
 
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / STATE_DIR
         self.path = self.folder / DATABASE
-        self._lock: IO[bytes] | None = None
         self._pending = 0
         self.db: sqlite3.Connection | None = None
 
     def __enter__(self) -> RunStore:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._acquire_lock()
-        self.db = connect(self.path)
-        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + SCHEMA)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=0)  # a lock held elsewhere: refused at once
+        try:
+            db.executescript("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                             f"PRAGMA cache_size = {CACHE_SIZE};" + SCHEMA)
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+                raise OutputInUse(str(self.folder.parent)) from None
+            raise
+        self.db = db
         if self.db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone() != (code_fingerprint(),):
             self.db.execute("DELETE FROM result")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
         self.db.execute("BEGIN")
-        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools)
-            if path.name != "lock" and not path.name.startswith(DATABASE):
+        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools, lock)
+            if not path.name.startswith(DATABASE):
                 path.unlink(missing_ok=True)
         return self
 
@@ -115,11 +123,8 @@ class RunStore:
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
             self.db.execute("PRAGMA journal_mode = DELETE")  # one file again: read back read-only, nothing left over
-            self.db.close()
+            self.db.close()  # releases the lock
             self.db = None
-        if self._lock is not None:
-            self._lock.close()  # closing the file releases the lock on every platform
-            self._lock = None
 
     def _sql(self, statement: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
         assert self.db is not None
@@ -135,18 +140,6 @@ class RunStore:
         """Whether ``path`` (a resolved file path) is seen for the first time in this run."""
         return self._sql("INSERT OR IGNORE INTO seen VALUES (?)", (path,)).rowcount == 1
 
-    def list_folder(self, entries: Iterable[tuple[bytes, bool, bool]]) -> None:
-        """Keeps a folder's entries (name, is a folder, is a link) to be read back sorted (``listed``): through the
-        store, a flat folder of 100,000 names costs disk, not memory."""
-        self._sql("DELETE FROM listing")
-        assert self.db is not None
-        self.db.executemany("INSERT INTO listing VALUES (?, ?, ?)", entries)
-
-    def listed(self, folders: bool) -> Iterator[tuple[bytes, bool]]:
-        """(name, is a link) of the listed sub-folders (or of everything else), sorted by their bytes."""
-        for name, link in self._sql("SELECT name, link FROM listing WHERE folder = ? ORDER BY name", (folders,)):
-            yield name, bool(link)
-
     def add_source(self, item: tuple[Any, ...]) -> None:
         self._sql("INSERT INTO source (item) VALUES (?)", (pickle.dumps(item, pickle.HIGHEST_PROTOCOL),))
 
@@ -158,13 +151,11 @@ class RunStore:
         return int(self._sql("SELECT count(*) FROM source").fetchone()[0])
 
     # ------------------------------------------------------------------ results
-    def add_input(self, key: str) -> bool:
-        """Records the next input of this run; says whether its result is already stored."""
+    def add_input(self, key: str) -> str | None:
+        """Records the next input of this run; the status of its result if one is already stored."""
         self._sql("INSERT INTO input (key) VALUES (?)", (key,))
-        return self._sql("SELECT 1 FROM result WHERE key = ?", (key,)).fetchone() is not None
-
-    def status(self, key: str) -> str:
-        return str(self._sql("SELECT status FROM result WHERE key = ?", (key,)).fetchone()[0])
+        found = self._sql("SELECT status FROM result WHERE key = ?", (key,)).fetchone()
+        return None if found is None else str(found[0])
 
     def record(self, key: str, summary: dict[str, Any], detail: str) -> None:
         self._sql("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -204,34 +195,19 @@ class RunStore:
         self._sql("INSERT INTO entry (year, edition, counted, item) VALUES (?, ?, ?, ?)",
                   (year, edition, counted, dumps(entry)))
 
-    @property
-    def private_fds(self) -> tuple[int, ...]:
-        """Descriptors a forked worker must close: the lock (else a killed run's orphans would keep it)."""
-        return () if self._lock is None else (self._lock.fileno(),)
-
-    def _acquire_lock(self) -> None:
-        lock = open(self.folder / "lock", "a+b")  # noqa: SIM115  (held for the whole run)
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                lock.seek(0)
-                msvcrt.locking(lock.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            else:
-                import fcntl
-
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            lock.close()
-            raise OutputInUse(str(self.folder.parent)) from None
-        self._lock = lock
+    def entries(self, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
+        """A roll-up's list (the reports counted, or left out), in input order: while the run holds the store from
+        its connection, after the run from the file, read-only."""
+        query = "SELECT item FROM entry WHERE year = ? AND edition = ? AND counted = ? ORDER BY position"
+        with nullcontext(self.db) if self.db is not None else closing(connect_read_only(self.path)) as db:
+            for (item,) in db.execute(query, (year, edition, counted)):
+                yield tuple(json.loads(item))
 
 
-def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection with a small page cache (memory flat) and transactions handled by hand."""
-    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
-    db = sqlite3.connect(target, uri=read_only, isolation_level=None)
-    db.execute("PRAGMA cache_size = -512")
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to a finished run's store with a small page cache (memory flat)."""
+    db = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None)
+    db.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
     return db
 
 
@@ -243,13 +219,13 @@ class StoredRows(Sequence[dict[str, Any]]):
         self._path = path
 
     def _rows(self, tail: str = "", parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-        with closing(connect(self._path, read_only=True)) as db:
+        with closing(connect_read_only(self._path)) as db:
             for (summary,) in db.execute(f"SELECT summary FROM input JOIN result USING (key) ORDER BY position {tail}",
                                          parameters):
                 yield json.loads(summary)
 
     def __len__(self) -> int:
-        with closing(connect(self._path, read_only=True)) as db:
+        with closing(connect_read_only(self._path)) as db:
             return int(db.execute("SELECT count(*) FROM input").fetchone()[0])
 
     def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
@@ -260,11 +236,3 @@ class StoredRows(Sequence[dict[str, Any]]):
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return self._rows()
-
-
-def stored_entries(path: Path, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
-    """A roll-up's list (the reports counted, or left out), in input order, from a run's store."""
-    with closing(connect(path, read_only=True)) as db:
-        query = "SELECT item FROM entry WHERE year = ? AND edition = ? AND counted = ? ORDER BY position"
-        for (item,) in db.execute(query, (year, edition, counted)):
-            yield tuple(json.loads(item))

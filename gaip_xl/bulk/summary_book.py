@@ -7,8 +7,8 @@ so the same batch gives the same bytes run after run. Only standard features (ce
 header, a column chart, a page set-up), so that Excel, WPS and LibreOffice show and print it alike: every sheet
 landscape A4, one page wide, the header row on every page, long texts wrapped.
 
-Every value is written with its type's own method (never ``write``): a file or agency name that starts with "=" or
-looks like a web address stays text, never a formula or a link.
+The workbook is opened with XlsxWriter's conversions of strings to formulas, links and numbers turned off: a file or
+agency name that starts with "=" or looks like a web address stays text, never a formula or a link.
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ FILE_HEADINGS = (("文件", 30), ("机关名称", 24), ("行政级别", 9), ("�
                  ("重复提交", 9), ("名单", 9), ("类型", 7), ("导入数字", 7), ("缺失数字", 7), ("导入提示", 7),
                  ("代码", 10), ("JSON 文件", 22))
 FIRST_ERROR, STATUS = 10, 5  # columns of the file list
+FILE_WRAPPED = (0, 1, FIRST_ERROR)  # the columns of long texts (file, agency, first error): they wrap
 FINDING_HEADINGS = (("文件", 34), ("机关名称", 24), ("工作表", 14), ("单元格", 14), ("规则", 10), ("级别", 8),
                     ("问题", 60), ("说明（填报单位）", 36))
+FINDING_WRAPPED = (0, 1, 6, 7)  # file, agency, message, 说明
 A4 = 9  # the paper size code of the OOXML page set-up
 FOOTER = "&C&A  第 &P 页，共 &N 页"
 CHART_SIZE = {"width": 605, "height": 340}  # pixels: 16 × 9 cm
@@ -82,18 +84,18 @@ class SummaryBook:
         self._wrap = self.book.add_format({"text_wrap": True})  # bottom-aligned like every other cell of its row
         self._fills = {status: self.book.add_format({"bg_color": f"#{colour}", "pattern": 1})
                        for status, colour in (*STATUS_COLOURS.items(), (NOT_SUBMITTED, NOT_SUBMITTED_COLOUR))}
-        self.files = self._sheet(SHEET_FILES, FILE_HEADINGS)
-        self.findings = self._sheet(SHEET_FINDINGS, FINDING_HEADINGS)
+        self.files = self._sheet(SHEET_FILES, FILE_HEADINGS, FILE_WRAPPED)
+        self.findings = self._sheet(SHEET_FINDINGS, FINDING_HEADINGS, FINDING_WRAPPED)
         self.chart = self.book.add_worksheet(SHEET_CHART)
         _print_setup(self.chart, list_sheet=False)
         self._finding_rows = 1
         self._file_rows = 0
         self._truncated = 0
 
-    def _sheet(self, title: str, headings: tuple[tuple[str, int], ...]) -> Worksheet:
+    def _sheet(self, title: str, headings: tuple[tuple[str, int], ...], wrapped: tuple[int, ...]) -> Worksheet:
         sheet = self.book.add_worksheet(title)
         for i, (_, width) in enumerate(headings):
-            sheet.set_column(i, i, width)
+            sheet.set_column(i, i, width, self._wrap if i in wrapped else None)  # the format of its unformatted cells
         sheet.freeze_panes(1, 0)
         sheet.set_row(0, LINE_POINTS * 2)  # two lines: the narrow count columns wrap their headings
         _print_setup(sheet, list_sheet=True)
@@ -108,41 +110,30 @@ class SummaryBook:
         severity = SEVERITY_NAMES.get(row["severity"], row["severity"])
         if row.get("explanation") and row["severity"] == "warning":
             severity = "警告（已说明）"
-        index = self._finding_rows  # 0-based: the header is row 0
-        self._finding_rows += 1
-        explanation = row.get("explanation") or None
-        _fit_height(self.findings, index, ((row["file"], 0), (agency, 1), (row["message"], 6), (explanation, 7)),
-                    FINDING_HEADINGS)
-        _write_row(self.findings, index, (row["file"], agency, row["sheet"], row["cell"], row["rule"], severity,
-                                          row["message"], explanation), self._wrap, wrapped=(0, 1, 6, 7))
+        values = (row["file"], agency, row["sheet"], row["cell"], row["rule"], severity, row["message"],
+                  row.get("explanation"))
+        _write_row(self.findings, self._finding_rows, values, FINDING_HEADINGS, FINDING_WRAPPED, self._wrap)
+        self._finding_rows += 1  # 0-based: the header is row 0
 
     def add_file(self, s: dict[str, Any], duplicate: bool, roster: str | None = None) -> None:
         """The next submission's row of the file list (rows past Excel's limit are left to findings.csv); ``roster``
         says whether its agency is on the roster (``ON_ROSTER``, ``OFF_ROSTER``; None: no roster, or no agency)."""
-        if self._file_rows >= MAX_ROWS - 1:
-            return
-        self._file_rows += 1
-        index, sheet = self._file_rows, self.files
-        open_warnings = s.get("open_warnings", s["warnings"])
-        _fit_height(sheet, index, ((s["file"], 0), (s["agency"], 1), (s["first_error"], FIRST_ERROR)), FILE_HEADINGS)
-        # None, not "": an empty cell is not written at all (a quarter fewer cells for a batch that passes)
-        _write_row(sheet, index, (s["file"], s["agency"], s["level"], s["year"], s["edition"], None, s["errors"],
-                                  open_warnings, s.get("explained_warnings", 0), s.get("stale_explanations", 0),
-                                  s["first_error"] or None, "是" if duplicate else None, roster, s.get("kind") or None,
-                                  s.get("imported"), s.get("missing"), s.get("import_notes"), s["code"] or None,
-                                  s["json"]), self._wrap, wrapped=(0, 1, FIRST_ERROR))
-        sheet.write_string(index, STATUS, STATUS_NAMES[s["status"]], self._fills[s["status"]])
+        self._add_file((s["file"], s["agency"], s["level"], s["year"], s["edition"], None, s["errors"],
+                        s.get("open_warnings", s["warnings"]), s.get("explained_warnings", 0),
+                        s.get("stale_explanations", 0), s["first_error"], "是" if duplicate else None, roster,
+                        s.get("kind"), s.get("imported"), s.get("missing"), s.get("import_notes"), s["code"],
+                        s["json"]), s["status"])
 
     def add_missing(self, entry: RosterEntry) -> None:
         """A roster's agency with no submission: a row 未提交 (no file), after the submissions."""
+        self._add_file((None, entry.name, entry.level, *(None,) * 9, ON_ROSTER), NOT_SUBMITTED)
+
+    def _add_file(self, values: tuple[Any, ...], status: str) -> None:
         if self._file_rows >= MAX_ROWS - 1:
             return
         self._file_rows += 1
-        index, sheet = self._file_rows, self.files
-        _fit_height(sheet, index, ((entry.name, 1),), FILE_HEADINGS)
-        _write_row(sheet, index, (None, entry.name, entry.level, None, None, None, None, None, None, None, None, None,
-                                  ON_ROSTER), self._wrap, wrapped=(0, 1, FIRST_ERROR))
-        sheet.write_string(index, STATUS, NOT_SUBMITTED, self._fills[NOT_SUBMITTED])
+        _write_row(self.files, self._file_rows, values, FILE_HEADINGS, FILE_WRAPPED, self._wrap)
+        self.files.write_string(self._file_rows, STATUS, STATUS_NAMES.get(status, status), self._fills[status])
 
     def add_counts(self, counts: dict[str, int], total: int, duplicates: int, ignored: int,
                    totals: dict[str, int] | None = None, roster: dict[str, int] | None = None) -> None:
@@ -195,36 +186,29 @@ class SummaryBook:
         self.book.close()
 
 
-def _write_row(sheet: Worksheet, row: int, values: tuple[Any, ...], wrap: Format, wrapped: tuple[int, ...]) -> None:
-    """Each value by its type (text stays text); None leaves the cell unwritten, or blank but wrapping in a column of
-    long texts; long texts wrap in their column."""
-    for col, value in enumerate(values):
-        if value is None:
-            if col in wrapped:
-                sheet.write_blank(row, col, None, wrap)
-            continue
-        if isinstance(value, str):
-            sheet.write_string(row, col, value, wrap if col in wrapped else None)
-        else:
-            sheet.write_number(row, col, value)
+def _write_row(sheet: Worksheet, row: int, values: tuple[Any, ...], headings: tuple[tuple[str, int], ...],
+               wrapped: tuple[int, ...], wrap: Format) -> None:
+    """Each value by its type (text stays text; None and "" leave the cell unwritten, a quarter fewer cells for a
+    batch that passes, or blank but wrapping in a column of long texts), in a row as tall as the lines of its longest
+    wrapped text: LibreOffice (and Excel, once saved) do not grow a row for wrapped text written without a height,
+    and would print only one of its lines."""
+    lines = 1
+    for column in wrapped:
+        if values[column]:
+            # a glyph is a little wider than the width unit (the digit 0), and a line breaks before a word that
+            # does not fit: a tenth more than the plain quotient, so that no line is cut off
+            width = headings[column][1] - 1
+            lines = max(lines, -(-_display_width(str(values[column])) * 11 // (10 * width)))
+    if lines > 1:
+        sheet.set_row(row, LINE_POINTS * lines)
+    sheet.write_row(row, 0, values)
+    for column in wrapped:
+        if not values[column]:
+            sheet.write_blank(row, column, None, wrap)
     # Writing this row has written the previous one out (constant-memory mode): its height, kept by XlsxWriter in two
     # dictionaries for positioning pictures (none on these sheets), would otherwise make memory grow with the rows.
     sheet.row_info.pop(row - 1, None)
     sheet.row_sizes.pop(row - 1, None)
-
-
-def _fit_height(sheet: Worksheet, row: int, texts: tuple[tuple[Any, int], ...],
-                headings: tuple[tuple[str, int], ...]) -> None:
-    """Gives a row whose long texts wrap the height of its lines: LibreOffice (and Excel, once saved) do not grow a
-    row for wrapped text written without a height, and would print only its first or last line."""
-    lines = 1
-    for text, column in texts:
-        if text:
-            # a glyph is a little wider than the width unit (the digit 0), and a line breaks before a word that
-            # does not fit: a tenth more than the plain quotient, so that no line is cut off
-            lines = max(lines, -(-_display_width(str(text)) * 11 // (10 * (headings[column][1] - 1))))
-    if lines > 1:
-        sheet.set_row(row, LINE_POINTS * lines)
 
 
 def _display_width(text: str) -> int:

@@ -1,8 +1,9 @@
 """One submission → one small, picklable record. Runs in the worker processes; never raises for a bad input.
 
 What a submission is comes from its bytes (``kind_of``: the decision ``gaip-xl validate`` makes): a workbook goes to
-the workbook reader, a report JSON to ``load_json``, a published document to the importer (its import block goes
-into its JSON, its notes into the findings, its counts into the summary).
+the workbook reader, a report JSON to ``Report.from_json`` (as ``gaip-xl validate`` reads it), a published document
+to the importer (its import block goes into its JSON, its notes into the findings, its counts into the summary).
+Every reader takes the bytes the bulk process read and hashed: what is hashed is exactly what is read.
 
 A record is ``(key, summary, detail)``: ``summary`` is the submission's row in the summary (a few short fields),
 ``detail`` its findings rows and its figures as a list of values in cell order (``tidy.figure_values``: the tidy
@@ -13,21 +14,18 @@ report's JSON is written here too, atomically, by ``report_document``: the same 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import signal
-import tempfile
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from ..atomic import write_new_text
-from ..errors import FileTimeLimit, GaipError, InternalError, JsonStructure, JsonSyntax, OutputFailed
+from ..errors import FileTimeLimit, GaipError, InternalError, OutputFailed
 from ..excel.document import document_text, report_text, validation_dict
 from ..report import Report
+from ..roster import name_key
 from ..rules import Finding, ValidationReport, validate
 from ..rules.findings import StaleExplanation
 from .store import dumps
@@ -52,8 +50,7 @@ class Job:
     id: str  # the submission's display name
     key: str  # the store's key (name + content)
     suffix: str
-    path: str | None  # a plain file: the worker reads it itself
-    data: bytes | None  # a member of an archive: its bytes
+    data: bytes  # as the bulk process read them and hashed them for ``key``
     json_path: str  # where the report's JSON goes (absolute)
     json_name: str  # the same, relative to the output folder (what the summary shows)
 
@@ -94,9 +91,8 @@ def process(job: Job) -> Record:
 def _process(job: Job) -> Record:
     kind = ""
     try:
-        data = job.data if job.data is not None else read_input(job)
-        kind, reader = kind_of(job.suffix, data)
-        report, source, block = load(job, data, reader)
+        kind, reader = kind_of(job.suffix, job.data)
+        report, source, block = load(job, reader)
         result = validate(report)
         text = report_text(report)  # the report part of its JSON, also its identity for duplicates
         validation = validation_dict(result, source)
@@ -108,12 +104,6 @@ def _process(job: Job) -> Record:
         return unreadable(job.id, job.key, exc, kind)
     except Exception as exc:  # one bad file never stops the batch; the code says what happened
         return unreadable(job.id, job.key, InternalError(job.id, detail=f"{type(exc).__name__}: {exc}"), kind)
-
-
-def read_input(job: Job) -> bytes:
-    from .discover import read_regular
-
-    return read_regular(job.path or "", job.id)
 
 
 def kind_of(suffix: str, data: bytes) -> tuple[str, str | None]:
@@ -133,60 +123,24 @@ def kind_of(suffix: str, data: bytes) -> tuple[str, str | None]:
     return DOCUMENT_KINDS.get(sniffed, OTHER_KIND), reader  # reader None: a note, a picture, read by no reader
 
 
-def load(job: Job, data: bytes, reader: str | None) -> tuple[Report, dict[str, Any] | None, dict[str, Any] | None]:
+def load(job: Job, reader: str | None) -> tuple[Report, dict[str, Any] | None, dict[str, Any] | None]:
     """One input → its report, what the workbook reader learned about the file, and (for a published document) the
     import block: the one step that knows the readers."""
     from ..loaders import DOCUMENT, JSON, WORKBOOK, unsupported
 
     if reader == JSON:
-        return load_json(data, job.id), None, None
+        return Report.from_json(job.data, path=job.id), None, None
     if reader == DOCUMENT:
         from ..importer import import_report  # in the worker: the parent never loads the parsers
 
-        imported = import_report(data)
+        imported = import_report(job.data)
         return imported.report, None, imported.block
     if reader != WORKBOOK:
         raise unsupported(job.id, job.suffix)
     from ..excel import read_source  # in the worker: the parent never loads the reader
 
-    if job.data is None:
-        report, source = read_source(job.path or "")
-        return report, source.to_dict(), None
-    # A member of an archive: the reader takes a path, so the bytes go to a private temporary file.
-    handle, name = tempfile.mkstemp(prefix="gaip-bulk-", suffix=job.suffix or ".xlsx")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        report, source = read_source(name)
-        return report, source.to_dict(), None
-    finally:
-        os.unlink(name)
-
-
-def load_json(data: bytes, name: str) -> Report:
-    """A report's JSON document, every way it can be broken named by its own code (never E_INTERNAL): not UTF-8,
-    nested deeper than a parser goes, a number too long to convert, a lone surrogate that no output can hold."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - data.rfind(b"\n", 0, exc.start)
-        raise JsonSyntax(name, line=line, column=column, detail="不是 UTF-8 编码的文本") from None
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError:
-        return Report.from_json(text, path=name)  # raises E_JSON_SYNTAX with the line and column
-    except RecursionError:
-        raise JsonStructure(name, detail="嵌套层数过多") from None
-    except ValueError as exc:  # an integer of thousands of digits
-        raise JsonStructure(name, detail=f"数值无法转换（{exc}）") from None
-    try:
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise JsonStructure(name, detail="含有无效的 Unicode 字符（孤立的代理项 \\uD800–\\uDFFF）") from None
-    except RecursionError:
-        raise JsonStructure(name, detail="嵌套层数过多") from None
-    return Report.from_json(parsed, path=name)
+    report, source = read_source(job.data)
+    return report, source.to_dict(), None
 
 
 def unreadable(source_id: str, key: str, exc: GaipError, kind: str = "") -> Record:
@@ -194,9 +148,7 @@ def unreadable(source_id: str, key: str, exc: GaipError, kind: str = "") -> Reco
     summary = _summary(source_id, OK)
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}",
                    kind=kind)
-    row = dict.fromkeys(FINDING_COLUMNS, "")
-    row.update(file=source_id, rule=exc.code, severity="error", message=message)
-    return key, summary, dumps({"findings": [row]})
+    return key, summary, dumps({"findings": [_row(file=source_id, rule=exc.code, severity="error", message=message)]})
 
 
 def plain_message(exc: GaipError) -> str:
@@ -241,10 +193,8 @@ def _record(job: Job, report: Report, result: ValidationReport, digest: str, kin
 
 def duplicate_key(agency: str | None, year: int | None) -> str | None:
     """Who and when, as a collecting office compares them: case, width and every space ignored."""
-    if not agency or year is None:
-        return None
-    name = "".join(unicodedata.normalize("NFKC", agency).split()).casefold()
-    return f"{name}|{year}" if name else None
+    name = name_key(agency or "").casefold()  # the roster's key of a name, case ignored too
+    return f"{name}|{year}" if name and year is not None else None
 
 
 MAX_LISTED = 10  # cells named on one line; a finding about 150 blank cells says "等150处"
@@ -275,16 +225,17 @@ STALE_MESSAGE = "说明已过期：它所说明的问题已不存在（数字已
 
 def stale_row(source_id: str, stale: StaleExplanation) -> dict[str, Any]:
     """A 说明 that explains no finding any more, listed (severity ``stale``) so the office sees it, never dropped."""
-    row = dict.fromkeys(FINDING_COLUMNS, "")
-    row.update(file=source_id, rule=stale.rule, severity=STALE, message=STALE_MESSAGE,
-               codes=_listed(list(stale.cells), " "), explanation=stale.text)
-    return row
+    return _row(file=source_id, rule=stale.rule, severity=STALE, message=STALE_MESSAGE,
+                codes=_listed(list(stale.cells), " "), explanation=stale.text)
 
 
 def import_row(source_id: str, note: dict[str, Any]) -> dict[str, Any]:
     """A note of the importer (I_…: a table cut off, rows not found, figures read with a note), severity
     ``import``: what the document did not give cleanly (the cells it could not give are also rule I1's error)."""
-    row = dict.fromkeys(FINDING_COLUMNS, "")
-    row.update(file=source_id, rule=note.get("code", ""), severity=IMPORT_NOTE, message=note.get("message", ""),
-               codes=_listed([str(c) for c in note.get("cells", [])], " "))
-    return row
+    return _row(file=source_id, rule=note.get("code", ""), severity=IMPORT_NOTE, message=note.get("message", ""),
+                codes=_listed([str(c) for c in note.get("cells", [])], " "))
+
+
+def _row(**fields: Any) -> dict[str, Any]:
+    """A findings row: every column (``FINDING_COLUMNS``), blank where not given."""
+    return dict.fromkeys(FINDING_COLUMNS, "") | fields
