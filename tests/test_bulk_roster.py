@@ -111,3 +111,17 @@ def test_a_bad_roster_stops_the_command_before_any_work(inbox, tmp_path, content
     result, _, stderr = _bulk(folder, tmp_path / "out", roster)
     assert result == 2 and code in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_agency_names_a_submission_whose_name_resembles_it(inbox, tmp_path):
+    _, folder, _, _ = inbox
+    roster = tmp_path / "名单.csv"
+    pingtan = case_document("pingtan-2021")["agency"]["name"]  # 平潭综合实验区管理委员会
+    roster.write_text(f"{NAME}\n{HUASHI}\n平潭综合实验区管委会\n{MISSING[0]}\n", encoding="utf-8")
+    code, stdout, _ = _bulk(folder, tmp_path / "out", roster)
+    assert "名单 3 个机关：已提交 1，未提交 2" in stdout  # a hint, never a match
+    header, *rows = list(openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")["文件清单"].iter_rows(
+        values_only=True))
+    missing = {r[1]: r[header.index("第一个错误")] for r in rows if r[header.index("状态")] == "未提交"}
+    hint = f"未收到；有一份名称相近的提交：“{pingtan}”（平潭.xlsx），请核对机关名称是否写错"
+    assert missing == {"平潭综合实验区管委会": hint, MISSING[0]: None}

@@ -51,9 +51,10 @@ class RosterCheck:
         self.entries = entries
         self.keys = {entry.key for entry in entries}
         self.found: dict[str, str] = {}  # roster key → a submitted name
+        self.strangers: dict[str, tuple[str, str]] = {}  # key of a name not on the roster → (the name, its first file)
         self.off_roster = 0
 
-    def mark(self, agency: str | None) -> str | None:
+    def mark(self, agency: str | None, file: str = "") -> str | None:
         if not agency or not name_key(agency):
             return None  # unreadable, or no agency named: nothing to match
         key = name_key(agency)
@@ -61,10 +62,20 @@ class RosterCheck:
             self.found.setdefault(key, agency)
             return ON_ROSTER
         self.off_roster += 1
+        self.strangers.setdefault(key, (agency, file))
         return OFF_ROSTER
 
     def result(self) -> Reconciliation:
-        return reconcile(self.entries, self.found.values())
+        return reconcile(self.entries, [*self.found.values(), *(name for name, _ in self.strangers.values())])
+
+    def hint(self, reconciliation: Reconciliation, entry: RosterEntry) -> str | None:
+        """For a roster agency with no submission, the submission under a name that resembles it (a hint to check,
+        never counted as its submission)."""
+        for name, similar in reconciliation.similar.items():
+            if similar.key == entry.key:
+                file = self.strangers[name_key(name)][1]
+                return f"未收到；有一份名称相近的提交：“{name}”（{file}），请核对机关名称是否写错"
+        return None
 
 
 def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: int,
@@ -83,7 +94,8 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
         for summary, detail in store.rows():
             counts[summary["status"]] += 1
             _add_totals(totals, summary)
-            book.add_file(summary, summary["file"] in duplicates, check.mark(summary["agency"]) if check else None)
+            book.add_file(summary, summary["file"] in duplicates,
+                          check.mark(summary["agency"], summary["file"]) if check else None)
             facts = {"kind": summary.get("kind", ""), "agency": summary["agency"], "year": summary["year"]}
             for row in detail["findings"]:
                 row = {**row, **facts}
@@ -98,8 +110,8 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
             if rollup is not None and values is not None:
                 rollup.add(values)
         reconciliation = check.result() if check else None
-        for entry in reconciliation.missing if reconciliation else ():
-            book.add_missing(entry)
+        for entry in reconciliation.missing if reconciliation and check else ():
+            book.add_missing(entry, check.hint(reconciliation, entry))
         total = sum(counts.values())
         roster_counts = ({**reconciliation.counts, "not_on_roster": check.off_roster}
                          if reconciliation and check else None)

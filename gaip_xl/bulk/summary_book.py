@@ -124,9 +124,10 @@ class SummaryBook:
                         s.get("kind"), s.get("imported"), s.get("missing"), s.get("import_notes"), s["code"],
                         s["json"]), s["status"])
 
-    def add_missing(self, entry: RosterEntry) -> None:
-        """A roster's agency with no submission: a row 未提交 (no file), after the submissions."""
-        self._add_file((None, entry.name, entry.level, *(None,) * 9, ON_ROSTER), NOT_SUBMITTED)
+    def add_missing(self, entry: RosterEntry, note: str | None = None) -> None:
+        """A roster's agency with no submission: a row 未提交 (no file), after the submissions; ``note`` (in the
+        column of the first error) names a submission whose agency's name resembles it."""
+        self._add_file((None, entry.name, entry.level, *(None,) * 7, note, None, ON_ROSTER), NOT_SUBMITTED)
 
     def _add_file(self, values: tuple[Any, ...], status: str) -> None:
         if self._file_rows >= MAX_ROWS - 1:
