@@ -110,8 +110,9 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
             if rollup is not None and values is not None:
                 rollup.add(values)
         reconciliation = check.result() if check else None
-        for entry in reconciliation.missing if reconciliation and check else ():
-            book.add_missing(entry, check.hint(reconciliation, entry))
+        if check is not None and reconciliation is not None:
+            for entry in reconciliation.missing:
+                book.add_missing(entry, check.hint(reconciliation, entry))
         total = sum(counts.values())
         roster_counts = ({**reconciliation.counts, "not_on_roster": check.off_roster}
                          if reconciliation and check else None)
