@@ -168,15 +168,18 @@ class _Sheet:
                 taken += 1
                 kind, style = kinds.get(attrs) or self._kind(pos, attrs)
                 if digits:  # <v>123</v>: at most 15 digits, a finite float
-                    if kind == "n":
-                        value = float(digits) if style not in date_styles else self.dates.date(float(digits))
-                    elif kind == "s" and int(digits) < len(strings):
+                    if kind == "n" and style not in date_styles:
+                        found[pos] = float(digits)
+                        continue
+                    if kind == "s" and int(digits) < len(strings):
                         value = strings[int(digits)]
                     else:
                         value = self._typed(pos, kind, style, digits.decode())
                 elif text:  # <is><t>text</t></is> without references, escapes or line ends
-                    value = text.decode("utf-8", "replace") if kind == "inlineStr" else \
-                        self._any_value(pos, kind, style, b"<is><t>" + text + b"</t></is>")
+                    if kind == "inlineStr":
+                        found[pos] = text.decode("utf-8", "replace")
+                        continue
+                    value = self._any_value(pos, kind, style, b"<is><t>" + text + b"</t></is>")
                 else:
                     value = self._value(pos, attrs, body)
                 if value is None:  # written with children but holding no value: kept to find it written twice
