@@ -179,24 +179,33 @@ def _plan(edition: str, version: str = TEMPLATE_VERSION) -> _Plan:
 
 def _input_values(path: str | None, plan: _Plan, sheets: dict[str, Cells]) -> dict[str, Any]:
     """Every input cell's value by code, as report_from_values expects it: blank is None, a duration is text (never a
-    figure). Input cells that hold a formula without a saved result are refused."""
+    figure). Input cells that hold a formula without a saved result are refused. (A sheet's values are gathered at
+    once, and looked at one by one only when one of them needs it: most sheets hold only numbers and blanks.)"""
     values: dict[str, Any] = {}
-    missing = []
+    missing: list[str] = []
     for sheet, inputs in plan.inputs.items():
-        cells = sheets[sheet]
-        for code, pos, address in zip(inputs.codes, inputs.positions, inputs.addresses, strict=True):
-            value = cells.get(pos)
-            if value is scan.NO_VALUE:
-                missing.append(f"“{sheet}”{address}")
-                continue
-            if type(value) is str and value == "":
-                value = None  # a formula whose saved result is empty text shows a blank cell
-            elif isinstance(value, dt.timedelta):
-                value = str(value)
-            values[code] = value
+        found = list(map(sheets[sheet].get, inputs.positions))
+        kinds = set(map(type, found))
+        if _NO_VALUE_TYPE in kinds or dt.timedelta in kinds or (str in kinds and "" in found):
+            found = [_input_value(value, f"“{sheet}”{address}", missing)
+                     for value, address in zip(found, inputs.addresses, strict=True)]
+        values.update(zip(inputs.codes, found, strict=True))
     if missing:
         raise NoCachedValue(path, cells="、".join(sorted(missing)[:10]) + ("等" if len(missing) > 10 else ""))
     return values
+
+
+_NO_VALUE_TYPE = type(scan.NO_VALUE)
+
+
+def _input_value(value: Any, where: str, missing: list[str]) -> Any:
+    if value is scan.NO_VALUE:
+        missing.append(where)
+    elif type(value) is str and value == "":
+        return None  # a formula whose saved result is empty text shows a blank cell
+    elif isinstance(value, dt.timedelta):
+        return str(value)
+    return value
 
 
 def read_source(source: WorkbookSource) -> tuple[Report, Source]:

@@ -55,12 +55,25 @@ _SHEET_DATA_END = re.compile(rb"</" + _P + rb"sheetData\s*>")
 _TOKEN = re.compile(rb"<" + _P + rb"(?:row" + _ATTRS + rb"/?>|c" + _ATTRS + rb"(?:/>|>(.*?)</" + _P + rb"c\s*>))",
                     re.S)
 _CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
-# the form Excel, WPS, LibreOffice and openpyxl write: unprefixed, r first, canonical A1 in double quotes
-# (plain attributes in double quotes, one space apart; empty or with its children, up to the first end tag as a
-# lazy ".*?" would take them, without trying the end tag at every byte). A cell written otherwise is not matched, so
-# the counts in ``cells`` differ and the general parse reads the sheet.
-_CANONICAL_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"((?: [a-zA-Z]+="[^"]*")*) ?'
-                             rb"(?:(/)>|>(?:<v>([0-9]{1,15})</v>|((?:[^<]++|<(?!/c\s*>))*+))</c\s*>)")
+# The form Excel, WPS, LibreOffice and openpyxl write, read in one pass (``_Sheet._canonical``):
+# - a cell: unprefixed, ``r`` first in double quotes and no other attribute whose local name is r, a reference whose
+#   form keeps it in the grid (columns A–ZZ, rows up to 999999, no leading zero); other attributes plain, in double
+#   quotes, one space apart (s and t first: the usual case, matched without a loop); empty, or with its children up
+#   to the first end tag ``</c>`` as the general parse takes them (a body holding a prefixed end tag, which might end
+#   the cell there, is not canonical). Its groups: reference, attributes, "/" (empty), a whole number of at most 15
+#   digits (``<v>123</v>``), plain text (``<is><t>…</t></is>`` without references, escapes or line ends), any other
+#   body;
+# - a row: unprefixed, ``r`` first, a row number in the grid without leading zeros, no other attribute whose local
+#   name is r (no groups: the cells carry their own references);
+# - any other cell or row start (written otherwise, prefixed, or never closed) matches the last alternative, ``odd``:
+#   then the general parse reads the sheet.
+_CANONICAL = re.compile(
+    rb'<(?:c r="([A-Z]{1,2}[1-9][0-9]{0,5})"'
+    rb'((?: s="[0-9]++"|)(?: t="[a-zA-Z]++"|)(?: [a-zA-Z]++(?<! r)="[^"]*+")*+) ?'  # s and t first: the usual case
+    rb'(?:(/)>|>(?:<v>([0-9]{1,15})</v>|<is><t>([^<&_\r]++)</t></is>'  # a whole number, plain text
+    rb'|((?:<v>[^<]*+</v>|<f>[^<]*+</f><v>[^<]*+</v>)(?=</c>)|[^<]*+(?:<(?!/c\s*>|/[^>:]*+:)[^<]*+)*+))</c\s*>)'
+    rb'|row r="[1-9][0-9]{0,5}"(?: [\w.:-]++(?<![ :]r)="[^"]*+")*+ ?/?>'
+    rb'|((?:[\w.-]+:)?(?:c|row)[\s/>]))')
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 _FORMULA = re.compile(rb"<" + _P + rb"f[\s/>]")
@@ -100,15 +113,23 @@ class _Sheet:
     def data(self) -> bytes:
         """The ``sheetData`` element's content (b"" when the sheet has none)."""
         xml = refuse_markup_declarations(self.path, self.part, self.xml)
-        if xml.count(b"sheetData") > 2 and len(_SHEET_DATA.findall(xml)) > 1:
+        occurrences = xml.count(b"sheetData")
+        if occurrences > 2 and len(_SHEET_DATA.findall(xml)) > 1:
             raise self.fail("有多个单元格区域（sheetData）")
         start = _SHEET_DATA.search(xml)
         if start is None:
             return b""
-        end = _SHEET_DATA_END.search(xml, start.end())
         opened = xml.find(b">", start.start()) + 1
         if xml[opened - 2:opened] == b"/>":
             return b""
+        if occurrences <= 2:
+            # an end tag holds "sheetData", and only the last one can follow the start tag: the end tag, if any,
+            # starts at the last "<" before it (no need to try the end tag at every "<" of the cells)
+            last = xml.rfind(b"sheetData")
+            before = xml.rfind(b"<", start.end(), last) if last > start.end() else -1
+            end = _SHEET_DATA_END.match(xml, before) if before >= 0 else None
+        else:
+            end = _SHEET_DATA_END.search(xml, start.end())
         if end is None:
             raise self.fail("的单元格区域没有结束（文件已损坏）")
         return xml[opened:end.start()]
@@ -117,51 +138,59 @@ class _Sheet:
         """The value of every cell of ``wanted`` that holds one (text, number, boolean, date, error text or
         ``NO_VALUE``); a position without a value is absent."""
         data = self.data()
-        # "<c" counts every cell start (and, in rich text, <color>, <charset>, <condense>: then the slower way is
-        # taken, never a wrong one): when each one starts a whole canonical cell, the cells are read from that one
-        # pass; a prefixed cell (<x:c) would escape both counts, so any ":c" means the other way
-        cells = _CANONICAL_CELL.findall(data)
-        if data.count(b"<c") == len(cells) and b":c" not in data:
-            return self._canonical(cells, wanted)
-        return self._any_form(data, wanted)
+        found = self._canonical(data, wanted)
+        return self._any_form(data, wanted) if found is None else found
 
-    def _canonical(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]],
-                   wanted: Container[Position]) -> dict[Position, Any]:
-        """Every cell carries its own canonical reference: only cells with children need looking at (``_take``
-        inlined, and a whole number in a plain number cell taken here: this loop runs for every cell of every
-        workbook)."""
+    def _canonical(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any] | None:
+        """The cells of a sheet written in the canonical form (``_CANONICAL``), from one pass; None when the sheet is
+        not in that form or anything in it is out of the ordinary (a wanted cell written twice, a value the general
+        parse refuses): then the general parse reads it and says what is wrong, so both ways give one answer.
+
+        Every cell and row start the general parse finds is one match here, canonical or odd, and a canonical cell
+        or row spans what the general parse takes for it. Every canonical cell carries its own reference, so only
+        the wanted cells with children need looking at (``_value``'s common cases inlined: this loop runs for every
+        cell of every workbook)."""
+        cells = _CANONICAL.findall(data)
+        references = _references(wanted)
         found: dict[Position, Any] = {}
-        empty = self._empty
-        date_styles = self.dates.styles
-        for reference, attrs, closed, digits, body in cells:
-            if closed:  # an empty cell (<c r="A1" s="3"/>): no value, nothing to check
-                continue
-            pos = _POSITIONS.get(reference) or self._canonical_position(reference)
-            if pos not in wanted:
-                continue
-            if pos in found or pos in empty:
-                raise self.fail(f"的单元格 {_a1(*pos)} 出现了两次（文件已损坏或被改写）")
-            if digits:  # <v>123</v> alone: at most 15 digits, a finite float when the cell is a number, not a date
-                kind, style = _KINDS.get(attrs) or self._kind(pos, attrs)
-                if kind == "n" and style not in date_styles:
-                    found[pos] = float(digits)
+        taken = blanks = 0
+        kinds, date_styles = _KINDS, self.dates.styles
+        strings = self.strings
+        try:
+            for reference, attrs, closed, digits, text, body, odd in cells:
+                if closed:  # an empty cell (<c r="A1" s="3"/>): no value, nothing to check
                     continue
-                body = b"<v>" + digits + b"</v>"
-            value = self._value(pos, attrs, body)
-            if value is None:
-                empty.add(pos)
-            else:
+                pos = references.get(reference)
+                if pos is None:  # a row, a cell nobody wants, or one not in the canonical form
+                    if odd:
+                        return None
+                    continue
+                taken += 1
+                kind, style = kinds.get(attrs) or self._kind(pos, attrs)
+                if digits:  # <v>123</v>: at most 15 digits, a finite float
+                    if kind == "n" and style not in date_styles:
+                        found[pos] = float(digits)
+                        continue
+                    if kind == "s" and int(digits) < len(strings):
+                        value = strings[int(digits)]
+                    else:
+                        value = self._typed(pos, kind, style, digits.decode())
+                elif text:  # <is><t>text</t></is> without references, escapes or line ends
+                    if kind == "inlineStr":
+                        found[pos] = text.decode("utf-8", "replace")
+                        continue
+                    value = self._any_value(pos, kind, style, b"<is><t>" + text + b"</t></is>")
+                else:
+                    value = self._value(pos, attrs, body)
+                if value is None:  # written with children but holding no value: kept to find it written twice
+                    value = _BLANK
+                    blanks += 1
                 found[pos] = value
-        return found
-
-    def _canonical_position(self, reference: bytes) -> Position:
-        text = reference.decode()
-        letters = text.rstrip("0123456789")
-        pos = (int(text[len(letters):]), column_number(letters))
-        self._check_grid(pos)
-        if len(_POSITIONS) < _MAX_REMEMBERED:
-            _POSITIONS[reference] = pos
-        return pos
+        except NotXlsx:
+            return None
+        if taken != len(found):  # a wanted cell written twice: the general parse names it
+            return None
+        return {pos: value for pos, value in found.items() if value is not _BLANK} if blanks else found
 
     def _any_form(self, data: bytes, wanted: Container[Position]) -> dict[Position, Any]:
         """Cells in any form: positions counted through every row and cell, as Excel places them."""
@@ -282,11 +311,49 @@ class _Sheet:
             return raw.strip()  # left for the rules to name
 
 
-# What many cells of every workbook share, remembered per process: a cell's attributes → its type, and a canonical
-# reference → its position (both a pure function of the bytes; bounded, a few hundred distinct values in practice).
+# What many cells of every workbook share, remembered per process: a cell's attributes → its type (a pure function of
+# the bytes; bounded, a few dozen distinct values in practice).
 _MAX_REMEMBERED = 100_000
 _KINDS: dict[bytes, tuple[str, int]] = {b"": ("n", 0)}
-_POSITIONS: dict[bytes, Position] = {}
+_BLANK: Any = object()  # a wanted cell written with children but holding no value, while a sheet is read
+
+
+def _position(reference: bytes) -> Position | None:
+    """The position of a canonical reference (None for b"": a row)."""
+    if not reference:
+        return None
+    text = reference.decode()
+    letters = text.rstrip("0123456789")
+    return int(text[len(letters):]), column_number(letters)
+
+
+class _Positions:
+    """Canonical reference → position, for any container of wanted positions (None: not wanted, or a row)."""
+
+    def __init__(self, wanted: Container[Position]) -> None:
+        self.wanted = wanted
+
+    def get(self, reference: bytes) -> Position | None:
+        pos = _position(reference)
+        return pos if pos is not None and pos in self.wanted else None
+
+
+_REFERENCES: dict[frozenset[Position], dict[bytes, Position]] = {}  # the reader's wanted cells, by reference
+
+
+def _references(wanted: Container[Position]) -> dict[bytes, Position] | _Positions:
+    """The canonical reference of every wanted position (a frozenset: the reader's cells of one sheet of one
+    edition, remembered per process), or a lookup that asks ``wanted``."""
+    if not isinstance(wanted, frozenset):
+        return _Positions(wanted)
+    found = _REFERENCES.get(wanted)
+    if found is None:
+        found = {f"{column_letters(col)}{row}".encode(): (row, col) for row, col in wanted
+                 if 1 <= row <= MAX_ROW and 1 <= col <= MAX_COL}
+        if len(_REFERENCES) >= 64:
+            _REFERENCES.clear()
+        _REFERENCES[wanted] = found
+    return found
 
 
 def number(raw: str) -> float | str:
