@@ -116,7 +116,12 @@ def read_regular(path: str | Path, name: str, limit: int = 0) -> bytes:
     limit = limit or MAX_FILE_BYTES
     try:
         with open_regular(path, name) as stream:
-            data = stream.read(limit + 1)
+            # read(limit + 1) would allocate the whole limit (20 MB) for every file: ask for what the file holds, and
+            # read on (up to the limit) only if it grew meanwhile
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(min(size, limit) + 1)
+            if size < len(data) <= limit:
+                data += stream.read(limit + 1 - len(data))
     except OSError as exc:
         raise FileMissing(name, detail=exc.strerror or str(exc)) from None
     if len(data) > limit:
