@@ -57,3 +57,23 @@ def test_one_address_guessing_many_names_is_paused(client, settings):  # noqa: F
         assert _login(client, f"用户{index}", "guess").status_code == 401
     locked = _login(client, OFFICE_USER, OFFICE_PASSWORD)
     assert locked.status_code == 429 and "E_LOGIN_LOCKED" in locked.text
+
+
+def test_the_loopback_address_is_never_paused_as_an_address(client, settings, monkeypatch):  # noqa: F811
+    """Behind a reverse proxy on the same machine every request comes from 127.0.0.1: twenty strangers' mistakes must
+    not lock the office out (each user name still is paused on its own)."""
+    from gaip_xl.service import app as app_module
+
+    real = app_module.request_info
+
+    def from_proxy(request):
+        info = real(request)
+        info["remote"] = "127.0.0.1"
+        return info
+
+    monkeypatch.setattr("gaip_xl.service.office.request_info", from_proxy)
+    create_office_user(settings)
+    for index in range(LOGIN_FAILURES_PER_ADDRESS):
+        assert _login(client, f"用户{index}", "guess").status_code == 401
+    response = _login(client, OFFICE_USER, OFFICE_PASSWORD)
+    assert response.status_code == 200 and "收集管理" in response.text

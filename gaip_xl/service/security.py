@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -85,16 +86,25 @@ def create_user(db: Session, name: str, password: str) -> OfficeUser:
 def login_locked(db: Session, name: str, remote: str | None) -> bool:
     """Whether logins are paused for this user name or this address: ``LOGIN_FAILURES_PER_NAME`` failed logins for the
     name, or ``LOGIN_FAILURES_PER_ADDRESS`` from the address (guessing many names), within the last
-    ``LOGIN_LOCK_MINUTES``. Counted from the audit table, where every failed login is already recorded: no second
-    record to keep, and the pause holds across restarts and worker processes. A paused login runs no password hash, so
-    a flood of guesses costs the server little."""
+    ``LOGIN_LOCK_MINUTES``; not by address for the loopback address, where a reverse proxy on the same machine sends
+    everyone's requests from (the service does not trust forwarded headers). Counted from the audit table, where every
+    failed login is already recorded: no second record to keep, and the pause holds across restarts and worker
+    processes. A paused login runs no password hash, so a flood of guesses costs the server little."""
     since = utcnow() - dt.timedelta(minutes=LOGIN_LOCK_MINUTES)
     failed = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed",
                                                                 AuditEntry.at >= since)
     if (db.scalar(failed.where(AuditEntry.target == name[:200])) or 0) >= LOGIN_FAILURES_PER_NAME:
         return True
-    return remote is not None and (db.scalar(failed.where(AuditEntry.remote == remote)) or 0) >= \
-        LOGIN_FAILURES_PER_ADDRESS
+    if remote is None or _loopback(remote):  # behind a reverse proxy every request comes from it: not one guesser
+        return False
+    return (db.scalar(failed.where(AuditEntry.remote == remote)) or 0) >= LOGIN_FAILURES_PER_ADDRESS
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def login(db: Session, name: str, password: str) -> OfficeUser | None:
