@@ -36,15 +36,15 @@ _PDFMINER.addHandler(logging.NullHandler())
 
 def read_pdf(data: bytes, path: str | None = None) -> Document:
     """The document's paragraphs and tables; a damaged PDF is read from PDFium's repaired copy (module docstring)."""
+    first: Document | GaipError  # what the file itself gave: its document (pdfminer recovered), or why not
     try:
-        document, troubled = _read(data, path)
+        first, troubled = _read(data, path)
         if not troubled:
-            return document
-        failure: GaipError | None = None
+            return first
     except (EncryptedDocument, DocumentTooLarge):
         raise  # said by their own codes, never repaired around
     except GaipError as exc:  # unreadable, or no text left after pdfminer's recovery
-        document, failure = None, exc
+        first = exc
     fixed = repaired_copy(data)
     if fixed is not None:
         try:
@@ -53,13 +53,12 @@ def read_pdf(data: bytes, path: str | None = None) -> Document:
             repaired = None
         # the copy is read when it reads cleanly, or when the file itself could not be read at all (what the copy
         # lost is then reported missing, as for any document)
-        if repaired is not None and (not troubled or document is None):
+        if repaired is not None and (not troubled or isinstance(first, GaipError)):
             repaired.repaired = True
             return repaired
-    if document is None:
-        assert failure is not None
-        raise failure
-    return document  # pdfminer recovered on its own and PDFium could do no better: what it read is kept
+    if isinstance(first, GaipError):
+        raise first
+    return first  # pdfminer recovered on its own and PDFium could do no better: what it read is kept
 
 
 class _Troubles(logging.Handler):
