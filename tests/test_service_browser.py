@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -58,14 +57,21 @@ def workbook(tmp_path: Path, broken: bool) -> Path:
     return report_workbook(tmp_path, report, "broken" if broken else "fixed")
 
 
-def wait_for(predicate, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+def wait_for(browser, predicate, seconds: float = 20.0):
+    """Selenium's own wait, which retries while the page is between two documents: a click that submits a form
+    leaves a moment with no <body>, and an element read just before the new page replaces it goes stale."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(browser, seconds, poll_frequency=0.1, ignored_exceptions=ignored).until(
+        lambda _driver: predicate())
+
+
+def page_text(browser) -> str:
+    from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.TAG_NAME, "body").text
 
 
 def test_clerk_checks_downloads_explains_submits_and_office_sees_it(browser, tmp_path):
@@ -84,35 +90,40 @@ def test_clerk_checks_downloads_explains_submits_and_office_sees_it(browser, tmp
         browser.get(f"{base}/a/{tokens[AGENCY]}")
         browser.find_element(By.NAME, "file").send_keys(str(workbook(tmp_path, broken=True)))
         browser.find_element(By.CSS_SELECTOR, "input[type=submit].primary").click()
-        wait_for(lambda: "校验结果" in browser.title)
-        page = browser.find_element(By.TAG_NAME, "body").text
+        wait_for(browser, lambda: "校验结果" in browser.title)
+        page = page_text(browser)
         assert "不通过" in page and "R1" in page and "'三、依申请公开'!D6、D7、D29、D30" in page
         assert "有错误的报告不能提交" in page
         DOCS.mkdir(exist_ok=True)
         browser.save_screenshot(str(DOCS / "service-clerk-errors.png"))
         browser.find_element(By.LINK_TEXT, "标注了问题的工作簿").click()
-        marked = wait_for(lambda: [p for p in browser.downloads.glob("*.xlsx")])  # type: ignore[attr-defined]
+        marked = wait_for(browser, lambda: [p for p in browser.downloads.glob("*.xlsx")])  # type: ignore[attr-defined]
         book = load_workbook(marked[0])
         assert "校验结果" in book.sheetnames and book["三、依申请公开"]["D29"].comment is not None
 
         browser.get(f"{base}/a/{tokens[AGENCY]}")
         browser.find_element(By.NAME, "file").send_keys(str(workbook(tmp_path, broken=False)))
         browser.find_element(By.CSS_SELECTOR, "input[type=submit].primary").click()
-        wait_for(lambda: "校验结果" in browser.title)
-        assert "通过（有警告）" in browser.find_element(By.TAG_NAME, "body").text
+        wait_for(browser, lambda: "校验结果" in browser.title)
+        assert "通过（有警告）" in page_text(browser)
         browser.find_element(By.NAME, "text_0").send_keys("本机关为乡镇，无权制定规章，此项不适用")
         browser.save_screenshot(str(DOCS / "service-clerk-explain.png"))
         browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
-        wait_for(lambda: "已提交，保存为第 1 版" in browser.find_element(By.TAG_NAME, "body").text)
+        wait_for(browser, lambda: "已提交，保存为第 1 版" in page_text(browser))
 
         browser.get(f"{base}/office/login")
         browser.find_element(By.NAME, "name").send_keys(OFFICE_USER)
         browser.find_element(By.NAME, "password").send_keys(OFFICE_PASSWORD)
         browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        wait_for(lambda: "收集管理" in browser.find_element(By.TAG_NAME, "body").text)
+        wait_for(browser, lambda: "收集管理" in page_text(browser))
         browser.find_element(By.LINK_TEXT, "测试").click()
-        rows = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "table tr"))
-        text = {row.text.split(" ")[0]: row.text for row in rows}
+
+        def rows_by_agency() -> dict[str, str]:
+            return {row.text.split(" ")[0]: row.text for row in browser.find_elements(By.CSS_SELECTOR, "table tr")}
+
+        # wait for the collection's own rows, not a table left over from the page before the click
+        wait_for(browser, lambda: AGENCY in rows_by_agency())
+        text = rows_by_agency()
         assert "已提交·警告已说明" in text[AGENCY] and "第 1 版" in text[AGENCY]
         assert "未提交" in text["乙镇人民政府"]
         browser.save_screenshot(str(DOCS / "service-office.png"))
