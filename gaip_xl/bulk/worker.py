@@ -25,11 +25,11 @@ from ..atomic import write_new_text
 from ..errors import FileTimeLimit, GaipError, InternalError, OutputFailed
 from ..excel.document import document_text, report_text, validation_dict
 from ..report import Report
+from ..report.tidy import figure_values
 from ..roster import name_key
 from ..rules import Finding, ValidationReport, validate
 from ..rules.findings import StaleExplanation
 from .store import dumps
-from .tidy import figure_values
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
 STATUSES = (OK, ERRORS, UNREADABLE)
