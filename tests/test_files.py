@@ -6,37 +6,15 @@ from __future__ import annotations
 
 import io
 import os
-import signal
 import socket
 import stat
-from contextlib import contextmanager
 
 import pytest
+from test_bulk_trust import no_hang  # a block that blocks fails the test, never waits forever
 
 from gaip_xl import files
 from gaip_xl.cli import run
 from gaip_xl.errors import JsonTooLarge
-
-SECONDS = 20  # a command that takes longer has blocked on its input
-
-
-class Hung(Exception):
-    pass
-
-
-@contextmanager
-def no_hang():
-    """Fails the test (instead of waiting forever) if the block blocks, as an open() of a FIFO would."""
-    def expire(signum, frame):
-        raise Hung(f"blocked for {SECONDS} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _fifo(path):
