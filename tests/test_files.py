@@ -41,14 +41,16 @@ KINDS = {
     "dangling-link": (lambda path: os.symlink(f"{path}.nowhere", path), "E_FILE_NOT_FOUND", "找不到该文件"),
     "link-loop": (lambda path: os.symlink(path, path), "E_FILE_NOT_FOUND", "找不到该文件"),
 }
-# each command with an input name it would take, and where it would write
+# each command with the name of the file it reads ({path}) and where it would write ({out})
 COMMANDS = {
-    "validate": ("validate", "年报.xlsx", []),
-    "validate-json": ("validate", "年报.json", ["--format", "json"]),
-    "to-json": ("to-json", "年报.xlsx", ["-o", "{out}.json"]),
-    "import": ("import", "年报.pdf", ["-o", "{out}.json"]),
-    "import-text": ("import", "年报.txt", ["-o", "{out}.json"]),
-    "publish": ("publish", "年报.json", ["-o", "{out}.html"]),
+    "validate": ("年报.xlsx", ["validate", "{path}"]),
+    "validate-json": ("年报.json", ["validate", "{path}", "--format", "json"]),
+    "to-json": ("年报.xlsx", ["to-json", "{path}", "-o", "{out}.json"]),
+    "import": ("年报.pdf", ["import", "{path}", "-o", "{out}.json"]),
+    "import-text": ("年报.txt", ["import", "{path}", "-o", "{out}.json"]),
+    "publish": ("年报.json", ["publish", "{path}", "-o", "{out}.html"]),
+    "bulk-roster-csv": ("名单.csv", ["bulk", "examples", "-o", "{out}", "--roster", "{path}"]),
+    "bulk-roster-xlsx": ("名单.xlsx", ["bulk", "examples", "-o", "{out}", "--roster", "{path}"]),
 }
 
 
@@ -56,10 +58,10 @@ COMMANDS = {
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_command_given_what_is_not_a_file_says_so_at_once(tmp_path, command, kind):
     make, code, words = KINDS[kind]
-    verb, name, options = COMMANDS[command]
+    name, template = COMMANDS[command]
     path = tmp_path / name
     server = make(path)
-    argv = [verb, str(path), *(option.format(out=tmp_path / "out") for option in options)]
+    argv = [part.format(path=path, out=tmp_path / "out") for part in template]
     out, err = io.StringIO(), io.StringIO()
     try:
         with no_hang():
