@@ -23,9 +23,13 @@ class GaipError(Exception):
         super().__init__(self.message)
 
     @property
+    def text(self) -> str:
+        """The message without the file's name (for a table that has its own column for that)."""
+        return self.template.format(**{"detail": "", **self.params})
+
+    @property
     def message(self) -> str:
-        text = self.template.format(**{"detail": "", **self.params})
-        return f"{self.path}：{text}" if self.path else text
+        return f"{self.path}：{self.text}" if self.path else self.text
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its class, path and parameters (as pandera's errors are): it crosses to and from worker
