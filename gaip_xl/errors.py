@@ -360,7 +360,7 @@ class EncryptedEntry(GaipError):
 class NotRegularFile(GaipError):
     code = "E_NOT_FILE"
     title = "不是普通文件"
-    template = "这不是普通文件（{detail}），未读取：请提交工作簿文件本身"
+    template = "这不是普通文件（{detail}），未读取：请给出文件本身，而不是文件夹、管道或设备"
 
 
 class FileTimeLimit(GaipError):
