@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
+import zipfile
+import zlib
 from collections.abc import Callable
 from typing import BinaryIO
 
 from .errors import FileMissing, GaipError, NotRegularFile, TooLarge
 
 MB = 1024 * 1024
+# Everything zipfile raises for a damaged or unusual archive, which is the file's fault, never the program's: besides
+# BadZipFile, a newer zip version or an unknown compression method (NotImplementedError), a password (RuntimeError),
+# a damaged deflate stream (zlib.error, which is no OSError), a cut header (struct.error, EOFError), a bad name or
+# extra field (ValueError, UnicodeDecodeError), a member missing from its own directory (KeyError).
+ZIP_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, OSError,
+                                           EOFError, ValueError, NotImplementedError, RuntimeError, KeyError,
+                                           IndexError, OverflowError)
 _KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
           (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
 

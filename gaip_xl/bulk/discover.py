@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
-from ..files import open_regular, read_regular, regular_status
+from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge
+from ..files import ZIP_ERRORS, open_regular, read_regular, regular_status
 from .store import STATE_DIR, RunStore
 
 ARCHIVE_SUFFIX = ".zip"
@@ -204,8 +204,10 @@ class Discovery:
                 self._members(archive, path, chain, name)
         except GaipError as exc:
             self._add(Source(name, path, chain, exc))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=str(exc))))
+        except ZIP_ERRORS as exc:
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=f"{type(exc).__name__}: {exc}")))
+        except Exception as exc:  # a program error: the archive is a row that says so, and the batch goes on
+            self._add(Source(name, path, chain, InternalError(shown(name), detail=f"{type(exc).__name__}: {exc}")))
 
     def _members(self, archive: zipfile.ZipFile, path: Path, chain: tuple[int, ...], outer: str) -> None:
         """Every member by its position (two members may share a name: both are read, the second and later shown
@@ -282,8 +284,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
     try:
         with archive.open(info) as stream:
             data = stream.read(limit + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError) as exc:  # RuntimeError: an encrypted member
+    except ZIP_ERRORS as exc:
         raise ArchiveUnreadable(shown, detail=f"无法解压（{exc}）") from None
     if len(data) > limit:
         raise TooLarge(shown, detail=f"解压后超过 {limit // 1024 // 1024} MB")
@@ -334,7 +335,9 @@ def iter_bytes(sources: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Source, byt
                 yield source, fetcher.read(source)
             except GaipError as exc:
                 yield source, exc
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, IndexError) as exc:
-                yield source, ArchiveUnreadable(shown(source.id), detail=str(exc))
+            except ZIP_ERRORS as exc:
+                yield source, ArchiveUnreadable(shown(source.id), detail=f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # a program error: this submission's row says so, and the batch goes on
+                yield source, InternalError(shown(source.id), detail=f"{type(exc).__name__}: {exc}")
     finally:
         fetcher.close()

@@ -41,7 +41,7 @@ from ..errors import (
     XmlAttack,
     ZipBomb,
 )
-from ..files import read_regular
+from ..files import ZIP_ERRORS, read_regular
 
 WorkbookSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO  # a path, bytes or a binary stream
 
@@ -133,8 +133,7 @@ class Package:
         try:
             with self.archive.open(info) as stream:
                 return stream.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-                NotImplementedError) as exc:
+        except ZIP_ERRORS as exc:
             raise ZipBomb(self.path, detail=f"内部文件“{info.filename}”无法解压（{exc}）") from None
 
     def close(self) -> None:
@@ -250,7 +249,7 @@ def open_package(source: WorkbookSource) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise NotXlsx(shown, detail=f"zip 结构已损坏（{exc}）") from None
     check_members(shown, infos)
     _check_entries(shown, infos)

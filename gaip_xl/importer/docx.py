@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from ..errors import DocumentUnreadable, XmlAttack
+from ..files import ZIP_ERRORS
 from ..format.drifts import PAGE_NUMBER
 from .model import Document, Grid, Paragraph, SourceCell, clip_spans
 from .sniff import open_zip
@@ -26,7 +27,11 @@ def read_docx(data: bytes, path: str | None = None) -> Document:
     archive = open_zip(path, data)
     for name in archive.namelist():
         if name.endswith((".xml", ".rels")):
-            head = archive.read(name)
+            try:
+                head = archive.read(name)
+            except ZIP_ERRORS as exc:
+                detail = f"内部文件“{name}”无法解压：已损坏，或用了不支持的压缩方式（{type(exc).__name__}）"
+                raise DocumentUnreadable(path, detail=detail) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise XmlAttack(path, part=name)
     try:

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from ..errors import DocumentTooLarge, DocumentUnreadable, EncryptedDocument, LegacyXls, UnsupportedFile, ZipBomb
+from ..files import ZIP_ERRORS
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a published report is 0.01–2 MB; an inline-styled page rarely passes 1 MB
 MAX_ZIP_ENTRIES = 2000
@@ -55,7 +56,7 @@ def sniff(data: bytes) -> str:
 def _zip_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         return ""
     if "word/document.xml" in names:
         return DOCX
@@ -83,7 +84,7 @@ def open_zip(path: str | None, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise DocumentUnreadable(path, detail=f"zip 结构已损坏（{exc}）") from None
     if len(infos) > MAX_ZIP_ENTRIES:
         raise ZipBomb(path, detail=f"压缩包内有 {len(infos)} 个文件")
