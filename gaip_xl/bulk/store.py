@@ -27,7 +27,7 @@ from ..errors import OutputInUse
 STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
 FORMAT = "gaip-bulk-store 1"
-COMMIT_EVERY = 8  # results per transaction: one chunk of the worker pool
+COMMIT_EVERY = 32  # results per transaction: one chunk of the worker pool
 CACHE_SIZE = -512  # KiB of page cache: memory flat
 
 SCHEMA = """
