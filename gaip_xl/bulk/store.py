@@ -3,10 +3,10 @@
 ``OUT_DIR/.gaip-bulk/state.sqlite`` (WAL) holds the results of done inputs (``result``: keyed by the SHA-256 of a
 submission's name and content, ``input_key``, so a rerun skips unchanged inputs), and for the current run the inputs
 found (``source``), their keys in input order (``input``), the paths already seen, and the roll-ups' lists
-(``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL) loses at most the results
-not yet committed, which the next run redoes; every output is rebuilt from the store in input order, so a resumed
-run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read back with
-cursors. The results of another version of the code are not reused (``code_fingerprint``).
+(``entry``). Results are committed in batches (``COMMIT_EVERY``): a run killed at any point (even by SIGKILL) loses
+at most the results not yet committed, which the next run redoes; every output is rebuilt from the store in input
+order, so a resumed run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read
+back with cursors. The results of another version of the code are not reused (``code_fingerprint``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ..errors import OutputInUse
 STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
 FORMAT = "gaip-bulk-store 1"
-COMMIT_EVERY = 32  # results per transaction: one chunk of the worker pool
+COMMIT_EVERY = 256  # results per transaction: a commit writes every page its results touched (keys are hashes)
 CACHE_SIZE = -512  # KiB of page cache: memory flat
 
 ENTRY_COLUMNS = ("file", "agency", "level", "status", "reason")  # an entry of a roll-up's list of reports
