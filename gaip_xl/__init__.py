@@ -29,16 +29,17 @@ from .report import Report, schema_for  # noqa: E402
 from .rules import ValidationReport, validate  # noqa: E402
 
 if TYPE_CHECKING:
-    from .bulk import run_bulk, tidy_frame
+    from .bulk import run_bulk
     from .importer import ImportResult
+    from .report.tidy import tidy_frame
 
 __version__ = "0.1.0"
 
-_LAZY = {"run_bulk": "gaip_xl.bulk", "tidy_frame": "gaip_xl.bulk"}  # bulk imports pandas-free but heavy machinery
+_LAZY = {"run_bulk": "gaip_xl.bulk", "tidy_frame": "gaip_xl.report.tidy"}  # bulk: pandas-free but heavy machinery
 
 
 def __getattr__(name: str) -> Any:
-    """``run_bulk`` and ``tidy_frame`` from ``gaip_xl.bulk``, and ``publish`` (a callable module:
+    """``run_bulk`` (``gaip_xl.bulk``), ``tidy_frame`` (``gaip_xl.report.tidy``) and ``publish`` (a callable module:
     ``gaip_xl.publish(report, path, format=...)``), imported when first asked for."""
     from importlib import import_module
 

@@ -23,9 +23,13 @@ class GaipError(Exception):
         super().__init__(self.message)
 
     @property
+    def text(self) -> str:
+        """The message without the file's name (for a table that has its own column for that)."""
+        return self.template.format(**{"detail": "", **self.params})
+
+    @property
     def message(self) -> str:
-        text = self.template.format(**{"detail": "", **self.params})
-        return f"{self.path}：{text}" if self.path else text
+        return f"{self.path}：{self.text}" if self.path else self.text
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its class, path and parameters (as pandera's errors are): it crosses to and from worker
@@ -356,7 +360,7 @@ class EncryptedEntry(GaipError):
 class NotRegularFile(GaipError):
     code = "E_NOT_FILE"
     title = "不是普通文件"
-    template = "这不是普通文件（{detail}），未读取：请提交工作簿文件本身"
+    template = "这不是普通文件（{detail}），未读取：请给出文件本身，而不是文件夹、管道或设备"
 
 
 class FileTimeLimit(GaipError):

@@ -8,15 +8,18 @@ workbook reader's precise error. Any other file is read for what its bytes are; 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import FileMissing, UnsupportedFile
+from .files import open_regular
 from .report import Report
 
 Loader = Callable[[Path], Report]
 LOADERS: dict[str, Loader] = {".json": Report.load}
 _HEAD_BYTES = 8192
+_TEXT_BYTES = 200_000  # what is read of a text to tell whether it is a report
 
 
 def register(suffix: str, loader: Loader) -> None:
@@ -44,10 +47,10 @@ def document_kind(path: Path) -> str:
     from .importer.sniff import MAX_DOCUMENT_BYTES, sniff
 
     try:
-        with path.open("rb") as stream:
+        with open_regular(path, str(path)) as stream:
             head = stream.read(_HEAD_BYTES)
-            if head.startswith(b"PK\x03\x04") and path.stat().st_size <= MAX_DOCUMENT_BYTES:
-                head += stream.read()  # a zip says what it holds only in its directory, at the end
+            if head.startswith(b"PK\x03\x04") and os.fstat(stream.fileno()).st_size <= MAX_DOCUMENT_BYTES:
+                head += stream.read(MAX_DOCUMENT_BYTES)  # a zip says what it holds only in its directory, at the end
     except OSError:
         raise FileMissing(str(path)) from None
     return sniff(head)
@@ -55,17 +58,17 @@ def document_kind(path: Path) -> str:
 
 def _text_is_a_report(path: Path) -> bool:
     try:
-        data = path.read_bytes()
+        with open_regular(path, str(path)) as stream:
+            return text_is_report(stream.read(_TEXT_BYTES))
     except OSError:
         raise FileMissing(str(path)) from None
-    return text_is_report(data)
 
 
 def text_is_report(data: bytes) -> bool:
     """Whether text (any charset) speaks of government information disclosure: a copied report, not a note."""
     from .importer.textcodec import decode
 
-    text = decode(data[:200_000])
+    text = decode(data[:_TEXT_BYTES])
     return "政府信息公开" in text or "政务公开" in text
 
 
@@ -80,9 +83,9 @@ def load_report(path: str | Path) -> Report:
         The report.
 
     Raises:
-        GaipError: ``E_FILE_NOT_FOUND``, ``E_FILE_TYPE`` (an extension gaip-xl does not read), or what the JSON
-            loader (``Report.load``) or the workbook reader (``read_workbook``) raises; never another exception
-            for bad input.
+        GaipError: ``E_FILE_NOT_FOUND``, ``E_NOT_FILE`` (a FIFO, a device, a folder), ``E_FILE_TYPE`` (an
+            extension gaip-xl does not read), or what the JSON loader (``Report.load``) or the workbook reader
+            (``read_workbook``) raises; never another exception for bad input.
 
     Example:
         >>> load_report("examples/huaian-2024.json").agency.name
@@ -95,8 +98,6 @@ def load_report(path: str | Path) -> Report:
         E_FILE_TYPE
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileMissing(str(path))
     reader = reader_for(path.suffix, document_kind(path), lambda: _text_is_a_report(path))
     if reader == DOCUMENT:
         return _import_document(path)

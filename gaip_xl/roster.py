@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GaipError, RosterDuplicate, RosterEmpty, RosterHeader, RosterUnreadable
+from .files import read_regular
 from .format.fields import INFO_FIELDS_BY_CODE
 
 # The roster's columns: the template's own labels for these facts (never typed here).
@@ -149,10 +150,9 @@ def read_roster(path: str | Path) -> list[RosterEntry]:
     path = Path(path)
     suffix = path.suffix.lower()
     try:
-        if suffix == ".csv":
-            if path.stat().st_size > MAX_ROSTER_BYTES:
-                raise RosterUnreadable(detail="文件超过 20 MB")
-            return roster_from_rows(_rows_of_csv(path.read_bytes()))
+        if suffix == ".csv":  # a FIFO or a device given as the roster is refused, never waited on
+            data = read_regular(path, str(path), MAX_ROSTER_BYTES, lambda _: RosterUnreadable(detail="文件超过 20 MB"))
+            return roster_from_rows(_rows_of_csv(data))
         if suffix in (".xlsx", ".xlsm"):
             return roster_from_rows(_rows_of_xlsx(path))
     except GaipError:

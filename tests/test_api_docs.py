@@ -60,7 +60,7 @@ def test_run_bulk_and_tidy_frame_are_exported_lazily():
 
 
 def test_report_frame_has_one_row_per_figure_cell_with_the_tidy_columns():
-    from gaip_xl.bulk.tidy import TIDY_COLUMNS
+    from gaip_xl.report.tidy import TIDY_COLUMNS
 
     report = Report.load(ROOT / "examples" / "huaian-2024.json")
     report.figures["s3.new.commercial"] = "53件"  # text: NaN in the frame, as in the tidy table

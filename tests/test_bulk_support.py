@@ -18,8 +18,8 @@ import pytest
 from builders import CASES, case_document, load_case
 
 from gaip_xl import Report, read_workbook, validate, write_workbook
-from gaip_xl.bulk.tidy import tidy_chunk
 from gaip_xl.format import EDITIONS
+from gaip_xl.report.tidy import tidy_chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "corpus"

@@ -38,3 +38,15 @@ def test_changing_one_related_figure_breaks_exactly_its_identities(edition, seed
         assert abs(f.difference) == delta
     assert found == expected
     assert expected  # every related cell belongs to at least one identity
+
+
+@given(st.lists(st.sampled_from([f"D{n}" for n in range(1, 30)]), min_size=1), st.sampled_from(["、", " "]))
+def test_a_finding_lists_at_most_ten_cells_each_once_then_how_many_in_all(cells, separator):
+    from gaip_xl.rules.summary import MAX_LISTED, listed
+
+    unique = list(dict.fromkeys(cells))
+    text = listed(cells, separator)
+    shown = text.split("等")[0].split(separator)
+    assert shown == unique[:MAX_LISTED]
+    assert text.endswith(f"等{len(unique)}处") == (len(unique) > MAX_LISTED)
+    assert listed(cells, separator, counted=False) == text.split("等")[0] + ("等" if len(unique) > MAX_LISTED else "")

@@ -1,10 +1,12 @@
 """A real browser (Debian's chromium through Selenium and /usr/bin/chromedriver; nothing downloaded) against a real
 server on loopback: the clerk uploads a workbook with a broken total, sees the finding, downloads the marked
 workbook; uploads the corrected one, writes a 说明 for its warning and submits; the office logs in and sees the
-agency as submitted. Screenshots of the pages go to docs/."""
+agency as submitted. Screenshots of the pages are taken every run; with GAIP_UPDATE_DOCS=1 they replace those in
+docs/ (a test run never changes the source tree otherwise)."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -57,6 +59,14 @@ def workbook(tmp_path: Path, broken: bool) -> Path:
     return report_workbook(tmp_path, report, "broken" if broken else "fixed")
 
 
+def screenshot(browser, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    browser.save_screenshot(str(path))
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    if os.environ.get("GAIP_UPDATE_DOCS") == "1":
+        shutil.copyfile(path, DOCS / name)
+
+
 def wait_for(browser, predicate, seconds: float = 20.0):
     """Selenium's own wait, which retries while the page is between two documents: a click that submits a form
     leaves a moment with no <body>, and an element read just before the new page replaces it goes stale."""
@@ -94,8 +104,7 @@ def test_clerk_checks_downloads_explains_submits_and_office_sees_it(browser, tmp
         page = page_text(browser)
         assert "不通过" in page and "R1" in page and "'三、依申请公开'!D6、D7、D29、D30" in page
         assert "有错误的报告不能提交" in page
-        DOCS.mkdir(exist_ok=True)
-        browser.save_screenshot(str(DOCS / "service-clerk-errors.png"))
+        screenshot(browser, tmp_path, "service-clerk-errors.png")
         browser.find_element(By.LINK_TEXT, "标注了问题的工作簿").click()
         marked = wait_for(browser, lambda: [p for p in browser.downloads.glob("*.xlsx")])  # type: ignore[attr-defined]
         book = load_workbook(marked[0])
@@ -107,7 +116,7 @@ def test_clerk_checks_downloads_explains_submits_and_office_sees_it(browser, tmp
         wait_for(browser, lambda: "校验结果" in browser.title)
         assert "通过（有警告）" in page_text(browser)
         browser.find_element(By.NAME, "text_0").send_keys("本机关为乡镇，无权制定规章，此项不适用")
-        browser.save_screenshot(str(DOCS / "service-clerk-explain.png"))
+        screenshot(browser, tmp_path, "service-clerk-explain.png")
         browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
         wait_for(browser, lambda: "已提交，保存为第 1 版" in page_text(browser))
 
@@ -126,6 +135,6 @@ def test_clerk_checks_downloads_explains_submits_and_office_sees_it(browser, tmp
         text = rows_by_agency()
         assert "已提交·警告已说明" in text[AGENCY] and "第 1 版" in text[AGENCY]
         assert "未提交" in text["乙镇人民政府"]
-        browser.save_screenshot(str(DOCS / "service-office.png"))
+        screenshot(browser, tmp_path, "service-office.png")
     finally:
         stop_server(server)

@@ -9,9 +9,9 @@ PDF, web page, Word/WPS, text) converted, checked, listed and summed; with a ros
 See ``runner`` for the steps and README (“批量转换”) for the files written.
 """
 
+from ..report.tidy import tidy_frame
 from .rollup import Rollup, RollupIdentity
 from .runner import BulkResult, run_bulk
-from .tidy import tidy_frame
 from .worker import ERRORS, OK, STATUSES, UNREADABLE
 
 __all__ = ["ERRORS", "OK", "STATUSES", "UNREADABLE", "BulkResult", "Rollup", "RollupIdentity", "run_bulk",

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomic import atomic_path
+from ..report.tidy import TIDY_COLUMNS, TIDY_CSV, tidy_bytes
 from ..roster import Reconciliation, RosterEntry, name_key, reconcile
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Planner, Rollup, RollupIdentity
 from .store import RunStore
 from .summary_book import OFF_ROSTER, ON_ROSTER, TOTAL_NAMES, SummaryBook
-from .tidy import TIDY_COLUMNS, TIDY_CSV, tidy_bytes
 from .worker import ERRORS, FINDING_COLUMNS, OK, UNREADABLE
 
 SUMMARY_XLSX, FINDINGS_CSV, FINDINGS_JSONL = "summary.xlsx", "findings.csv", "findings.jsonl"

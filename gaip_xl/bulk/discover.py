@@ -10,24 +10,24 @@ Not submissions, and only counted: hidden files (``.DS_Store``), Excel's lock fi
 ``desktop.ini`` and ``__MACOSX/`` folders, links to folders (never followed), the output folder itself when it lies
 inside an input, and any folder holding a ``.gaip-bulk`` state folder (the output of an earlier run).
 
-Only regular files are read: a FIFO, a device, a socket (or a link to one) is an unreadable entry (``E_NOT_FILE``)
-and is never opened; every file is read with a bound. Names are kept as the file system gives them (undecodable
-bytes as surrogates, ``os.fsdecode``), and shown with such bytes as ``\\xNN`` escapes (``shown``).
+Only regular files are read, each with a bound (``gaip_xl.files``): a FIFO, a device, a socket (or a link to one)
+is an unreadable entry (``E_NOT_FILE``) and is never opened. Names are kept as the file system gives them
+(undecodable bytes as surrogates, ``os.fsdecode``), and shown with such bytes as ``\\xNN`` escapes (``shown``).
 """
 
 from __future__ import annotations
 
 import io
 import os
-import stat
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any
 
-from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, NotRegularFile, TooLarge
+from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, TooLarge
+from ..files import open_regular, read_regular, regular_status
 from .store import STATE_DIR, RunStore
 
 ARCHIVE_SUFFIX = ".zip"
@@ -82,51 +82,6 @@ def raw(text: str) -> bytes:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogatepass")
-
-
-_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
-          (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
-
-
-def not_regular(mode: int, name: str) -> NotRegularFile | None:
-    """The error for anything but a regular file (None for a regular file)."""
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((text for test, text in _KINDS if test(mode)), "特殊文件")
-    return NotRegularFile(name, detail=kind)
-
-
-def open_regular(path: str | Path, name: str) -> BinaryIO:
-    """Opens a regular file for reading, never blocking (a FIFO put there after it was listed opens at once with
-    O_NONBLOCK and is refused by its mode before a byte is read)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as exc:
-        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
-    error = not_regular(os.fstat(descriptor).st_mode, name)
-    if error is not None:
-        os.close(descriptor)
-        raise error
-    return os.fdopen(descriptor, "rb")
-
-
-def read_regular(path: str | Path, name: str, limit: int = 0) -> bytes:
-    """A regular file's bytes, never more than ``limit`` (default ``MAX_FILE_BYTES``)."""
-    limit = limit or MAX_FILE_BYTES
-    try:
-        with open_regular(path, name) as stream:
-            # read(limit + 1) would allocate the whole limit (20 MB) for every file: ask for what the file holds, and
-            # read on (up to the limit) only if it grew meanwhile
-            size = os.fstat(stream.fileno()).st_size
-            data = stream.read(min(size, limit) + 1)
-            if size < len(data) <= limit:
-                data += stream.read(limit + 1 - len(data))
-    except OSError as exc:
-        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
-    if len(data) > limit:
-        raise TooLarge(name, detail=f"文件超过 {limit // 1024 // 1024} MB")
-    return data
 
 
 def member_parts(name: str) -> list[str]:
@@ -228,16 +183,14 @@ class Discovery:
             self.ignored.append(shown(name))
             return
         try:
-            status = os.stat(path)  # follows a link: what matters is what it points at
-        except OSError as exc:  # a dangling link, a loop of links, no permission
-            self._add(Source(name, path, (), FileMissing(shown(name), detail=exc.strerror or str(exc))))
+            size = regular_status(path, shown(name)).st_size  # through a link: what matters is what it points at
+        except GaipError as exc:  # missing (a dangling link, a loop, no permission), a FIFO, a device …
+            self._add(Source(name, path, (), exc))
             return
-        error: GaipError | None = not_regular(status.st_mode, shown(name))
-        if error is None and os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
+        if os.path.splitext(path)[1].lower() == ARCHIVE_SUFFIX:
             self._archive(Path(path), (), name)
             return
-        if error is None and status.st_size > MAX_FILE_BYTES:
-            error = TooLarge(shown(name), detail=f"文件有 {status.st_size // 1024 // 1024} MB")
+        error = TooLarge(shown(name), detail=f"文件有 {size // 1024 // 1024} MB") if size > MAX_FILE_BYTES else None
         self._add(Source(name, path, (), error))
 
     def _archive(self, path: Path, chain: tuple[int, ...], name: str,
@@ -349,7 +302,7 @@ class Fetcher:
             raise source.error
         name = shown(source.id)
         if not source.chain:
-            return read_regular(source.path, name)
+            return read_regular(source.path, name, MAX_FILE_BYTES)
         for depth in range(len(source.chain)):  # the archive at each depth: 0 is the file on disk
             key = (source.path, *source.chain[:depth])
             if depth < len(self._open) and self._open[depth][0] == key:

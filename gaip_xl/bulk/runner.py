@@ -65,7 +65,7 @@ class BulkResult:
 
     def frame(self) -> pandas.DataFrame:
         """Every figure of every readable report as a tidy pandas DataFrame (see ``tidy_frame``)."""
-        from .tidy import tidy_frame
+        from ..report.tidy import tidy_frame
 
         return tidy_frame(self.out_dir)
 

@@ -25,11 +25,12 @@ from ..atomic import write_new_text
 from ..errors import FileTimeLimit, GaipError, InternalError, OutputFailed
 from ..excel.document import document_text, report_text, validation_dict
 from ..report import Report
+from ..report.tidy import figure_values
 from ..roster import name_key
 from ..rules import Finding, ValidationReport, validate
 from ..rules.findings import StaleExplanation
+from ..rules.summary import listed
 from .store import dumps
-from .tidy import figure_values
 
 OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
 STATUSES = (OK, ERRORS, UNREADABLE)
@@ -144,19 +145,11 @@ def load(job: Job, reader: str | None) -> tuple[Report, dict[str, Any] | None, d
 
 
 def unreadable(source_id: str, key: str, exc: GaipError, kind: str = "") -> Record:
-    message = plain_message(exc)
+    message = exc.text
     summary = _summary(source_id, OK)
     summary.update(status=UNREADABLE, code=exc.code, message=message, first_error=f"[{exc.code}] {message}",
                    kind=kind)
     return key, summary, dumps({"findings": [_row(file=source_id, rule=exc.code, severity="error", message=message)]})
-
-
-def plain_message(exc: GaipError) -> str:
-    """The error's Chinese message without the file name (the summary has its own column for that)."""
-    try:
-        return exc.template.format(**{"detail": "", **exc.params})
-    except (KeyError, IndexError, ValueError):
-        return exc.title
 
 
 def _summary(source_id: str, status: str) -> dict[str, Any]:
@@ -197,24 +190,15 @@ def duplicate_key(agency: str | None, year: int | None) -> str | None:
     return f"{name}|{year}" if name and year is not None else None
 
 
-MAX_LISTED = 10  # cells named on one line; a finding about 150 blank cells says "等150处"
-
-
-def _listed(items: list[str], separator: str) -> str:
-    items = list(dict.fromkeys(items))
-    shown = separator.join(items[:MAX_LISTED])
-    return shown if len(items) <= MAX_LISTED else f"{shown}等{len(items)}处"
-
-
 def finding_row(source_id: str, finding: Finding) -> dict[str, Any]:
     """One finding on one line: the sheet of its first cell and the addresses on that sheet (the first ten), and the
     filer's 说明 of an explained warning."""
     sheet = finding.cells[0].sheet if finding.cells else ""
     addresses = [c.address for c in finding.cells if c.sheet == sheet and c.address]
     return {
-        "file": source_id, "sheet": sheet, "cell": _listed(addresses, "、"), "rule": finding.rule,
+        "file": source_id, "sheet": sheet, "cell": listed(addresses), "rule": finding.rule,
         "severity": finding.severity.value, "message": finding.message,
-        "codes": _listed([c.code for c in finding.cells], " "),
+        "codes": listed((c.code for c in finding.cells), " "),
         "expected": finding.expected, "actual": finding.actual, "difference": finding.difference,
         "explanation": finding.explanation if finding.explained else "",
     }
@@ -226,14 +210,14 @@ STALE_MESSAGE = "说明已过期：它所说明的问题已不存在（数字已
 def stale_row(source_id: str, stale: StaleExplanation) -> dict[str, Any]:
     """A 说明 that explains no finding any more, listed (severity ``stale``) so the office sees it, never dropped."""
     return _row(file=source_id, rule=stale.rule, severity=STALE, message=STALE_MESSAGE,
-                codes=_listed(list(stale.cells), " "), explanation=stale.text)
+                codes=listed(stale.cells, " "), explanation=stale.text)
 
 
 def import_row(source_id: str, note: dict[str, Any]) -> dict[str, Any]:
     """A note of the importer (I_…: a table cut off, rows not found, figures read with a note), severity
     ``import``: what the document did not give cleanly (the cells it could not give are also rule I1's error)."""
     return _row(file=source_id, rule=note.get("code", ""), severity=IMPORT_NOTE, message=note.get("message", ""),
-                codes=_listed([str(c) for c in note.get("cells", [])], " "))
+                codes=listed(map(str, note.get("cells", [])), " "))
 
 
 def _row(**fields: Any) -> dict[str, Any]:

@@ -27,7 +27,6 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import (
@@ -42,6 +41,7 @@ from ..errors import (
     XmlAttack,
     ZipBomb,
 )
+from ..files import read_regular
 
 WorkbookSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO  # a path, bytes or a binary stream
 
@@ -153,16 +153,9 @@ def check_xml_declarations(path: str | None, name: str, data: bytes) -> None:
 
 
 def read_file(path: str | os.PathLike[str]) -> bytes:
-    target = Path(path)
-    try:
-        size = target.stat().st_size
-        if not target.is_file():
-            raise FileMissing(str(path))
-        if size > MAX_FILE_BYTES:
-            raise TooLarge(str(path), detail=f"文件有 {size // 1024 // 1024} MB，年报模板通常不到 100 KB")
-        return target.read_bytes()
-    except OSError:
-        raise FileMissing(str(path)) from None
+    name = str(path)
+    return read_regular(path, name, MAX_FILE_BYTES, lambda size: TooLarge(
+        name, detail=f"文件有 {size // 1024 // 1024} MB，年报模板通常不到 100 KB"))
 
 
 def read_source_bytes(source: WorkbookSource) -> tuple[str | None, bytes]:

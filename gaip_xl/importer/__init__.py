@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DocumentUnreadable, EmptyDocument, FileMissing, GaipError, NotAReport, UnsupportedFile
+from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, GaipError, NotAReport, UnsupportedFile
+from ..files import MB, read_regular
 from . import sniff as kinds
 from .findings import CATALOG, ImportFinding
 from .interpret import ImportResult, interpret
@@ -70,18 +71,9 @@ def read_document(data: bytes, path: str | None = None) -> Document:
 def _bytes(path_or_bytes: str | Path | bytes) -> tuple[bytes, str | None]:
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         return bytes(path_or_bytes), None
-    path = Path(path_or_bytes)
-    try:
-        if not path.is_file():
-            raise FileMissing(str(path))
-        if path.stat().st_size > kinds.MAX_DOCUMENT_BYTES:
-            from ..errors import DocumentTooLarge
-
-            raise DocumentTooLarge(str(path), detail=f"文件有 {path.stat().st_size / 1024 / 1024:.0f} MB，上限为 "
-                                                     f"{kinds.MAX_DOCUMENT_BYTES // 1024 // 1024} MB")
-        return path.read_bytes(), str(path)
-    except OSError:
-        raise FileMissing(str(path)) from None
+    path = str(Path(path_or_bytes))
+    return read_regular(path, path, kinds.MAX_DOCUMENT_BYTES, lambda size: DocumentTooLarge(
+        path, detail=f"文件有 {size / MB:.0f} MB，上限为 {kinds.MAX_DOCUMENT_BYTES // MB} MB")), path
 
 
 def _looks_like_report(document: Document) -> bool:

@@ -1,6 +1,6 @@
 """A report and its findings as pandas DataFrames (pandas is imported only here, and only when asked for).
 
-``report_frame`` gives the rows of the bulk tidy table (``gaip_xl.bulk.tidy``) for one report: the same columns,
+``report_frame`` gives the rows of the bulk tidy table (``gaip_xl.report.tidy``) for one report: the same columns,
 cell order, categoricals and value rule (a number, NaN where the cell is blank or holds text), so a frame of one
 report and the tidy table of a batch concatenate without conversion.
 """
@@ -22,7 +22,7 @@ def report_frame(report: Report) -> pandas.DataFrame:
     """One row per figure cell of ``report`` in the edition's order: table, row, column, code, label, value."""
     import pandas as pd
 
-    from ..bulk.tidy import CATEGORIES, TIDY_COLUMNS, figure_values
+    from .tidy import CATEGORIES, TIDY_COLUMNS, figure_values
 
     columns = TIDY_COLUMNS[TIDY_COLUMNS.index("table"):]  # the tidy table's, without the file's own columns
     cells = report.edition.cells

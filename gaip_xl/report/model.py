@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import FileMissing, JsonStructure, JsonTooLarge, UnknownEdition
+from ..errors import JsonStructure, JsonTooLarge, UnknownEdition
+from ..files import read_regular
 from ..format import EDITIONS, Edition, edition_for_year
 from .jsontext import MAX_JSON_BYTES, check_depth, parse_json
 
@@ -183,8 +184,8 @@ class Report:
             The report (see ``from_json``).
 
         Raises:
-            GaipError: ``E_FILE_NOT_FOUND`` if it cannot be read (or is not a regular file), ``E_JSON_TOO_LARGE``
-                over 16 MB, or whatever ``from_json`` raises.
+            GaipError: ``E_FILE_NOT_FOUND`` if it cannot be read, ``E_NOT_FILE`` for a FIFO, a device or a folder,
+                ``E_JSON_TOO_LARGE`` over 16 MB, or whatever ``from_json`` raises.
 
         Example:
             >>> Report.load("examples/huaian-2024.json").year
@@ -278,16 +279,9 @@ def clean_prose(value: Any) -> Any:
 
 def read_json_bytes(path: str | Path) -> bytes:
     """The bytes of a JSON file, at most ``MAX_JSON_BYTES`` (a device or a huge file is never read whole)."""
-    try:
-        if not Path(path).is_file():
-            raise FileMissing(str(path))
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_JSON_BYTES + 1)
-    except OSError:
-        raise FileMissing(str(path)) from None
-    if len(raw) > MAX_JSON_BYTES:
-        raise JsonTooLarge(str(path), size=f"超过 {MAX_JSON_BYTES:,}", limit=f"{MAX_JSON_BYTES:,}")
-    return raw
+    name = str(path)
+    return read_regular(path, name, MAX_JSON_BYTES, lambda _: JsonTooLarge(
+        name, size=f"超过 {MAX_JSON_BYTES:,}", limit=f"{MAX_JSON_BYTES:,}"))
 
 
 def _json_figure(value: Figure) -> Figure:

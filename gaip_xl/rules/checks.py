@@ -17,13 +17,13 @@ from .catalog import BLANK_NOTE, SPECS
 from .context import Context
 from .findings import CellRef, Finding
 from .identities import Identity, Term, cross_year_identities, identities
+from .summary import listed
 from .values import Problem
 
 Check = Callable[[Context], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}
 
 OVERVIEW_LIMIT = 1000
-MAX_LISTED_CELLS = 10
 
 
 def check(rule_id: str) -> Callable[[Check], Check]:
@@ -166,11 +166,9 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
         blank = [CellRef.figure(ctx.edition, c.code) for c in table.cells() if c.code in ctx.current.blanks]
         if not blank:
             continue
-        listed = "、".join(c.address for c in blank[:MAX_LISTED_CELLS])
-        more = f"等{len(blank)}处" if len(blank) > MAX_LISTED_CELLS else ""
         name = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
         yield finding("B1", tuple(blank), table=name, count=len(blank),
-                      listed=f"'{blank[0].sheet}'!{listed}{more}")
+                      listed=f"'{blank[0].sheet}'!{listed(c.address for c in blank)}")
 
 
 # ---------------------------------------------------------------------- sense checks (S1–S4)

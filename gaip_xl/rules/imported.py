@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .checks import MAX_LISTED_CELLS, check, finding
+from .checks import check, finding
 from .context import Context
 from .findings import CellRef, Finding
+from .summary import listed
 
 REASONS = {
     "table_missing": "文档中没有这张表",
@@ -42,9 +43,7 @@ def imported_cells_missing(ctx: Context) -> Iterator[Finding]:
         if not codes:
             continue
         cells = tuple(CellRef.figure(ctx.edition, code) for code in codes)
-        listed = "、".join(c.address for c in cells[:MAX_LISTED_CELLS])
-        listed += "等" if len(cells) > MAX_LISTED_CELLS else ""
         reasons = "、".join(dict.fromkeys(REASONS.get(missing[code], "未能读出") for code in codes))
         name = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
-        yield finding("I1", cells, table=name, count=len(codes), listed=f"'{cells[0].sheet}'!{listed}",
-                      reason=reasons)
+        where = f"'{cells[0].sheet}'!{listed((c.address for c in cells), counted=False)}"  # N is said before
+        yield finding("I1", cells, table=name, count=len(codes), listed=where, reason=reasons)

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .findings import Finding, ValidationReport
+
+MAX_LISTED = 10  # names on one line: a finding about 150 blank cells lists ten, then "等150处"
 
 
 def summary_line(result: ValidationReport) -> str:
@@ -32,4 +36,14 @@ def where(finding: Finding, limit: int = 6) -> str:
     return "；".join(parts)
 
 
-__all__ = ["summary_line", "where"]
+def listed(items: Iterable[str], separator: str = "、", counted: bool = True) -> str:
+    """The first ``MAX_LISTED`` of ``items`` (each once), then “等N处” for all N of them (only “等” where the line
+    says N itself)."""
+    unique = list(dict.fromkeys(items))
+    text = separator.join(unique[:MAX_LISTED])
+    if len(unique) <= MAX_LISTED:
+        return text
+    return f"{text}等{len(unique)}处" if counted else f"{text}等"
+
+
+__all__ = ["listed", "summary_line", "where"]

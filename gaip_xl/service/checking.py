@@ -52,8 +52,8 @@ def check_file(path: str | Path, filename: str = "", explanations: Sequence[Expl
     (with its code), never an exception. ``explanations`` replace the ones the file carries (the service's 说明)."""
     try:
         report, source = _read(Path(path), Path(filename).suffix)
-    except GaipError as exc:
-        return Outcome(UNREADABLE, error={"code": exc.code, "title": exc.title, "message": _without_path(exc)})
+    except GaipError as exc:  # without the server's path of the file: the clerk knows which file they sent
+        return Outcome(UNREADABLE, error={"code": exc.code, "title": exc.title, "message": exc.text})
     except Exception as exc:  # noqa: BLE001 - a bug in the reader must not take the upload down with it
         error = ServerError(detail=f"读取该文件时程序出错（{type(exc).__name__}），请把该文件发给维护人员")
         return Outcome(UNREADABLE, error={"code": error.code, "title": error.title, "message": error.message})
@@ -83,9 +83,3 @@ def _read(path: Path, suffix: str) -> tuple[Report, Any]:
         return import_report(path).report, None
     raise UnsupportedFile(detail="这里只收填好的年报模板（.xlsx、.xlsm）或已发布的年报文档（PDF、网页、Word/WPS、"
                                  "文本）；年报 JSON 请用命令行 gaip-xl validate 校验")
-
-
-def _without_path(exc: GaipError) -> str:
-    """The message without the server's file path (the clerk knows which file they sent)."""
-    exc.path = None
-    return exc.message

@@ -1,4 +1,5 @@
-"""The tidy table: one row per figure cell of every readable report, as tidy.csv and as a pandas DataFrame.
+"""The tidy table: one row per figure cell of a report, as tidy.csv (every readable report of a batch, written by
+``gaip-xl bulk``) and as a pandas DataFrame (a batch's: ``tidy_frame``; one report's: ``Report.to_frame``).
 
 Columns (``TIDY_COLUMNS``): file, agency, year, edition, table, row, column, code, label, value. ``value`` is a
 number, or blank where the cell is blank (or holds text, which the rules report as an error). Each submission's
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..format import EDITIONS
-from ..report import Report
+from .model import Report
 
 if TYPE_CHECKING:
     import pandas

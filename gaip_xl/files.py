@@ -1,0 +1,74 @@
+"""Reading a file a user names: only a regular file, never blocking, never more than a bound.
+
+Every command and ``gaip-xl bulk`` read their inputs here. A FIFO would block the read until some writer comes, a
+device (``/dev/zero``) never ends, a folder is no file: each (or a link to one) is refused with ``E_NOT_FILE`` naming
+what it is, before a byte is read. A file is read with a buffer of its own size, and on (up to the limit) only if it
+grows meanwhile: what is read is never more than the limit, whatever the file does between stat and read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from typing import BinaryIO
+
+from .errors import FileMissing, GaipError, NotRegularFile, TooLarge
+
+MB = 1024 * 1024
+_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+          (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
+
+
+def not_regular(mode: int, name: str) -> NotRegularFile | None:
+    """The error for anything but a regular file (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    return NotRegularFile(name, detail=next((text for test, text in _KINDS if test(mode)), "特殊文件"))
+
+
+def regular_status(path: str | os.PathLike[str], name: str) -> os.stat_result:
+    """The status of the file ``path`` names (through links), which must be a regular file."""
+    try:
+        status = os.stat(path)
+    except OSError as exc:  # missing, a dangling link, a loop of links, no permission
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    error = not_regular(status.st_mode, name)
+    if error is not None:
+        raise error
+    return status
+
+
+def open_regular(path: str | os.PathLike[str], name: str) -> BinaryIO:
+    """Opens a regular file for reading, never blocking (a FIFO put there after it was listed opens at once with
+    O_NONBLOCK and is refused by its mode)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        regular_status(path, name)  # what cannot be opened at all (a socket) is named as what it is
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    error = not_regular(os.fstat(descriptor).st_mode, name)
+    if error is not None:
+        os.close(descriptor)
+        raise error
+    return os.fdopen(descriptor, "rb")
+
+
+def read_regular(path: str | os.PathLike[str], name: str, limit: int,
+                 too_large: Callable[[int], GaipError] | None = None) -> bytes:
+    """A regular file's bytes, never more than ``limit``; a larger file raises ``too_large(its size)`` (by default
+    ``E_TOO_LARGE`` "文件超过 N MB") before it is read, or as soon as it has grown past the limit."""
+    try:
+        with open_regular(path, name) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(size + 1) if size <= limit else b""
+            if size < len(data) <= limit:  # it grew since fstat: read on, up to the limit
+                data += stream.read(limit + 1 - len(data))
+    except OSError as exc:
+        raise FileMissing(name, detail=exc.strerror or str(exc)) from None
+    if size > limit or len(data) > limit:
+        if too_large is None:
+            raise TooLarge(name, detail=f"文件超过 {limit // MB} MB")
+        raise too_large(max(size, len(data)))
+    return data
