@@ -9,6 +9,7 @@ renamed into place when complete.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomic import atomic_path
-from ..report.tidy import TIDY_COLUMNS, TIDY_CSV, tidy_lines
+from ..report.tidy import TIDY_COLUMNS, TIDY_CSV, tidy_bytes
 from ..roster import Reconciliation, RosterEntry, name_key, reconcile
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Planner, Rollup, RollupIdentity
@@ -88,9 +89,10 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
     paths = [out_dir / name for name in (FINDINGS_CSV, FINDINGS_JSONL, TIDY_CSV, SUMMARY_XLSX)]
     with ExitStack() as stack:
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]
-        streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:3]]
+        streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:2]]
+        tidy = stack.enter_context(open(temporary[2], "wb"))  # bytes: its lines are joined from bytes (tidy_bytes)
         book = SummaryBook(temporary[3])
-        findings = _start(streams)
+        findings = _start(streams, tidy)
         for summary, detail in store.rows():
             counts[summary["status"]] += 1
             _add_totals(totals, summary)
@@ -104,8 +106,7 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
                 book.add_finding(row, summary["agency"])
             values = detail.get("values")
             if values is not None:  # unreadable: no figures
-                streams[2].write(tidy_lines(summary["file"], summary["agency"], summary["year"], summary["edition"],
-                                            values))
+                tidy.write(tidy_bytes(summary["file"], summary["agency"], summary["year"], summary["edition"], values))
             rollup = planner.consider(summary)
             if rollup is not None and values is not None:
                 rollup.add(values)
@@ -118,7 +119,7 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
                          if reconciliation and check else None)
         book.add_counts(counts, total, len(duplicates), ignored, dict(totals), roster_counts)
         book.close()
-        for stream in streams:
+        for stream in (*streams, tidy):
             stream.close()
     store.commit()  # the roll-ups' lists, read back while they are written
     rollups = planner.rollups()
@@ -135,12 +136,13 @@ def _add_totals(totals: Counter[str], summary: dict[str, Any]) -> None:
     totals["import_notes"] += summary.get("import_notes") or 0
 
 
-def _start(streams: Sequence[IO[str]]) -> Any:
+def _start(streams: Sequence[IO[str]], tidy: IO[bytes]) -> Any:
     """Headers (and the BOM of the CSV files); the findings' CSV writer."""
-    findings_csv, _, tidy = streams
+    findings_csv, _ = streams
     findings_csv.write(BOM)
     findings = csv.DictWriter(findings_csv, FINDINGS_CSV_COLUMNS, lineterminator="\r\n")
     findings.writeheader()
-    tidy.write(BOM)
-    csv.writer(tidy, lineterminator="\r\n").writerow(TIDY_COLUMNS)
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(TIDY_COLUMNS)
+    tidy.write((BOM + header.getvalue()).encode())
     return findings

@@ -27,7 +27,7 @@ from ..errors import FileTimeLimit, WorkerCrashed
 from . import worker
 from .worker import Job, Record, process_chunk, unreadable
 
-CHUNK = 8
+CHUNK = 16  # each chunk costs the bulk process a round of thread wake-ups in the executor, whatever its size
 CHUNK_BYTES = 4 << 20  # a filled template is about 30 KB: only documents fill a chunk by size
 IN_FLIGHT_PER_WORKER = 4
 MAX_BYTES_IN_FLIGHT = 64 << 20

@@ -24,7 +24,7 @@ from ..format.model import AMOUNT_DECIMALS
 from ..report import Report
 from ..rules import validate
 from .stable import stabilise
-from .store import RunStore
+from .store import ENTRY_COLUMNS, RunStore
 from .worker import ERRORS, OK
 
 DEFAULT_OFFICE = "汇总"
@@ -41,9 +41,6 @@ class RollupIdentity:
     name: str = DEFAULT_OFFICE
     level: str = DEFAULT_LEVEL
     region_code: str | None = None
-
-
-ENTRY_COLUMNS = ("file", "agency", "level", "status", "reason")
 
 
 @dataclass

@@ -3,10 +3,10 @@
 ``OUT_DIR/.gaip-bulk/state.sqlite`` (WAL) holds the results of done inputs (``result``: keyed by the SHA-256 of a
 submission's name and content, ``input_key``, so a rerun skips unchanged inputs), and for the current run the inputs
 found (``source``), their keys in input order (``input``), the paths already seen, and the roll-ups' lists
-(``entry``). Results are committed per chunk: a run killed at any point (even by SIGKILL) loses at most the results
-not yet committed, which the next run redoes; every output is rebuilt from the store in input order, so a resumed
-run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read back with
-cursors. The results of another version of the code are not reused (``code_fingerprint``).
+(``entry``). Results are committed in batches (``COMMIT_EVERY``): a run killed at any point (even by SIGKILL) loses
+at most the results not yet committed, which the next run redoes; every output is rebuilt from the store in input
+order, so a resumed run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read
+back with cursors. The results of another version of the code are not reused (``code_fingerprint``).
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from ..errors import OutputInUse
 STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
 FORMAT = "gaip-bulk-store 1"
-COMMIT_EVERY = 8  # results per transaction: one chunk of the worker pool
+COMMIT_EVERY = 256  # results per transaction: a commit writes every page its results touched (keys are hashes)
 CACHE_SIZE = -512  # KiB of page cache: memory flat
 
-SCHEMA = """
+ENTRY_COLUMNS = ("file", "agency", "level", "status", "reason")  # an entry of a roll-up's list of reports
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, status TEXT, json TEXT, duplicate_key TEXT, digest TEXT,
                                    summary TEXT, detail TEXT);
@@ -40,7 +41,8 @@ CREATE TABLE input (position INTEGER PRIMARY KEY, key TEXT);
 CREATE INDEX input_key ON input (key);
 CREATE TABLE source (position INTEGER PRIMARY KEY, item BLOB);
 CREATE TABLE seen (path BLOB PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE entry (position INTEGER PRIMARY KEY, year INTEGER, edition TEXT, counted INTEGER, item TEXT);
+CREATE TABLE entry (position INTEGER PRIMARY KEY, year INTEGER, edition TEXT, counted INTEGER,
+                    {', '.join(ENTRY_COLUMNS)});
 """
 
 
@@ -81,8 +83,11 @@ def code_fingerprint() -> str:
     return f"{FORMAT} {digest.hexdigest()[:16]}"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # once: json.dumps makes one per call
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 class RunStore:
@@ -192,16 +197,16 @@ class RunStore:
 
     # ------------------------------------------------------------------ roll-up lists
     def add_entry(self, year: int, edition: str, counted: bool, entry: tuple[Any, ...]) -> None:
-        self._sql("INSERT INTO entry (year, edition, counted, item) VALUES (?, ?, ?, ?)",
-                  (year, edition, counted, dumps(entry)))
+        self._sql(f"INSERT INTO entry (year, edition, counted, {', '.join(ENTRY_COLUMNS)}) VALUES "
+                  f"(?, ?, ?{', ?' * len(ENTRY_COLUMNS)})", (year, edition, counted, *entry))
 
     def entries(self, year: int, edition: str, counted: bool) -> Iterator[tuple[Any, ...]]:
         """A roll-up's list (the reports counted, or left out), in input order: while the run holds the store from
         its connection, after the run from the file, read-only."""
-        query = "SELECT item FROM entry WHERE year = ? AND edition = ? AND counted = ? ORDER BY position"
+        query = (f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry WHERE year = ? AND edition = ? AND counted = ? "
+                 "ORDER BY position")
         with nullcontext(self.db) if self.db is not None else closing(connect_read_only(self.path)) as db:
-            for (item,) in db.execute(query, (year, edition, counted)):
-                yield tuple(json.loads(item))
+            yield from db.execute(query, (year, edition, counted))
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
