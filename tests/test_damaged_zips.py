@@ -18,6 +18,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
+import pytest
 from builders import consistent_report
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -122,25 +123,26 @@ def assert_coded(argv: list[str]) -> None:
         assert "[E_" in err.getvalue(), err.getvalue()
 
 
-@SETTINGS
-@given(data=damaged(workbook()))
-@example(data=set_everywhere(workbook(), "version_needed", 70))
-@example(data=set_everywhere(workbook(), "method", 99))
-@example(data=flip_first_member(workbook()))
-def test_a_damaged_workbook_gets_a_coded_message(data: bytes, tmp_path: Path) -> None:
-    path = tmp_path / "damaged.xlsx"
-    path.write_bytes(data)
+BASES = {".xlsx": workbook, ".docx": word}
+KNOWN = {"newer zip version": lambda data: set_everywhere(data, "version_needed", 70),
+         "unknown method": lambda data: set_everywhere(data, "method", 99),
+         "damaged deflate stream": flip_first_member}
+
+
+@pytest.mark.parametrize("suffix", sorted(BASES))
+@pytest.mark.parametrize("damage", sorted(KNOWN))
+def test_the_damage_found_by_hand_gets_a_coded_message(suffix: str, damage: str, tmp_path: Path) -> None:
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(KNOWN[damage](BASES[suffix]()))
     assert_coded(["validate", str(path)])
 
 
+@pytest.mark.parametrize("suffix", sorted(BASES))
 @SETTINGS
-@given(data=damaged(word()))
-@example(data=set_everywhere(word(), "version_needed", 70))
-@example(data=set_everywhere(word(), "method", 99))
-@example(data=flip_first_member(word()))
-def test_a_damaged_word_document_gets_a_coded_message(data: bytes, tmp_path: Path) -> None:
-    path = tmp_path / "damaged.docx"
-    path.write_bytes(data)
+@given(data=st.data())
+def test_any_drawn_damage_gets_a_coded_message(suffix: str, data: st.DataObject, tmp_path: Path) -> None:
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(data.draw(damaged(BASES[suffix]())))
     assert_coded(["validate", str(path)])
 
 
