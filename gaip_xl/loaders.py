@@ -113,6 +113,7 @@ def load_report(path: str | Path) -> Report:
 
 JSON, WORKBOOK, DOCUMENT = "json", "workbook", "document"
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_WORD_SUFFIX = ".docx"
 
 
 def reader_for(suffix: str, kind: str, text_is_report: Callable[[], bool]) -> str | None:
@@ -120,7 +121,8 @@ def reader_for(suffix: str, kind: str, text_is_report: Callable[[], bool]) -> st
     its bytes are (``kind``, see ``document_kind``): the one decision ``load_report`` and ``gaip-xl bulk`` share.
 
     An extension gaip-xl reads keeps its reader unless the bytes are plainly a published document (a damaged
-    workbook still gets the workbook reader's precise error); any other name is read for what its bytes are.
+    workbook still gets the workbook reader's precise error, and a .docx whose bytes are nothing known the Word
+    reader's); any other name is read for what its bytes are.
     ``text_is_report`` is asked only for text under another name."""
     suffix = suffix.lower()
     workbook_name = suffix in _WORKBOOK_SUFFIXES
@@ -128,6 +130,8 @@ def reader_for(suffix: str, kind: str, text_is_report: Callable[[], bool]) -> st
         return DOCUMENT
     if workbook_name:
         return WORKBOOK
+    if suffix == _WORD_SUFFIX and not kind:  # a damaged Word file: the importer's precise error, not "unsupported"
+        return DOCUMENT
     if suffix == ".json" or kind == "json":
         return JSON
     if kind == "xlsx":

@@ -65,6 +65,9 @@ def read_document(data: bytes, path: str | None = None) -> Document:
         from .textcodec import decode
 
         return read_text(decode(data))
+    if data.startswith(b"PK\x03\x04"):  # a zip, damaged or of another kind: say which
+        kinds.open_zip(path, data)
+        raise DocumentUnreadable(path, detail="是压缩包，但不是 Word 文档（.docx）")
     raise UnsupportedFile(path, detail="不是 PDF、网页、Word/WPS 文档或文本文件")
 
 

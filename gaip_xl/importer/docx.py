@@ -29,8 +29,8 @@ def read_docx(data: bytes, path: str | None = None) -> Document:
         if name.endswith((".xml", ".rels")):
             try:
                 head = archive.read(name)
-            except ZIP_ERRORS as exc:
-                detail = f"内部文件“{name}”无法解压：已损坏，或用了不支持的压缩方式（{type(exc).__name__}）"
+            except ZIP_ERRORS:
+                detail = f"内部文件“{name}”无法解压：已损坏，或用了不支持的压缩方式"
                 raise DocumentUnreadable(path, detail=detail) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise XmlAttack(path, part=name)
