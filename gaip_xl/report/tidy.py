@@ -4,7 +4,7 @@
 Columns (``TIDY_COLUMNS``): file, agency, year, edition, table, row, column, code, label, value. ``value`` is a
 number, or blank where the cell is blank (or holds text, which the rules report as an error). Each submission's
 figures travel as a plain list of values in the edition's cell order (``figure_values``); its rows are rendered
-from that list when the batch is assembled (``tidy_lines``), with the columns that depend only on the edition
+from that list when the batch is assembled (``tidy_bytes``), with the columns that depend only on the edition
 rendered once per process. In the DataFrame repeated text columns are categoricals, so a country's year (a hundred
 thousand reports, some 25 million cells) still fits in memory.
 """
@@ -83,13 +83,9 @@ def _line_parts(edition: str) -> tuple[bytes, ...]:
     return tuple(parts)
 
 
-def tidy_lines(source_id: str, agency: str | None, year: int | None, edition: str, values: Sequence[Any]) -> str:
-    """Every figure cell of one report as CSV lines (``TIDY_COLUMNS``), blanks with an empty value."""
-    return tidy_bytes(source_id, agency, year, edition, values).decode("utf-8")
-
-
 def tidy_bytes(source_id: str, agency: str | None, year: int | None, edition: str, values: Sequence[Any]) -> bytes:
-    """``tidy_lines`` in UTF-8, as tidy.csv holds them, joined from bytes (half the work of encoding the text)."""
+    """Every figure cell of one report as tidy.csv's lines (``TIDY_COLUMNS``) in UTF-8, blanks with an empty value:
+    the lines csv.writer would write, joined from bytes (half the work of encoding the text)."""
     parts = list(_line_parts(edition))
     cells = len(parts) // 4
     if len(values) != cells:
@@ -103,11 +99,6 @@ def tidy_bytes(source_id: str, agency: str | None, year: int | None, edition: st
     parts[0::4] = [_csv_line((source_id, agency, year, edition)).encode()] * cells
     parts[2::4] = texts
     return b"".join(parts)
-
-
-def tidy_chunk(source_id: str, report: Report) -> str:
-    """``tidy_lines`` of a report."""
-    return tidy_lines(source_id, report.agency.name, report.year, report.edition.code, figure_values(report))
 
 
 def tidy_frame(source: str | os.PathLike[str]) -> pandas.DataFrame:
