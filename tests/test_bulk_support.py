@@ -3,9 +3,7 @@ synthetic workbooks; and a check that those synthetic workbooks are what they cl
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import shutil
 import sys
@@ -14,12 +12,9 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-import pytest
-from builders import CASES, case_document, load_case
+from builders import CASES, case_document
 
 from gaip_xl import Report, read_workbook, validate, write_workbook
-from gaip_xl.format import EDITIONS
-from gaip_xl.report.tidy import tidy_chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "corpus"
@@ -79,22 +74,3 @@ def test_synthetic_workbooks_are_valid_reports_of_different_agencies(tmp_path):
     assert all(validate(r).valid for r in reports)
     assert reports[2].figures == reports[0].figures  # a copy of the first distinct report, renamed
     assert reports[1].figures != reports[0].figures
-
-
-TEXT_AND_OTHERS = ["a,b", 'q"x', "l\nm", "r\rs", " lead", 1.5, True, [1, 2], {"a": "b,c"}, "", -3, 2**60, 1e20,
-                   float("nan")]
-NUMBERS_ONLY = [1.5, 0.1, -3, 2**60, 1e20, 1e-7, 123456789.125, float("nan"), float("inf"), 0, None, -0.0, True]
-
-
-@pytest.mark.parametrize("odd", [TEXT_AND_OTHERS, NUMBERS_ONLY], ids=["with-text", "numbers-only"])
-def test_tidy_chunk_is_what_csv_writer_writes(odd):
-    report = load_case("huaian-2024")
-    for code, value in zip(list(report.figures), odd, strict=False):
-        report.figures[code] = value
-    report.agency.name = '名,"称"\n'
-    expected = io.StringIO()
-    head = ("县/a,b.xlsx", report.agency.name, report.year, report.edition.code)
-    csv.writer(expected, lineterminator="\r\n").writerows(
-        (*head, c.table.code, c.row.code, c.column.code, c.code, c.label, report.figures.get(c.code))
-        for c in EDITIONS[report.edition.code].cells)
-    assert tidy_chunk("县/a,b.xlsx", report) == expected.getvalue()

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+from builders import load_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaip_xl.format import EDITIONS
-from gaip_xl.report.tidy import tidy_bytes
+from gaip_xl.report.tidy import figure_values, tidy_bytes
 
 TRICKY_TEXT = st.text(alphabet=st.sampled_from(list('a,"\r\n 县 0.5-')), max_size=12)
 VALUES = st.one_of(st.none(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
@@ -38,3 +40,22 @@ def test_tidy_lines_are_what_csv_writer_writes(report) -> None:
         writer.writerow((source_id, agency, year, edition, cell.table.code, cell.row.code, cell.column.code, cell.code,
                          cell.label, value))
     assert tidy_bytes(source_id, agency, year, edition, values).decode("utf-8") == expected.getvalue()
+
+
+TEXT_AND_OTHERS = ["a,b", 'q"x', "l\nm", "r\rs", " lead", 1.5, True, [1, 2], {"a": "b,c"}, "", -3, 2**60, 1e20,
+                   float("nan")]
+NUMBERS_ONLY = [1.5, 0.1, -3, 2**60, 1e20, 1e-7, 123456789.125, float("nan"), float("inf"), 0, None, -0.0, True]
+
+
+@pytest.mark.parametrize("odd", [TEXT_AND_OTHERS, NUMBERS_ONLY], ids=["with-text", "numbers-only"])
+def test_tidy_lines_of_a_real_report_with_odd_figures_are_what_csv_writer_writes(odd):
+    report = load_case("huaian-2024")
+    for code, value in zip(list(report.figures), odd, strict=False):
+        report.figures[code] = value
+    report.agency.name = '名,"称"\n'
+    expected = io.StringIO()
+    head = ("县/a,b.xlsx", report.agency.name, report.year, report.edition.code)
+    csv.writer(expected, lineterminator="\r\n").writerows(
+        (*head, c.table.code, c.row.code, c.column.code, c.code, c.label, report.figures.get(c.code))
+        for c in EDITIONS[report.edition.code].cells)
+    assert tidy_bytes(*head, figure_values(report)).decode("utf-8") == expected.getvalue()
