@@ -220,6 +220,13 @@ class JsonEncoding(GaipError):
     template = "JSON 文件的文字编码不对（{detail}），应为 UTF-8：请用记事本等工具“另存为”UTF-8 编码后再提交"
 
 
+class JsonDuplicateKey(GaipError):
+    code = "E_JSON_DUPLICATE_KEY"
+    title = "JSON中有重复的键"
+    template = ("JSON 文件中 {where} 的键“{key}”出现了 {times} 次（{values}），无法确定以哪一个为准："
+                "请只保留一个后再提交")
+
+
 class JsonTooLarge(GaipError):
     code = "E_JSON_TOO_LARGE"
     title = "JSON文件过大"

@@ -180,6 +180,10 @@ def test_api_submission_with_explanations(client, tmp_path, collection):  # noqa
     body = response.json()
     assert response.status_code == 409 and body["status"] == "received" and body["submitted"] is False
     assert body["error"]["code"] == "E_NOT_SUBMITTABLE" and "没有写说明" in body["error"]["message"]
+    twice = '[{"rule": "B1", "cells": [' + json.dumps(BLANK) + '], "text": "本年未制发规章", "text": "另一条说明"}]'
+    refused = client.post(f"/api/agencies/{token}/submissions", files={"file": (path.name, path.read_bytes())},
+                          data={"explanations": twice})  # which text is the 说明? neither is guessed
+    assert refused.status_code == 409 and "explanations 应为 JSON 列表" in refused.json()["error"]["message"]
     note = [{"rule": "B1", "cells": [BLANK], "text": "本年未制发规章"}]
     ok = client.post(f"/api/agencies/{token}/submissions", files={"file": (path.name, path.read_bytes())},
                      data={"explanations": json.dumps(note, ensure_ascii=False)}).json()

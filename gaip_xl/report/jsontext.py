@@ -5,6 +5,9 @@ What the standard library would let through, and what happens here instead:
 - bytes that are not UTF-8 (GBK, Latin-1, UTF-16 without a byte-order mark): ``E_JSON_ENCODING``; UTF-16 and
   UTF-32 with a byte-order mark (what Windows Notepad calls "Unicode") are unambiguous and read;
 - a file larger than any report (``MAX_JSON_BYTES``): ``E_JSON_TOO_LARGE``;
+- a member name written twice in one object (``{"decisions": 447228, "decisions": 5}``): the standard library keeps
+  the last one silently, so the file's figure would be a guess; ``E_JSON_DUPLICATE_KEY`` names where, the key and
+  every value written for it;
 - nesting deeper than any report (``MAX_DEPTH``; a report is five levels deep, its findings seven): refused as
   ``E_JSON_STRUCTURE`` before anything walks it recursively (json itself raises RecursionError near 1,000);
 - half of a surrogate pair written as an escape (``"\\ud800"``): no file encoding can hold it, so it is
@@ -25,7 +28,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from ..errors import JsonEncoding, JsonStructure, JsonSyntax, JsonTooLarge
+from ..errors import JsonDuplicateKey, JsonEncoding, JsonStructure, JsonSyntax, JsonTooLarge
 from .limits import MAX_DIGITS
 
 MAX_JSON_BYTES = 16 * 1024 * 1024  # a report with its findings is well under 1 MB; prose is at most 3 × 32,767 chars
@@ -130,13 +133,71 @@ def _may_hold_surrogates(text: str, decoded: bool) -> bool:
     return False
 
 
-def _loads(text: str) -> Any:
+class _DuplicateKey(Exception):
+    """Raised from inside ``json.loads`` by ``_unique``: the file is read again to say where (``_duplicate``)."""
+
+
+class _Duplicates(dict[str, Any]):
+    """An object with a member name written twice, as the second reading keeps it: the names and every value."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+def _marked(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    return _Duplicates(pairs) if len(found) != len(pairs) else found
+
+
+def _loads(text: str, hook: Any = _unique) -> Any:
     try:
-        return json.loads(text, parse_float=_number, parse_constant=_constant)
+        return json.loads(text, parse_float=_number, parse_constant=_constant, object_pairs_hook=hook)
     except json.JSONDecodeError:
         raise
+    except _DuplicateKey:
+        raise
     except ValueError:  # an integer longer than Python converts (4,300 digits): read again keeping them as text
-        return json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant)
+        return json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant,
+                          object_pairs_hook=hook)
+
+
+def _duplicate(text: str, path: str | None) -> JsonDuplicateKey:
+    """The first object, in document order, with a member name written twice: where it is (a JSON Pointer), the
+    name, and each value written for it (the text is read again, this time keeping such objects whole)."""
+    stack: list[tuple[str, Any]] = [("", _loads(text, _marked))]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, _Duplicates):
+            names = [name for name, _ in node.pairs]
+            key = next(name for name in names if names.count(name) > 1)
+            values = [_shown(value) for name, value in node.pairs if name == key]
+            return JsonDuplicateKey(path, where=_printable(where) or "最外层", key=_printable(key), times=len(values),
+                                    values=_printable("、".join(values)))
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack += reversed([(f"{where}/{_pointer(str(name))}", child) for name, child in children])
+    raise AssertionError("a duplicate found once is found again")  # pragma: no cover
+
+
+def _printable(text: str) -> str:
+    """Text any stream can print: half of a surrogate pair shown as its escape (``\\ud800``)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _pointer(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")  # RFC 6901
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, _Duplicates) else "{…}"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_json(data: str | bytes, path: str | None = None) -> Any:
@@ -151,6 +212,8 @@ def parse_json(data: str | bytes, path: str | None = None) -> Any:
         raise JsonSyntax(path, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
     except RecursionError:
         raise JsonStructure(path, detail=f"嵌套超过 {MAX_DEPTH} 层，不是年报文档") from None
+    except _DuplicateKey:
+        raise _duplicate(text, path) from None
     if text.count("[") + text.count("{") > MAX_DEPTH:  # else the nesting cannot be deeper: no walk needed
         check_depth(value, path)
     if _may_hold_surrogates(text, decoded):

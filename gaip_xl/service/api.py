@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
@@ -19,9 +18,10 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select, text
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import NotSubmittable, UploadMissing
+from ..errors import GaipError, NotSubmittable, UploadMissing
 from ..excel.marked import marked_bytes
 from ..report import Explanation
+from ..report.jsontext import parse_json
 from .app import DbSession, request_info, service_of
 from .db import Agency
 from .records import add_explanations, receive_upload, recheck, submit
@@ -165,8 +165,8 @@ def api_submit(request: Request, token: Annotated[str, Path(description="收集�
 def _parse_explanations(raw: str) -> list[Explanation]:
     """The explanations sent, read as a report's ``"explanations"`` are (``Explanation.from_json``)."""
     try:
-        items = json.loads(raw or "[]")
-    except ValueError:
+        items = parse_json(raw or "[]")  # as a report's JSON is read: a name written twice is refused, not guessed
+    except GaipError:
         items = None
     given = [Explanation.from_json(item) for item in items] if isinstance(items, list) else [None]
     if any(e is None for e in given):
