@@ -76,8 +76,8 @@ class _Sheets:
             self.strings = shared_strings(package.path, part, package.part(part))
         styles = directory.styles
         date1904 = _DATE1904.search(package.part(WORKBOOK_PART)) is not None
-        self.dates = scan.Dates(_date_styles(package.part(styles)) if styles and package.has(styles) else frozenset(),
-                                date1904)
+        found = _date_styles(package.part(styles), package.path) if styles and package.has(styles) else frozenset()
+        self.dates = scan.Dates(found, date1904)
         self._parsed: dict[str, Cells] = {}
 
     def cells(self, sheet: str, wanted: frozenset[tuple[int, int]] | None) -> Cells:
@@ -97,10 +97,10 @@ class _Sheets:
 _STYLES_SEEN: dict[bytes, frozenset[int]] = {}  # styles part → its date styles (one per template, per process)
 
 
-def _date_styles(styles: bytes) -> frozenset[int]:
+def _date_styles(styles: bytes, path: str | None) -> frozenset[int]:
     found = _STYLES_SEEN.get(styles)
     if found is None:
-        found = scan.date_styles(styles)
+        found = scan.date_styles(styles, path)
         if len(_STYLES_SEEN) >= 16:
             _STYLES_SEEN.clear()
         _STYLES_SEEN[styles] = found

@@ -78,6 +78,7 @@ _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 _FORMULA = re.compile(rb"<" + _P + rb"f[\s/>]")
 _VALUE = re.compile(rb"<" + _P + rb"v" + _ATTRS + rb"(?:/>|>(.*?)</" + _P + rb"v\s*>)", re.S)
+_VALUE_START = re.compile(rb"<" + _P + rb"(?:v|is)[\s/>]")  # a cell's value element: one at most
 _INLINE = re.compile(rb"<" + _P + rb"is" + _ATTRS + rb"(?:/>|>(.*?)</" + _P + rb"is\s*>)", re.S)
 _NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 _TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
@@ -199,11 +200,11 @@ class _Sheet:
         for match in _TOKEN.finditer(data):
             row_attrs, cell_attrs, body = match.group(1), match.group(2), match.group(3)
             if cell_attrs is None:  # a row
-                reference = _attributes(row_attrs or b"").get("r")
+                reference = self._attributes(row_attrs or b"", f"第 {row + 1} 行", _POSITION).get("r")
                 row = self._row_number(reference) if reference is not None else row + 1
                 col = 0
                 continue
-            reference = _attributes(cell_attrs).get("r")
+            reference = self._attributes(cell_attrs, f"第 {row} 行的单元格", _POSITION).get("r")
             if reference is not None:
                 row, col = self._reference(reference)
             else:
@@ -215,6 +216,15 @@ class _Sheet:
             else:
                 self._take((row, col), cell_attrs, body, wanted, found)
         return found
+
+    def _attributes(self, attrs: bytes, where: str, once: Container[str] | None = None) -> dict[str, str]:
+        """``_attributes``, an attribute written twice refused naming ``where``: any of a wanted cell's (its type
+        and style decide its value), and a position (``r``) anywhere (every later cell's position depends on it),
+        as the one pass decides too."""
+        try:
+            return _attributes(attrs, once)
+        except _AttributeTwice as twice:
+            raise self.fail(f"的{where}的属性“{twice}”写了两次（文件已损坏或被改写）") from None
 
     def _check_grid(self, pos: Position) -> None:
         if not (1 <= pos[0] <= MAX_ROW and 1 <= pos[1] <= MAX_COL):
@@ -265,7 +275,7 @@ class _Sheet:
 
     def _kind(self, pos: Position, attrs: bytes) -> tuple[str, int]:
         """The cell's type and style index (-1: none) from its attributes."""
-        found = _attributes(attrs)
+        found = self._attributes(attrs, f"单元格 {_a1(*pos)}")
         kind, style = found.get("t", "n"), found.get("s", "0").strip()
         if kind not in _TYPES:
             raise self.fail(f"的单元格 {_a1(*pos)} 的类型“{kind}”无效")
@@ -278,6 +288,8 @@ class _Sheet:
         if _CELL_START.search(body):
             raise self.fail(f"的单元格 {_a1(*pos)} 中又有单元格（文件已损坏）")
         formula = _FORMULA.search(body) is not None
+        if len(_VALUE_START.findall(body)) > 1:  # which would Excel show? neither is guessed
+            raise self.fail(f"的单元格 {_a1(*pos)} 写了不止一个值（文件已损坏或被改写）")
         if kind == "inlineStr":
             inline = _INLINE.search(body)
             if inline is not None:
@@ -365,11 +377,22 @@ def number(raw: str) -> float | str:
     return raw.strip()
 
 
-def _attributes(attrs: bytes) -> dict[str, str]:
-    """Attribute local names → values (character references resolved)."""
+_POSITION = ("r",)  # the attribute whose repetition is refused on every row and cell, wanted or not
+
+
+class _AttributeTwice(ValueError):
+    """An element with one attribute written twice (``<c r="B5" t="n" t="s">``): not XML, and which one Excel would
+    take cannot be known, so the sheet's reader refuses it naming the cell."""
+
+
+def _attributes(attrs: bytes, once: Container[str] | None = None) -> dict[str, str]:
+    """Attribute local names → values (character references resolved); ``_AttributeTwice`` when a local name comes
+    twice (``t`` and ``x:t`` included: the reader compares local names), of those in ``once`` if given."""
     found = {}
     for name, double, single in _ATTR.findall(attrs):
         local = name.rsplit(b":", 1)[-1].decode()
+        if local in found and (once is None or local in once):
+            raise _AttributeTwice(local)
         found[local] = xml_text(double or single, attribute=True)
     return found
 
@@ -413,8 +436,15 @@ class Dates:
             return value
 
 
-def date_styles(styles: bytes) -> frozenset[int]:
+def date_styles(styles: bytes, path: str | None = None) -> frozenset[int]:
     """The indices of the cell formats (``cellXfs``) in ``xl/styles.xml`` whose number format shows a date."""
+    try:
+        return _date_styles(styles)
+    except _AttributeTwice as twice:
+        raise NotXlsx(path, detail=f"样式部件（styles.xml）中有属性“{twice}”写了两次（文件已损坏或被改写）") from None
+
+
+def _date_styles(styles: bytes) -> frozenset[int]:
     custom = {}
     for match in _NUMBER_FORMAT.finditer(styles):
         found = _attributes(match.group(1))
