@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge
+from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge, ZipBomb
 from ..files import ZIP_ERRORS, open_regular, read_regular, regular_status
 from .store import STATE_DIR, RunStore
 
@@ -35,6 +35,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 
 MAX_ARCHIVE_ENTRIES = 500_000
 MAX_NESTED_ARCHIVE_BYTES = 512 * 1024 * 1024  # a zip inside a zip is read into memory to be listed
 MAX_NESTING = 3  # archive inside archive inside archive
+MAX_ARCHIVE_RATIO = 200  # all members unpacked ÷ all packed, once they unpack to more than RATIO_FLOOR
+RATIO_FLOOR = 64 * 1024 * 1024  # workbooks barely compress; reports' JSON and text about 10:1
+LOCAL_HEADER_BYTES = 30  # a member's local header before its name and extra field
 JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
 SEPARATOR = "!"  # between an archive and the path of a member inside it
 
@@ -216,6 +219,9 @@ class Discovery:
         if len(infos) > MAX_ARCHIVE_ENTRIES:
             raise ArchiveUnreadable(shown(outer),
                                     detail=f"压缩包内有 {len(infos)} 个文件，超过 {MAX_ARCHIVE_ENTRIES} 个")
+        bomb = zip_bomb(archive.infolist())
+        if bomb:
+            raise ZipBomb(shown(outer), detail=bomb)
         named = sorted(((display_name(info), i, info) for i, info in infos), key=lambda item: (item[0], item[1]))
         times: Counter[str] = Counter()
         for stored, position, info in named:
@@ -276,6 +282,25 @@ def _member_error(info: zipfile.ZipInfo, name: str, shown: str, depth: int) -> G
     limit = MAX_NESTED_ARCHIVE_BYTES if is_archive else MAX_FILE_BYTES
     if info.file_size > limit:
         return TooLarge(shown, detail=f"解压后有 {info.file_size // 1024 // 1024} MB")
+    return None
+
+
+def zip_bomb(infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why an archive's directory describes a zip bomb (None if it does not), judged before a member is unpacked:
+    - members whose data overlap (several directory entries pointing into the same bytes): no zip program writes
+      them, and they let a small file unpack a thousand times over (Python's zipfile before 3.11.8 does not check);
+    - members that unpack to more than ``MAX_ARCHIVE_RATIO`` times what they pack (beyond ``RATIO_FLOOR``): a bomb
+      of many members each under the size limit. A forged size cannot hide one: a member is never read past its
+      declared size, and one that unpacks to more fails its CRC (``read_member``)."""
+    spans = sorted((info.header_offset, info.header_offset + LOCAL_HEADER_BYTES + info.compress_size)
+                   for info in infos)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start < end:  # the least room a member takes (its name and extra field would add to it)
+            return "压缩包内有互相重叠的文件（多个目录项指向同一段数据）"
+    unpacked, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
+    if unpacked > RATIO_FLOOR and unpacked > MAX_ARCHIVE_RATIO * max(packed, 1):
+        return (f"压缩包内的文件解压后共 {unpacked // 1024 // 1024} MB，是压缩后大小的 "
+                f"{unpacked // max(packed, 1)} 倍（最多 {MAX_ARCHIVE_RATIO} 倍）")
     return None
 
 
