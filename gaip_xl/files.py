@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable
 from typing import BinaryIO
 
-from .errors import FileMissing, GaipError, NotRegularFile, TooLarge
+from .errors import FileMissing, GaipError, NotRegularFile, OutputFailed, TooLarge
 
 MB = 1024 * 1024
 # Everything zipfile raises for a damaged or unusual archive, which is the file's fault, never the program's: besides
@@ -82,3 +82,20 @@ def read_regular(path: str | os.PathLike[str], name: str, limit: int,
             raise TooLarge(name, detail=f"文件超过 {limit // MB} MB")
         raise too_large(max(size, len(data)))
     return data
+
+
+def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Whether two names are one file: the same inode when both exist (a link, a hard link, ``../``, another case on
+    a file system that ignores case), else the same resolved path."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return os.path.realpath(first) == os.path.realpath(second)
+
+
+def refuse_overwriting(target: str | os.PathLike[str], *inputs: str | os.PathLike[str] | None) -> None:
+    """``E_OUTPUT`` before anything is written when the output a user names is one of the command's inputs: writing
+    it would replace the submission being read (a clerk's only copy of a filled workbook)."""
+    for source in inputs:
+        if source is not None and same_file(target, source):
+            raise OutputFailed(str(target), detail="输出文件就是输入文件本身，写出会覆盖它：请另指定输出文件（-o）")

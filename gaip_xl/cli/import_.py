@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..atomic import write_text
+from ..files import refuse_overwriting, same_file
 from ..format import EDITIONS, LEVELS
 from ..importer import import_report
 from ..loaders import load_report
@@ -31,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
+    target = Path(args.output) if args.output else Path(args.document).with_suffix(".json")
+    if not args.output and same_file(target, args.document):  # a document named .json: its report beside it
+        target = target.with_name(target.stem + ".report.json")
+    if args.output != "-":
+        refuse_overwriting(target, args.document, args.previous)
     result = import_report(args.document, edition=args.edition, year=args.year, level=args.level)
     report = result.report
     previous = load_report(args.previous) if args.previous else None
@@ -41,9 +47,6 @@ def main(args: argparse.Namespace, out: Output) -> int:
     if args.output == "-":
         out.write(document)
         return 0 if validation.valid else 1
-    target = Path(args.output) if args.output else Path(args.document).with_suffix(".json")
-    if target.resolve() == Path(args.document).resolve():
-        target = target.with_name(target.stem + ".report.json")
     write_text(target, document)
     out.line(f"{summary_line(validation)}；导入提示 {len(result.findings)} 条；已写出 {target}")
     return 0 if validation.valid else 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import OutputFailed, ReportHasErrors
+from ..errors import ReportHasErrors
+from ..files import refuse_overwriting
 from ..loaders import load_report
 from ..publish import FORMATS, format_of, publish
 from ..rules import Finding, ValidationReport
@@ -45,8 +46,7 @@ def main(args: argparse.Namespace, out: Output) -> int:
     else:
         chosen = args.format or "html"
         target = Path(args.source).with_suffix(f".{chosen}")
-    if target.resolve() == Path(args.source).resolve():
-        raise OutputFailed(str(target), detail="输出文件不能是输入文件本身")
+    refuse_overwriting(target, args.source)
     try:
         result = publish(report, target, chosen, force=args.force)
     except ReportHasErrors as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..excel import read_source
 from ..excel.document import report_document
+from ..files import refuse_overwriting
 from ..loaders import load_report
 from ..rules import validate
 from ..rules.summary import summary_line
@@ -26,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
+    target = Path(args.output) if args.output else Path(args.workbook).with_suffix(".json")
+    if args.output != "-":
+        refuse_overwriting(target, args.workbook, args.previous)
     report, source = read_source(args.workbook)
     previous = load_report(args.previous) if args.previous else None
     result = validate(report, previous)
@@ -35,7 +39,6 @@ def main(args: argparse.Namespace, out: Output) -> int:
     if args.output == "-":
         out.write(document)
         return 0 if result.valid else 1
-    target = Path(args.output) if args.output else Path(args.workbook).with_suffix(".json")
     write_text(target, document)
     out.line(f"{summary_line(result)}；已写出 {target}")
     return 0 if result.valid else 1

@@ -6,11 +6,13 @@ import argparse
 from pathlib import Path
 
 from ..excel import write_workbook
+from ..files import refuse_overwriting, same_file
 from ..loaders import load_report
 from .output import Output
 
 NAME = "to-xlsx"
 HELP = "把年报 JSON 填入对应格式版本的新模板，生成 Excel 工作簿（.xlsx）"
+FRESH_SUFFIX = "（新模板）.xlsx"  # the default output for a workbook given as input: never the input itself
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
-    report = load_report(args.report)
     target = Path(args.output) if args.output else Path(args.report).with_suffix(".xlsx")
+    if not args.output and same_file(target, args.report):  # a workbook given: the fresh one goes beside it
+        target = target.with_name(f"{target.stem}{FRESH_SUFFIX}")
+    refuse_overwriting(target, args.report)
+    report = load_report(args.report)
     write_workbook(report, target)
     out.line(f"已写出 {report.edition.code} 年版工作簿：{target}")
     return 0
