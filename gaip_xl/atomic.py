@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputFailed
+from .files import special_kind
 
 
 def _umask() -> int:
@@ -21,13 +22,30 @@ def _umask() -> int:
     return mask
 
 
+def destination(target: str | os.PathLike[str]) -> Path:
+    """Where an output named ``target`` goes: the file a link points at (the link stays a link), and only ever a
+    regular file or a new one. Renaming a finished file over a device, a FIFO or a folder would replace it (as root,
+    ``-o /dev/null`` replaced the device with a file), so those are refused (``E_OUTPUT``) before anything is
+    written."""
+    path = Path(target)
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        kind = special_kind(os.stat(real).st_mode)
+    except OSError:
+        return real  # not there yet (or a dangling link: the file it names is made)
+    if kind is not None:
+        raise OutputFailed(str(target), detail=f"输出位置是{kind}，不是普通文件，未写出：请给出一个文件名")
+    return real
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
-    """Yields a temporary path in the target's folder; on success it replaces ``target``, on failure it is removed."""
-    target = Path(target)
+    """Yields a temporary path in the target's folder; on success it replaces ``target`` (``destination``), on
+    failure it is removed."""
+    final = destination(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or target.suffix, dir=target.parent)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=suffix or final.suffix, dir=final.parent)
     except OSError as exc:
         raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
     os.close(handle)
@@ -36,7 +54,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         # mkstemp makes the file private (0600); an output should get the permissions any new file would get.
         os.chmod(temporary, 0o666 & ~_umask())
         yield temporary
-        os.replace(temporary, target)
+        os.replace(temporary, final)
     except OSError as exc:
         raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
     finally:

@@ -30,11 +30,17 @@ _KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设�
           (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
 
 
-def not_regular(mode: int, name: str) -> NotRegularFile | None:
-    """The error for anything but a regular file (None for a regular file)."""
+def special_kind(mode: int) -> str | None:
+    """What a file of this mode is when it is not a regular file ("命名管道（FIFO）", "文件夹" …); None for one."""
     if stat.S_ISREG(mode):
         return None
-    return NotRegularFile(name, detail=next((text for test, text in _KINDS if test(mode)), "特殊文件"))
+    return next((text for test, text in _KINDS if test(mode)), "特殊文件")
+
+
+def not_regular(mode: int, name: str) -> NotRegularFile | None:
+    """The error for anything but a regular file (None for a regular file)."""
+    kind = special_kind(mode)
+    return None if kind is None else NotRegularFile(name, detail=kind)
 
 
 def regular_status(path: str | os.PathLike[str], name: str) -> os.stat_result:

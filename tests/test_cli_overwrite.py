@@ -1,7 +1,10 @@
-"""An output that is one of the command's own inputs is refused before anything is written (``E_OUTPUT``), however
-the two are named: the same text, ``./``, ``../folder/``, an absolute path, a symbolic link, a hard link. Writing it
-would replace the submission being read: ``gaip-xl to-json 年报.xlsx -o 年报.xlsx`` used to replace a clerk's only
-copy of a filled workbook with its JSON, and ``gaip-xl to-xlsx 年报.xlsx`` (no ``-o``) with a fresh template.
+"""Outputs that must not be written as named.
+
+An output that is one of the command's own inputs is refused before anything is written (``E_OUTPUT``), however the
+two are named: the same text, ``./``, ``../folder/``, an absolute path, a symbolic link, a hard link. Writing it would
+replace the submission being read: ``gaip-xl to-json 年报.xlsx -o 年报.xlsx`` used to replace a clerk's only copy of a
+filled workbook with its JSON, and ``gaip-xl to-xlsx 年报.xlsx`` (no ``-o``) with a fresh template. An output that is
+not a plain file (a device, a FIFO, a socket, a folder, or a link to one) is refused too, and left as it is.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -107,3 +112,55 @@ def test_a_different_output_is_written(inputs, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert run(["to-xlsx", str(tmp_path / "年报.json"), "-o", str(tmp_path / "新.xlsx")], out, err) == 0
     assert (tmp_path / "新.xlsx").exists()
+
+
+def _special(kind: str, path: Path) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a second /dev/null: only root may make one
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        socket.socket(socket.AF_UNIX).bind(str(path))
+
+
+KINDS = ["fifo", "folder", "socket"] + (["device"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
+WRITERS = [["to-json", "年报.xlsx"], ["to-xlsx", "年报.json"], ["import", "年报.html"], ["publish", "年报.json"],
+           ["template"]]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(WRITERS), st.sampled_from(KINDS), st.booleans())
+def test_an_output_that_is_no_plain_file_is_refused_and_left_as_it_is(inputs, tmp_path_factory, monkeypatch, command,
+                                                                       kind, through_link):
+    """Renaming the finished file over a device, a FIFO, a socket or a folder would replace it: as root,
+    ``-o /dev/null`` replaced the device with a file."""
+    folder = tmp_path_factory.mktemp("special")
+    monkeypatch.chdir(folder)
+    for name, data in (("年报.xlsx", inputs["xlsx"]), ("年报.json", inputs["json"]), ("年报.html", inputs["html"])):
+        (folder / name).write_bytes(data)
+    special = folder / ("输出.html" if command[0] == "publish" else "输出.xlsx" if command[0] in ("to-xlsx", "template")
+                        else "输出.json")
+    _special(kind, special)
+    named = special
+    if through_link:
+        named = folder / f"链接{special.suffix}"
+        named.symlink_to(special.name)
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*command, "-o", named.name], out, err) == 2, err.getvalue()
+    assert "[E_OUTPUT]" in err.getvalue() and "不是普通文件" in err.getvalue()
+    mode = special.lstat().st_mode
+    assert {"fifo": stat.S_ISFIFO, "device": stat.S_ISCHR, "folder": stat.S_ISDIR, "socket": stat.S_ISSOCK}[kind](mode)
+    assert not through_link or named.is_symlink()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_an_output_through_a_link_goes_where_the_link_points(inputs, tmp_path):
+    (tmp_path / "年报.json").write_bytes(inputs["json"])
+    (tmp_path / "工作簿.xlsx").write_bytes(b"old")
+    (tmp_path / "链接.xlsx").symlink_to("工作簿.xlsx")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["to-xlsx", str(tmp_path / "年报.json"), "-o", str(tmp_path / "链接.xlsx")], out, err) == 0
+    assert (tmp_path / "链接.xlsx").is_symlink()
+    assert load_report(tmp_path / "工作簿.xlsx").figures == load_report(tmp_path / "年报.json").figures
