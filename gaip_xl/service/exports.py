@@ -36,11 +36,28 @@ def bulk_outputs(documents: list[tuple[str, str]], office_name: str, office_leve
     """Runs bulk over ``documents`` (agency, submitted report JSON) inside ``work``; returns its output folder."""
     inputs, out = work / "报送", work / "out"
     inputs.mkdir()
-    for agency, document in documents:
-        (inputs / f"{_UNSAFE.sub('_', agency)[:120]}.json").write_text(document, encoding="utf-8")
+    for name, (_, document) in zip(input_names([agency for agency, _ in documents]), documents, strict=True):
+        (inputs / name).write_text(document, encoding="utf-8")
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         pool.submit(_run, str(inputs), str(out), office_name, office_level).result()
     return out
+
+
+def input_names(agencies: Sequence[str], limit: int = 120) -> list[str]:
+    """A file name for each agency's report, its name made safe on every file system; never the same for two (in any
+    case: two names that are safe alike, or alike ignoring case, or alike in their first ``limit`` characters, get
+    "（2）", "（3）" …), so no report overwrites another and every output still names its agency."""
+    taken: set[str] = set()
+    names = []
+    for agency in agencies:
+        stem = _UNSAFE.sub("_", agency)[:limit] or "_"
+        name, number = stem, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem}（{number}）"
+        taken.add(name.casefold())
+        names.append(f"{name}.json")
+    return names
 
 
 def bulk_file(out: Path, name: str) -> Path | None:
