@@ -292,7 +292,7 @@ class NotAReport(GaipError):
 class RosterUnreadable(GaipError):
     code = "E_ROSTER_FORMAT"
     title = "名单无法读取"
-    template = "名单无法读取：{detail}（应为 .xlsx，或 UTF-8 编码的 .csv）"
+    template = "名单无法读取：{detail}（应为 .xlsx，或 UTF-8、GBK 编码的 .csv）"
 
 
 class RosterHeader(GaipError):

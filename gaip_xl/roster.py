@@ -1,12 +1,13 @@
 """The roster (名单) of agencies that must report to a collecting office, and the accounting against it.
 
-A roster is an .xlsx or a UTF-8 .csv (with or without a BOM) whose first row holds headers named as the template's
-基本情况 labels (``ROSTER_FIELDS``; 机关名称 required, the others optional), one agency per row. Names are matched by
-``name_key``: whitespace removed and full/half-width forms unified (NFKC), so “某某县 人民政府” and “某某县人民政府”
-are one agency. ``reconcile`` tells expected / submitted / missing / not on the roster, and for a submitted name not
-on the roster the missing entry it most resembles (“某某县教育局” beside a missing “某某县教育体育局”): a hint for the
-office to check, never a match — the two stay apart in every count. The web service and
-``gaip-xl bulk --roster`` use this module; an .xlsx roster is opened with the converter's safety checks first.
+A roster is an .xlsx or a .csv (UTF-8 with or without a BOM, or GBK as Chinese Excel saves it) whose first row
+holds headers named as the template's 基本情况 labels (``ROSTER_FIELDS``; 机关名称 required, the others optional),
+one agency per row. Names are matched by ``name_key``: whitespace removed and full/half-width forms unified
+(NFKC), so “某某县 人民政府” and “某某县人民政府” are one agency. ``reconcile`` tells expected / submitted /
+missing / not on the roster, and for a submitted name not on the roster the missing entry it most resembles
+(“某某县教育局” beside a missing “某某县教育体育局”): a hint for the office to check, never a match — the two
+stay apart in every count. The web service and ``gaip-xl bulk --roster`` use this module; an .xlsx roster is
+opened with the converter's safety checks first.
 """
 
 from __future__ import annotations
@@ -60,14 +61,35 @@ def _text(value: Any) -> str | None:
 
 
 def _rows_of_csv(data: bytes) -> list[list[Any]]:
+    """The rows of a CSV roster: UTF-8 (a BOM allowed), or GB18030, what Excel on Chinese Windows writes for
+    "CSV (逗号分隔)", taken only when its header row names the required column (``_has_required_header``): bytes that
+    are neither are refused, never read as some other text."""
     try:
-        text = data.decode("utf-8-sig")
+        return _csv_rows(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise RosterUnreadable(detail="CSV 文件不是 UTF-8 编码（在 Excel 中“另存为 → CSV UTF-8”即可）") from None
+        pass
+    try:
+        rows = _csv_rows(data.decode("gb18030"))
+    except UnicodeDecodeError:
+        rows = []
+    if not _has_required_header(rows):
+        label = INFO_FIELDS_BY_CODE[REQUIRED_CODE].label
+        raise RosterUnreadable(detail=f"CSV 文件既不是 UTF-8 编码，也不是表头含“{label}”的 GBK 编码"
+                                      "（在 Excel 中“另存为 → CSV UTF-8”即可）")
+    return rows
+
+
+def _csv_rows(text: str) -> list[list[Any]]:
     try:
         return [row for row in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
         raise RosterUnreadable(detail=f"CSV 格式有误（{exc}）") from None
+
+
+def _has_required_header(rows: list[list[Any]]) -> bool:
+    header = next((row for row in rows if any(_text(c) for c in row)), [])
+    required = name_key(INFO_FIELDS_BY_CODE[REQUIRED_CODE].label)
+    return any(name_key(_text(c) or "") == required for c in header)
 
 
 _MAX_ROSTER_COLUMNS = 64  # a roster has a handful; anything further right is ignored, never allocated

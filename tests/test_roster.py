@@ -1,4 +1,4 @@
-"""The roster: read from .xlsx and UTF-8 .csv (BOM or not) under the template's labels, names matched after
+"""The roster: read from .xlsx and .csv (UTF-8, BOM or not, or GBK) under the template's labels, names matched after
 removing whitespace and unifying widths, and the accounting expected / submitted / missing / not on roster."""
 
 from __future__ import annotations
@@ -32,6 +32,20 @@ def test_csv_with_or_without_bom(tmp_path, bom):
         ("淮安市人民政府", "设区的市", "320800", 2), ("淮安区人民政府", "县级", "320803", 4)]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(st.sampled_from("甲乙丙县镇局人民政府教育体育ＡB 、（）"), min_size=1, max_size=12),
+                          st.sampled_from(["乡镇", "县级", ""])), min_size=1, max_size=8,
+                unique_by=lambda row: name_key(row[0])).filter(lambda rows: all(name_key(n) for n, _ in rows)),
+       st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk"]), st.sampled_from(["\n", "\r\n"]))
+def test_csv_as_excel_saves_it_in_utf_8_or_gbk_reads_the_same(tmp_path_factory, rows, encoding, newline):
+    """Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK, and "CSV UTF-8" with a BOM: both read alike."""
+    text = newline.join([f"{LABELS[0]},{LABELS[1]}", *(f"{name},{level}" for name, level in rows)]) + newline
+    path = tmp_path_factory.mktemp("roster") / "名单.csv"
+    path.write_bytes(text.encode(encoding))
+    entries = read_roster(path)
+    assert [(e.name, e.level) for e in entries] == [(name.strip(), level or None) for name, level in rows]
+
+
 def test_xlsx_roster_with_numbers_as_region_codes(tmp_path):
     book = Workbook()
     sheet = book.active
@@ -49,7 +63,9 @@ def test_xlsx_roster_with_numbers_as_region_codes(tmp_path):
     ("名称,级别\n甲,乡镇\n".encode(), "E_ROSTER_HEADER"),
     ("机关名称\n甲镇\n 甲 镇\n".encode(), "E_ROSTER_DUPLICATE"),
     ("机关名称\n\n".encode(), "E_ROSTER_EMPTY"),
-    ("机关名称\n甲镇\n".encode("gbk"), "E_ROSTER_FORMAT"),
+    ("名称\n甲镇\n".encode("gbk"), "E_ROSTER_FORMAT"),  # GBK is taken only under the required header
+    ("机关名称\n".encode("utf-16"), "E_ROSTER_FORMAT"),
+    (b"\xff\xfe\x80\n", "E_ROSTER_FORMAT"),
 ])
 def test_bad_rosters_are_refused_with_a_code(tmp_path, content, code):
     path = tmp_path / "名单.csv"
