@@ -125,6 +125,19 @@ def xlsx_hyperlinks(data: bytes) -> list[str]:
     return links
 
 
+def filled_formulas(report: Any) -> list[str]:
+    """The formulas a filled template of the report's edition holds, whatever it is filled with (the template's)."""
+    import tempfile
+    from pathlib import Path
+
+    from gaip_xl import write_workbook
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.xlsx"
+        write_workbook(report, path)
+        return sorted(xlsx_formulas(path.read_bytes()).values())
+
+
 # ---------------------------------------------------------------------------- HTML
 def html_markup(page: str) -> set[tuple[str, str, str]]:
     """(tag, attribute, value) of every element of the page as a browser parses it ("" attribute: the element)."""
