@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from typing import Any
 
 from hypothesis import strategies as st
@@ -110,6 +111,16 @@ def xlsx_formulas(data: bytes) -> dict[tuple[str, str], str]:
                     if formula is not None:
                         found[(name, cell.get("r"))] = formula.text or ""
     return found
+
+
+# the marked workbook's own links to its cells (gaip_xl.excel.marks.link): the one formula it adds to the template's
+INTERNAL_LINK = re.compile(r"""HYPERLINK\("#'[^'"]+'![A-Z]+[0-9]+","[A-Z0-9、…]+"\)""")
+
+
+def added_formulas(data: bytes, filled: list[str]) -> list[str]:
+    """The formulas of a marked workbook beyond the template's (``filled``) and its links to its own cells."""
+    formulas = Counter(xlsx_formulas(data).values()) - Counter(filled)
+    return sorted(f for f in formulas.elements() if not INTERNAL_LINK.fullmatch(f))
 
 
 def xlsx_hyperlinks(data: bytes) -> list[str]:
