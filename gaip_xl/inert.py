@@ -6,7 +6,8 @@ come out of gaip-xl as the text it is, never as a formula, a link, an element or
 
 - **CSV opened in Excel/WPS** (findings.csv, the roll-up's list of reports, the service's lists of agencies):
   ``excel_csv_cell`` puts a single quote before a text cell that Excel would take for a formula (OWASP's advice for
-  files meant for a spreadsheet); numbers, and text that is a plain number ("-3"), stay as they are. tidy.csv is data
+  files meant for a spreadsheet); numbers, and text that is a plain number ("-3"), stay as they are;
+  ``excel_csv_text`` removes that quote again where gaip-xl reads such a file back (a roster). tidy.csv is data
   for pandas and keeps every value as submitted (see README).
 - **.xlsx written with openpyxl** (to-xlsx, the roll-up workbook, the marked workbook): ``put_text`` stores text
   as a string cell (openpyxl would make a formula of any text starting with "="); **with XlsxWriter** (summary.xlsx)
@@ -56,6 +57,12 @@ def excel_csv_cell(value: Any) -> Any:
     return value
 
 
+def excel_csv_text(cell: str) -> str:
+    """The text a cell read back from such a CSV stands for: without the quote ``excel_csv_cell`` put before it
+    (a quote before anything that is no formula was typed, and is kept)."""
+    return cell[1:] if cell.startswith(TEXT_MARK) and formula_like(cell[1:]) else cell
+
+
 class ExcelCsvWriter:
     """``csv.writer`` (Excel dialect, CRLF) for a file meant for Excel: every cell goes through ``excel_csv_cell``.
     With ``fields``, rows may be mappings (as ``csv.DictWriter``: a missing key is blank, an unknown key an error)."""
@@ -92,4 +99,5 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-__all__ = ["XLSXWRITER_OPTIONS", "ExcelCsvWriter", "excel_csv_cell", "formula_like", "html_text", "put_text"]
+__all__ = ["XLSXWRITER_OPTIONS", "ExcelCsvWriter", "excel_csv_cell", "excel_csv_text", "formula_like", "html_text",
+           "put_text"]

@@ -22,6 +22,7 @@ from typing import Any
 from .errors import GaipError, RosterDuplicate, RosterEmpty, RosterHeader, RosterUnreadable
 from .files import read_regular
 from .format.fields import INFO_FIELDS_BY_CODE
+from .inert import excel_csv_text
 
 # The roster's columns: the template's own labels for these facts (never typed here).
 ROSTER_CODES = ("agency.name", "agency.level", "agency.region_code", "agency.contact")
@@ -65,7 +66,9 @@ def _rows_of_csv(data: bytes) -> list[list[Any]]:
     except UnicodeDecodeError:
         raise RosterUnreadable(detail="CSV 文件不是 UTF-8 编码（在 Excel 中“另存为 → CSV UTF-8”即可）") from None
     try:
-        return [row for row in csv.reader(io.StringIO(text))]
+        # a list gaip-xl wrote (missing.csv, links.csv) may be a roster again: its names without the quote that kept
+        # them text in Excel
+        return [[excel_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
         raise RosterUnreadable(detail=f"CSV 格式有误（{exc}）") from None
 

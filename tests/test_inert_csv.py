@@ -4,12 +4,16 @@ gets a leading quote, and nothing else changes (numbers, negative ones included,
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
 from hostile_text import PAYLOADS, csv_rows, excel_evaluates, formula_cells, hostile_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaip_xl.inert import ExcelCsvWriter, excel_csv_cell
+from gaip_xl.inert import ExcelCsvWriter, excel_csv_cell, excel_csv_text
+from gaip_xl.roster import name_key, read_roster
+from gaip_xl.service.exports import agencies_csv
 
 
 @settings(max_examples=200, deadline=None)
@@ -39,3 +43,15 @@ def test_the_writer_quotes_every_text_cell_of_every_row_and_checks_its_fields():
         pass
     else:
         raise AssertionError("an unknown field must be refused, as csv.DictWriter refuses it")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(PAYLOADS).map(str.strip).filter(lambda t: t and "\n" not in t), min_size=1,
+                max_size=8, unique_by=name_key))
+def test_a_list_of_agencies_gaip_xl_wrote_reads_back_as_a_roster_of_the_same_names(names):
+    """missing.csv and links.csv keep names inert in Excel; read as a roster again, they give the names as typed."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "名单.csv"
+        path.write_bytes(agencies_csv([[name, None, None, None] for name in names], ()))
+        assert [entry.name for entry in read_roster(path)] == names
+    assert excel_csv_text("'x") == "'x"  # a quote typed before text that is no formula is the clerk's
