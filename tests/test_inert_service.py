@@ -12,6 +12,7 @@ import re
 from importlib.resources import files
 
 import pytest
+import service_support as service
 from builders import consistent_report
 from hostile_text import (
     PAYLOADS,
@@ -22,17 +23,7 @@ from hostile_text import (
     shown_texts,
     xlsx_hyperlinks,
 )
-from service_support import (  # noqa: F401  (fixtures)
-    agency_links,
-    client,
-    create_collection,
-    csrf_of,
-    db_url,
-    office_login,
-    report_workbook,
-    settings,
-    upload,
-)
+from service_support import client, db_url, settings  # noqa: F401  (fixtures)
 
 from gaip_xl.report.limits import text_problem
 from gaip_xl.roster import name_key
@@ -96,14 +87,14 @@ def test_every_template_escapes_what_it_renders(client):  # noqa: F811
 
 
 def test_hostile_names_prose_and_explanations_stay_text_everywhere(client, settings, tmp_path):  # noqa: F811
-    office_login(client, settings)
+    service.office_login(client, settings)
     names = hostile_names()
     roster = io.StringIO()
     csv.writer(roster).writerows([["机关名称", "联系人及电话"], *([n, n] for n in names)])
-    collection = create_collection(client, ("\ufeff" + roster.getvalue()).encode("utf-8"), 2024,
+    collection = service.create_collection(client, ("\ufeff" + roster.getvalue()).encode("utf-8"), 2024,
                                    deadline="2099-01-31")
     links = {(name[1:] if name.startswith("'") and excel_evaluates(name[1:]) else name): link  # behind its quote
-             for name, link in agency_links(client, collection).items()}
+             for name, link in service.agency_links(client, collection).items()}
     for listing in ("links.csv", "missing.csv"):
         data = client.get(f"/office/collections/{collection}/{listing}").content
         assert formula_cells(data) == [], listing
@@ -115,12 +106,13 @@ def test_hostile_names_prose_and_explanations_stay_text_everywhere(client, setti
     report.agency.contact = names[1]
     report.text.update(overview=PAYLOADS[13], problems=PAYLOADS[14], other=PAYLOADS[19])
     report.figures[BLANK] = None
-    workbook = report_workbook(tmp_path, report)
-    checked = upload(client, workbook, action=links[agency] + "/check", page=links[agency],
+    workbook = service.report_workbook(tmp_path, report)
+    checked = service.upload(client, workbook, action=links[agency] + "/check", page=links[agency],
                      filename='"><img src=x onerror=alert(1)>.xlsx')
     assert checked.status_code == 200
     token = str(checked.url).split("/c/", 1)[1].split("?", 1)[0]
-    data = {"csrf": csrf_of(client, f"/c/{token}"), "action": "submit"} | {f"text_{i}": PAYLOADS[1] for i in range(9)}
+    data = {"csrf": service.csrf_of(client, f"/c/{token}"), "action": "submit"}
+    data |= {f"text_{i}": PAYLOADS[1] for i in range(9)}  # a 说明 for every warning
     submitted = client.post(f"/c/{token}/explain", data=data)
     assert submitted.status_code == 200, page_text(submitted.text)[-300:]  # every warning explained
 
@@ -143,6 +135,6 @@ def test_hostile_names_prose_and_explanations_stay_text_everywhere(client, setti
 
 @pytest.mark.parametrize("filename", ['"><script>alert(1)</script>.xlsx', "=1+1.xlsx", "{{7*7}}.xlsx"])
 def test_an_upload_under_a_hostile_name_gets_a_page_of_text(client, filename):  # noqa: F811
-    response = upload(client, b"not a workbook", filename=filename)
+    response = service.upload(client, b"not a workbook", filename=filename)
     assert active_parts(response.text) == []
     assert "49" not in page_text(response.text).replace(filename, "")
