@@ -23,6 +23,7 @@ from typing import Any
 from .errors import GaipError, RosterDuplicate, RosterEmpty, RosterHeader, RosterUnreadable
 from .files import read_regular
 from .format.fields import INFO_FIELDS_BY_CODE
+from .inert import excel_csv_text
 
 # The roster's columns: the template's own labels for these facts (never typed here).
 ROSTER_CODES = ("agency.name", "agency.level", "agency.region_code", "agency.contact")
@@ -81,7 +82,9 @@ def _rows_of_csv(data: bytes) -> list[list[Any]]:
 
 def _csv_rows(text: str) -> list[list[Any]]:
     try:
-        return [row for row in csv.reader(io.StringIO(text))]
+        # a list gaip-xl wrote (missing.csv, links.csv) may be a roster again: its names without the quote that kept
+        # them text in Excel
+        return [[excel_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
         raise RosterUnreadable(detail=f"CSV 格式有误（{exc}）") from None
 

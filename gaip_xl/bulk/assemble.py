@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomic import atomic_path
+from ..inert import ExcelCsvWriter
 from ..report.tidy import TIDY_COLUMNS, TIDY_CSV, tidy_bytes
 from ..roster import Reconciliation, RosterEntry, name_key, reconcile
 from .rollup import FOLDER as ROLLUP_FOLDER
@@ -140,9 +141,9 @@ def _start(streams: Sequence[IO[str]], tidy: IO[bytes]) -> Any:
     """Headers (and the BOM of the CSV files); the findings' CSV writer."""
     findings_csv, _ = streams
     findings_csv.write(BOM)
-    findings = csv.DictWriter(findings_csv, FINDINGS_CSV_COLUMNS, lineterminator="\r\n")
+    findings = ExcelCsvWriter(findings_csv, FINDINGS_CSV_COLUMNS)  # meant for Excel: no text becomes a formula
     findings.writeheader()
     header = io.StringIO()
-    csv.writer(header, lineterminator="\r\n").writerow(TIDY_COLUMNS)
+    csv.writer(header, lineterminator="\r\n").writerow(TIDY_COLUMNS)  # tidy.csv: values as submitted (pandas)
     tidy.write((BOM + header.getvalue()).encode())
     return findings

@@ -11,7 +11,6 @@ the compiling office's (``RollupIdentity``); its text says how many reports it s
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +20,7 @@ from typing import Any
 from ..atomic import atomic_path
 from ..format import EDITIONS, REPORT_TYPES
 from ..format.model import AMOUNT_DECIMALS
+from ..inert import ExcelCsvWriter
 from ..report import Report
 from ..rules import validate
 from .stable import stabilise
@@ -120,7 +120,7 @@ class Rollup:
             write_workbook(report, temporary)
             stabilise(temporary)
         with atomic_path(list_path) as temporary, open(temporary, "w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.DictWriter(stream, LIST_COLUMNS, lineterminator="\r\n")
+            writer = ExcelCsvWriter(stream, LIST_COLUMNS)  # meant for Excel: no file or agency name a formula
             writer.writeheader()
             for counted, mark in ((True, "是"), (False, "否")):
                 writer.writerows({**dict(zip(ENTRY_COLUMNS, entry, strict=True)), "included": mark}

@@ -21,6 +21,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ..inert import XLSXWRITER_OPTIONS
 from ..roster import RosterEntry
 from .progress import identity_text
 from .worker import ERRORS, IMPORT_NOTE, OK, STALE, UNREADABLE
@@ -76,8 +77,7 @@ class SummaryBook:
     ``close``. Rows of each sheet go in order (what the constant-memory mode requires)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.book = Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "strings_to_numbers": False})
+        self.book = Workbook(str(path), {"constant_memory": True, **XLSXWRITER_OPTIONS})  # text stays text
         self.book.set_properties({"created": FIXED_CREATED})
         self._header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
                                              "valign": "vcenter", "align": "center"})

@@ -17,12 +17,14 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..atomic import atomic_path
 from ..format.layout import SHEET_META
+from ..inert import put_text
 from ..report import Report
 from ..rules import ValidationReport
 from .marks import (
     FILL,
     NOTE_AUTHOR,
     RESULTS_SHEET,
+    LinkFormula,
     marks_column,
     marks_of,
     record_row,
@@ -70,7 +72,11 @@ def _write_results(workbook: Workbook, rows: list[list[object]]) -> None:
     sheet = workbook.create_sheet(RESULTS_SHEET, index)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
-            if value != "":
+            if isinstance(value, LinkFormula):
+                sheet.cell(r, c, value)
+            elif isinstance(value, str) and value:
+                put_text(sheet.cell(r, c), value)  # a finding's message or 说明 is text, whatever it starts with
+            elif value != "":
                 sheet.cell(r, c, value)
     for column, width in RESULTS_WIDTHS.items():
         sheet.column_dimensions[column].width = width

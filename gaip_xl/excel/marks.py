@@ -73,10 +73,15 @@ def record_row(mark: Mark, previous_fill: str, note_added: bool) -> list[Any]:
     return [mark.pos.sheet, mark.pos.a1, previous_fill, 1 if note_added else 0]
 
 
-def link(pos: Pos, text: str) -> str:
+class LinkFormula(str):
+    """A formula of gaip-xl's own (a link inside the workbook): the one kind of 校验结果 cell written as a formula;
+    every other cell is text, whatever it starts with."""
+
+
+def link(pos: Pos, text: str) -> LinkFormula:
     """A formula linking to ``pos`` inside the workbook, showing ``text``."""
     target = f"#'{pos.sheet}'!{pos.a1}"
-    return f'=HYPERLINK("{target}","{text.replace(chr(34), chr(34) * 2)}")'
+    return LinkFormula(f'=HYPERLINK("{target}","{text.replace(chr(34), chr(34) * 2)}")')
 
 
 def result_row(positions: Mapping[str, Pos], finding: Finding) -> list[Any]:
@@ -105,5 +110,5 @@ def template_positions(edition: str) -> dict[str, Pos]:
     return {code: layout.position(code) for code in value_codes(layout.edition)}
 
 
-__all__ = ["FILL", "NOTE_AUTHOR", "RECORD_WIDTH", "RESULTS_HEADER", "RESULTS_SHEET", "Mark", "link", "marks_column",
-           "marks_of", "note_line", "record_row", "result_row", "results_rows", "template_positions"]
+__all__ = ["FILL", "NOTE_AUTHOR", "RECORD_WIDTH", "RESULTS_HEADER", "RESULTS_SHEET", "LinkFormula", "Mark", "link",
+           "marks_column", "marks_of", "note_line", "record_row", "result_row", "results_rows", "template_positions"]

@@ -21,6 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 from ..atomic import write_bytes
 from ..errors import OutputFailed, UnsupportedFile, UnwritableValue
 from ..format.layout import column_letter, defined_name, layout_for
+from ..inert import put_text
 from ..report import Report, explanation_rows, values_from_report
 from ..report.limits import excel_date, excel_text, number_problem, text_problem
 
@@ -57,8 +58,7 @@ def _set(cell: Cell, code: str, value: Any) -> None:
             if cell.number_format == "General":  # keep the template's date format; never leave a bare serial
                 cell.number_format = DATE_FORMAT
         else:  # text, and a date out of range or malformed: kept as typed (the schema names it)
-            cell.value = _check_text(code, value)
-            cell.data_type = "s"  # openpyxl turns "=…" into a formula; the clerk's text stays text
+            put_text(cell, _check_text(code, value))  # openpyxl turns "=…" into a formula; text stays text
     else:
         raise UnwritableValue(code=code, detail=f"类型为 {type(value).__name__}，不是数字或文字")
 

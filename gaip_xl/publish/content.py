@@ -33,6 +33,12 @@ def clean(text: str) -> str:
     return _FORBIDDEN.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """A text printed on one line (the title, the dateline, a figure cell, the author): a line break typed in it
+    becomes a space, then ``clean`` (a vertical tab or form feed, Word's breaks, is no character XML may hold)."""
+    return clean(_BREAKS.sub(" ", text))
+
+
 def paragraphs(text: str | None) -> list[str]:
     """The clerk's prose as paragraphs: one per line, blank lines dropped, everything else as typed."""
     if not text:
@@ -53,7 +59,7 @@ def figure_text(value: Figure) -> str:
             return format(Decimal(repr(value)), "f")  # 1e-06 → 0.000001; repr is the shortest exact form
         except InvalidOperation:  # nan, inf
             return repr(value)
-    return clean(_BREAKS.sub(" ", str(value)))  # a one-line cell: a break in a typed value becomes a space
+    return one_line(str(value))  # a one-line cell: a break in a typed value becomes a space
 
 
 # Column widths, in millimetres of an A4 page's text width: section 三's outer row-label groups narrow (三、本年度办理
@@ -120,7 +126,7 @@ def dateline(published_on: object) -> str:
     try:
         day = dt.date.fromisoformat(str(published_on))
     except ValueError:
-        return f"{label}：{clean(_BREAKS.sub(' ', str(published_on)))}"
+        return f"{label}：{one_line(str(published_on))}"
     return f"{label}：{day.year}年{day.month}月{day.day}日"
 
 
@@ -142,5 +148,5 @@ def document_of(report: Report) -> Document:
         else:
             tables = tuple(printed_table(grid, report) for grid in edition_grids(edition, key))
             sections.append(Section(key, heading, tables=tables))
-    return Document(clean(report_title(report.agency.name, report.year)), tuple(sections),
+    return Document(one_line(report_title(report.agency.name, report.year)), tuple(sections),
                     dateline(report.published_on))

@@ -9,9 +9,8 @@ escaped, so a clerk's "<b>" or "=cmd|…" is printed as typed.
 
 from __future__ import annotations
 
-from html import escape
-
 from .. import __version__
+from ..inert import html_text as escape
 from ..report import Report
 from .content import Document, PrintedCell, PrintedTable, Section, column_widths_mm, document_of
 
@@ -32,7 +31,7 @@ def _attrs(**attributes: str | int | None) -> str:
     for name, value in attributes.items():
         if value is None or value == "" or (name in ("rowspan", "colspan") and value == 1):
             continue
-        parts.append(f' {name.replace("_", "-")}="{escape(str(value), quote=True)}"')
+        parts.append(f' {name.replace("_", "-")}="{escape(str(value))}"')
     return "".join(parts)
 
 

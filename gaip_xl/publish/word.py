@@ -29,7 +29,7 @@ from docx.table import _Cell
 
 from ..format.grid import GridCell, GridKind, TableGrid
 from ..report import Report
-from .content import TEXT_WIDTH_MM, Document, PrintedTable, clean, column_widths_mm, document_of
+from .content import TEXT_WIDTH_MM, Document, PrintedTable, column_widths_mm, document_of, one_line
 
 LATIN = "Times New Roman"
 FANGSONG, SONGTI, HEITI = "仿宋", "宋体", "黑体"
@@ -40,6 +40,7 @@ BODY_SIZE, TABLE_SIZE, TITLE_SIZE = Pt(16), Pt(10.5), Pt(22)  # 三号, 五号, 
 CELL_MARGIN = Mm(1)  # left and right, inside every cell
 TABLE_STYLE = "Gaip Table Text"
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+CORE_PROPERTY_LIMIT = 255  # characters of a core property (title, author) python-docx and OPC accept
 
 
 # ---------------------------------------------------------------------------- styles
@@ -225,7 +226,8 @@ def docx_of(content: Document, author: str, dated: dt.datetime | None = None) ->
     _set_up_styles(document)
     _set_up_page(document)
     properties = document.core_properties
-    properties.title, properties.author, properties.last_modified_by = content.title, author, author
+    properties.title = _core_property(content.title)
+    properties.author = properties.last_modified_by = _core_property(author)
     properties.language, properties.comments = "zh-CN", ""
     if dated is not None:
         properties.created = properties.modified = dated
@@ -247,6 +249,12 @@ def docx_of(content: Document, author: str, dated: dt.datetime | None = None) ->
     return buffer.getvalue()
 
 
+def _core_property(text: str) -> str:
+    """A document property (title, author) as OPC allows it: at most 255 characters (python-docx raises a
+    ValueError beyond), a longer one cut with "…" (the whole title stands in the document itself)."""
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "…"
+
+
 def _publication_date(report: Report) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(str(report.published_on)) if report.published_on else None
@@ -255,4 +263,4 @@ def _publication_date(report: Report) -> dt.datetime | None:
 
 
 def render_docx(report: Report) -> bytes:
-    return docx_of(document_of(report), clean(report.agency.name or ""), _publication_date(report))
+    return docx_of(document_of(report), one_line(report.agency.name or ""), _publication_date(report))

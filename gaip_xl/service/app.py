@@ -76,6 +76,9 @@ class Service:
             self.tidied = self.store.tidy(lambda: db.scalars(select(Upload.sha256)).all())
         self.secret = load_secret(settings.data)
         self.templates = Jinja2Templates(directory=str(files("gaip_xl.service") / "templates"))
+        # every template escapes what it renders, whatever its name (select_autoescape, Starlette's default, escapes
+        # .html/.htm/.xml and strings only): submitted text never becomes markup
+        self.templates.env.autoescape = True
         self.templates.env.filters["bj"] = beijing_time
         # the template's own labels (基本情况), never typed in a page
         self.templates.env.globals["field"] = {f.code: f.label for f in INFO_FIELDS}

@@ -9,7 +9,6 @@ bulk forks its workers, which a threaded web server must not do itself.
 
 from __future__ import annotations
 
-import csv
 import io
 import multiprocessing
 import re
@@ -18,6 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ..inert import ExcelCsvWriter
 from ..roster import ROSTER_FIELDS
 
 # download name → the file run_bulk writes (the roll-up files are found by pattern: one per year and edition)
@@ -75,7 +75,7 @@ def private_workdir(root: Path) -> Path:
 def agencies_csv(rows: Sequence[Sequence[str | None]], extra_headers: tuple[str, ...]) -> bytes:
     """A roster-like CSV (UTF-8 with BOM, for Excel): the roster's own headers, then ``extra_headers``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = ExcelCsvWriter(buffer)  # meant for Excel: no agency name or contact becomes a formula
     writer.writerow([f.label for f in ROSTER_FIELDS] + list(extra_headers))
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
