@@ -12,6 +12,8 @@ come out of gaip-xl as the text it is, never as a formula, a link, an element or
 - **.xlsx written with openpyxl** (to-xlsx, the roll-up workbook, the marked workbook): ``put_text`` stores text
   as a string cell (openpyxl would make a formula of any text starting with "="); **with XlsxWriter** (summary.xlsx)
   ``XLSXWRITER_OPTIONS`` turn off its guessing of formulas, links and numbers in text.
+- **A workbook open in Excel** (the add-in's 导入 JSON, through xlwings): ``excel_typed``, the same mark, which
+  Excel keeps as the cell's prefix.
 - **HTML** (the published page): ``html_text`` escapes text and attribute values; the web service's Jinja2
   environment escapes everything it renders (``gaip_xl.service.app``).
 - **.docx and HTML alike**: ``gaip_xl.publish.content.clean`` removes the characters no XML document may hold.
@@ -57,6 +59,13 @@ def excel_csv_cell(value: Any) -> Any:
     return value
 
 
+def excel_typed(value: Any) -> Any:
+    """A value written into a workbook through Excel's object model (the add-in's xlwings ranges): Excel parses a
+    string given so as it parses typed input or a CSV cell, so the same mark keeps text text; Excel keeps the mark as
+    the cell's prefix, not in its value (the cell reads back as the text without it)."""
+    return excel_csv_cell(value)
+
+
 def excel_csv_text(cell: str) -> str:
     """The text a cell read back from such a CSV stands for: without the quote ``excel_csv_cell`` put before it
     (a quote before anything that is no formula was typed, and is kept)."""
@@ -99,5 +108,5 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-__all__ = ["XLSXWRITER_OPTIONS", "ExcelCsvWriter", "excel_csv_cell", "excel_csv_text", "formula_like", "html_text",
-           "put_text"]
+__all__ = ["XLSXWRITER_OPTIONS", "ExcelCsvWriter", "excel_csv_cell", "excel_csv_text", "excel_typed", "formula_like",
+           "html_text", "put_text"]

@@ -245,3 +245,28 @@ def test_a_workbook_that_is_not_the_template_is_refused(xw_remote):  # noqa: F81
                                                          "tables": [], "pictures": []}]})
     with pytest.raises(NotTemplate):
         buttons.validate_book(book)
+
+
+def test_import_json_sends_text_excel_would_evaluate_as_text(xw_remote, tmp_path):  # noqa: F811
+    """Excel parses a value written through its object model as typed input: "=HYPERLINK(…)" in a report's prose,
+    agency name or 说明 would become a live formula in the clerk's workbook. It goes with Excel's text mark, which
+    Excel keeps as the cell's prefix (the cell reads back without it); other text and numbers go as they are."""
+    from gaip_xl.report import Explanation
+
+    report = load_case("pingtan-2022")
+    hostile = '=HYPERLINK("http://x","点")'
+    report.agency.name, report.text["overview"] = "＋1+1 人民政府", hostile
+    report.text["problems"] = "-3"  # a plain number typed as text: Excel reads it as the number, as typed
+    report.explanations = [Explanation("B1", ("s2_item1.rules.issued",), "@SUM(A1)")]
+    source = tmp_path / "in.json"
+    source.write_text(report.to_json(), encoding="utf-8")
+    from gaip_xl.template import save_template
+
+    empty = tmp_path / "empty.xlsx"
+    save_template("2021", empty)
+    book = remote_book(xw_remote, empty)
+    buttons.import_json_book(book, source)
+    sent = [value for action in by_func(book, "setValues") for row in action["values"] for value in row]
+    assert "'" + hostile in sent and "'＋1+1 人民政府" in sent and "'@SUM(A1)" in sent
+    assert hostile not in sent and "-3" in sent
+    assert not [v for v in sent if isinstance(v, str) and v and v[0] in "=+-@＝＋－＠" and v != "-3"]

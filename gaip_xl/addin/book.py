@@ -24,6 +24,7 @@ from ..format.layout import (
     code_of_name,
     layout_for,
 )
+from ..inert import excel_typed
 from ..report import Report, explanations_from_rows, report_from_values
 from ..report.cells import value_codes
 from .udfs import edition_code
@@ -114,7 +115,8 @@ class TemplateBook:
         if block is None or not rows:
             return
         first = block.columns[EXPLANATION_COLUMNS[0][0]]
-        self.book.sheets[block.sheet].range((block.first_row, first)).value = rows[:block.rows]
+        rows = [[excel_typed(value) for value in row] for row in rows[:block.rows]]
+        self.book.sheets[block.sheet].range((block.first_row, first)).value = rows
 
     def range(self, code: str) -> Any:
         return cell(self.book, self.positions[code])
@@ -123,9 +125,10 @@ class TemplateBook:
         return cell(self.book, pos)
 
     def write(self, values: dict[str, Any]) -> None:
-        """Writes each value to the cell of its code (None blanks the cell)."""
+        """Writes each value to the cell of its code (None blanks the cell); text Excel would take for a formula
+        goes with its text mark (``inert.excel_typed``)."""
         for code, value in values.items():
-            self.range(code).value = value
+            self.range(code).value = excel_typed(value)
 
 
 def _version(book: Any, named: dict[str, Pos]) -> str:
