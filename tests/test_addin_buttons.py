@@ -202,16 +202,22 @@ def test_export_json_needs_a_saved_workbook(xw_remote, tmp_path):  # noqa: F811
         buttons.export_json_book(book)  # the remote book has a name but no folder
 
 
-def test_import_json_fills_every_cell_of_the_template(xw_remote, tmp_path):  # noqa: F811
-    report = load_case("pingtan-2022")
-    source = tmp_path / "in.json"
-    source.write_text(report.to_json(), encoding="utf-8")
+def imported_into_empty_template(xw_remote, tmp_path, report: Report):  # noqa: F811
+    """An empty 2021 template, open through the remote engine, after 导入 JSON of ``report``."""
     from gaip_xl.template import save_template
 
+    source = tmp_path / "in.json"
+    source.write_text(report.to_json(), encoding="utf-8")
     empty = tmp_path / "empty.xlsx"
     save_template("2021", empty)
     book = remote_book(xw_remote, empty)
     buttons.import_json_book(book, source)
+    return book
+
+
+def test_import_json_fills_every_cell_of_the_template(xw_remote, tmp_path):  # noqa: F811
+    report = load_case("pingtan-2022")
+    book = imported_into_empty_template(xw_remote, tmp_path, report)
     written = {where(book, a): a["values"][0][0] for a in by_func(book, "setValues")}
     # A blank goes to Excel as "" (empties the cell); a date as the ISO text Office.js turns into a date.
     expected = {cell_of(code): "" if value is None else value for code, value in report_values(report).items()}
@@ -258,14 +264,7 @@ def test_import_json_sends_text_excel_would_evaluate_as_text(xw_remote, tmp_path
     report.agency.name, report.text["overview"] = "＋1+1 人民政府", hostile
     report.text["problems"] = "-3"  # a plain number typed as text: Excel reads it as the number, as typed
     report.explanations = [Explanation("B1", ("s2_item1.rules.issued",), "@SUM(A1)")]
-    source = tmp_path / "in.json"
-    source.write_text(report.to_json(), encoding="utf-8")
-    from gaip_xl.template import save_template
-
-    empty = tmp_path / "empty.xlsx"
-    save_template("2021", empty)
-    book = remote_book(xw_remote, empty)
-    buttons.import_json_book(book, source)
+    book = imported_into_empty_template(xw_remote, tmp_path, report)
     sent = [value for action in by_func(book, "setValues") for row in action["values"] for value in row]
     assert "'" + hostile in sent and "'＋1+1 人民政府" in sent and "'@SUM(A1)" in sent
     assert hostile not in sent and "-3" in sent
