@@ -6,6 +6,7 @@ for a finished one.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,6 +14,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputFailed
+
+# What a clerk reads for the failures a disk gives (the system's own words follow in brackets).
+_CAUSES = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过系统允许的大小",
+           errno.EIO: "磁盘读写出错", errno.EROFS: "磁盘或文件夹是只读的", errno.EACCES: "没有写入权限",
+           errno.EPERM: "没有写入权限", errno.EISDIR: "同名的文件夹已存在",
+           errno.ENOTDIR: "路径中有同名的文件（应为文件夹）"}
+
+
+def failure_detail(exc: OSError) -> str:
+    """Why a file could not be written, in Chinese where the cause is a known one (a full disk, a read-only
+    folder …), with the system's own message after it."""
+    system = exc.strerror or str(exc)
+    cause = _CAUSES.get(exc.errno or 0)
+    return f"{cause}（{system}）" if cause else system
+
+
+def failed(target: str | os.PathLike[str], exc: OSError) -> OutputFailed:
+    """``E_OUTPUT`` for ``target``, which could not be written."""
+    return OutputFailed(os.fspath(target), detail=failure_detail(exc))
 
 
 def _umask() -> int:
@@ -29,7 +49,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or target.suffix, dir=target.parent)
     except OSError as exc:
-        raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
+        raise failed(target, exc) from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -38,7 +58,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         yield temporary
         os.replace(temporary, target)
     except OSError as exc:
-        raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
+        raise failed(target, exc) from None
     finally:
         try:
             temporary.unlink(missing_ok=True)
@@ -83,4 +103,4 @@ def write_new_text(target: str | os.PathLike[str], text: str) -> None:
             os.unlink(temporary)
         except OSError:
             pass
-        raise OutputFailed(path, detail=exc.strerror or str(exc)) from None
+        raise failed(path, exc) from None

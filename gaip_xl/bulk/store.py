@@ -15,6 +15,7 @@ import hashlib
 import json
 import pickle
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, nullcontext
@@ -22,7 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputInUse
+from ..atomic import failed
+from ..errors import OutputFailed, OutputInUse
 
 STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
@@ -94,7 +96,12 @@ class RunStore:
     """The store of one output folder, held by one run at a time (``E_OUTPUT_IN_USE`` for a second): the database
     is opened in SQLite's exclusive locking mode, so its lock is held from the run's first write until it closes the
     store, and released by the system if the run is killed. It is SQLite's own file lock, which a forked worker does
-    not inherit: an orphaned worker of a killed run never holds it."""
+    not inherit: an orphaned worker of a killed run never holds it.
+
+    The store is a cache: one that cannot serve (damaged, cut short, not a database, a database of another schema or
+    version, a folder in its place) is discarded and built afresh, so that nothing found in the output folder stops a
+    rerun or is read as a result. A disk that fails under it is ``E_OUTPUT`` (``store_failed``), never SQLite's own
+    exception."""
 
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / STATE_DIR
@@ -103,37 +110,92 @@ class RunStore:
         self.db: sqlite3.Connection | None = None
 
     def __enter__(self) -> RunStore:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=0)  # a lock held elsewhere: refused at once
+        try:
+            _make_folder(self.folder)
+            for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools, lock),
+                if not path.name.startswith(DATABASE):  # and the temporary files of a killed run
+                    _remove(path)
+        except OSError as exc:
+            raise failed(self.folder, exc) from None
+        try:
+            self.db = self._open()
+        except _Unusable:
+            self._discard()
+            self.db = self._open(fresh=True)
+        self.db.execute("BEGIN")
+        return self
+
+    def _open(self, fresh: bool = False) -> sqlite3.Connection:
+        """The store, locked and checked. ``_Unusable`` if what is there cannot serve; once ``fresh`` (what was
+        there is gone), a failure is the disk's: ``E_OUTPUT``."""
+        if self.path.is_dir() and not fresh:
+            raise _Unusable
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=0)  # a lock held elsewhere: refused at once
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
         try:
             db.executescript("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                             f"PRAGMA cache_size = {CACHE_SIZE};" + SCHEMA)
-        except sqlite3.OperationalError as exc:
+                             f"PRAGMA cache_size = {CACHE_SIZE};")
+            if not fresh and not _serves(db):
+                raise _Unusable
+            db.executescript(SCHEMA)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
+        except sqlite3.Error as exc:
             db.close()
             if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
                 raise OutputInUse(str(self.folder.parent)) from None
+            if exc.sqlite_errorcode in UNUSABLE and not fresh:
+                raise _Unusable from None
+            raise self._failed(exc) from None
+        except _Unusable:
+            db.close()
             raise
-        self.db = db
-        if self.db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone() != (code_fingerprint(),):
-            self.db.execute("DELETE FROM result")
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code_fingerprint(),))
-        self.db.execute("BEGIN")
-        for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools, lock)
-            if not path.name.startswith(DATABASE):
-                path.unlink(missing_ok=True)
-        return self
+        return db
 
-    def __exit__(self, *exc: object) -> None:
-        if self.db is not None:
-            if self.db.in_transaction:
-                self.db.execute("COMMIT")
-            self.db.execute("PRAGMA journal_mode = DELETE")  # one file again: read back read-only, nothing left over
-            self.db.close()  # releases the lock
-            self.db = None
+    def _discard(self) -> None:
+        """Removes the store that cannot serve, with its journal files (a journal left beside a new database would be
+        replayed into it)."""
+        try:
+            for path in self.folder.iterdir():
+                if path.name.startswith(DATABASE):
+                    _remove(path)
+        except OSError as exc:
+            raise failed(self.path, exc) from None
+
+    def _failed(self, exc: sqlite3.Error) -> OutputFailed:
+        return store_failed(self.path, exc)
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        """Keeps what the run has done (a rerun resumes from it); when the run already failed, that failure is the
+        one reported, not a second one from the same disk."""
+        if self.db is None:
+            return
+        db, self.db = self.db, None
+        try:
+            if db.in_transaction:
+                db.execute("COMMIT")
+            db.execute("PRAGMA journal_mode = DELETE")  # one file again: read back read-only, nothing left over
+        except sqlite3.Error as error:
+            if kind is None:
+                raise self._failed(error) from None
+        finally:
+            db.close()  # releases the lock
 
     def _sql(self, statement: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
         assert self.db is not None
-        return self.db.execute(statement, parameters)
+        try:
+            return self.db.execute(statement, parameters)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+    def _each(self, statement: str, parameters: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a query, read one at a time: a disk that fails half-way is ``E_OUTPUT`` too."""
+        cursor = self._sql(statement, parameters)
+        try:
+            yield from cursor
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
 
     def commit(self) -> None:
         self._sql("COMMIT")
@@ -149,18 +211,19 @@ class RunStore:
         self._sql("INSERT INTO source (item) VALUES (?)", (pickle.dumps(item, pickle.HIGHEST_PROTOCOL),))
 
     def sources(self) -> Iterator[tuple[Any, ...]]:
-        for (item,) in self._sql("SELECT item FROM source ORDER BY position"):
+        for (item,) in self._each("SELECT item FROM source ORDER BY position"):
             yield pickle.loads(item)
 
     def source_count(self) -> int:
         return int(self._sql("SELECT count(*) FROM source").fetchone()[0])
 
     # ------------------------------------------------------------------ results
-    def add_input(self, key: str) -> str | None:
-        """Records the next input of this run; the status of its result if one is already stored."""
+    def add_input(self, key: str) -> tuple[str, str | None] | None:
+        """Records the next input of this run; the status of its result and the name of its report JSON (None for
+        an unreadable input) if a result is already stored."""
         self._sql("INSERT INTO input (key) VALUES (?)", (key,))
-        found = self._sql("SELECT status FROM result WHERE key = ?", (key,)).fetchone()
-        return None if found is None else str(found[0])
+        found = self._sql("SELECT status, json FROM result WHERE key = ?", (key,)).fetchone()
+        return None if found is None else (str(found[0]), found[1])
 
     def record(self, key: str, summary: dict[str, Any], detail: str) -> None:
         self._sql("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -172,7 +235,8 @@ class RunStore:
 
     def rows(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """Every input's summary and detail, in input order."""
-        for summary, detail in self._sql("SELECT summary, detail FROM input JOIN result USING (key) ORDER BY position"):
+        query = "SELECT summary, detail FROM input JOIN result USING (key) ORDER BY position"
+        for summary, detail in self._each(query):
             yield json.loads(summary), json.loads(detail)
 
     def duplicate_groups(self) -> dict[str, list[dict[str, Any]]]:
@@ -181,7 +245,7 @@ class RunStore:
         query = ("SELECT duplicate_key, summary FROM input JOIN result USING (key) WHERE duplicate_key IN "
                  "(SELECT duplicate_key FROM input JOIN result USING (key) GROUP BY duplicate_key HAVING count(*) > 1)"
                  " ORDER BY position")
-        for key, summary in self._sql(query):
+        for key, summary in self._each(query):
             groups.setdefault(key, []).append(json.loads(summary))
         return groups
 
@@ -205,8 +269,57 @@ class RunStore:
         its connection, after the run from the file, read-only."""
         query = (f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry WHERE year = ? AND edition = ? AND counted = ? "
                  "ORDER BY position")
-        with nullcontext(self.db) if self.db is not None else closing(connect_read_only(self.path)) as db:
-            yield from db.execute(query, (year, edition, counted))
+        try:
+            with nullcontext(self.db) if self.db is not None else closing(connect_read_only(self.path)) as db:
+                yield from db.execute(query, (year, edition, counted))
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+
+class _Unusable(Exception):
+    """What is at the store's path cannot serve as the store: it is discarded and built afresh."""
+
+
+UNUSABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_ERROR, sqlite3.SQLITE_FORMAT,
+            sqlite3.SQLITE_SCHEMA, sqlite3.SQLITE_MISMATCH}  # not a database, damaged, another schema
+_STORE_CAUSES = {sqlite3.SQLITE_FULL: "磁盘空间已满", sqlite3.SQLITE_IOERR: "磁盘读写出错",
+                 sqlite3.SQLITE_READONLY: "磁盘或文件夹是只读的", sqlite3.SQLITE_PERM: "没有写入权限",
+                 sqlite3.SQLITE_CANTOPEN: "无法创建或打开", sqlite3.SQLITE_CORRUPT: "已损坏（下次运行时自动重建）"}
+
+
+def store_failed(path: Path, exc: sqlite3.Error) -> OutputFailed:
+    """``E_OUTPUT`` for a store the disk failed under: what happened in Chinese, SQLite's words after it."""
+    code = getattr(exc, "sqlite_errorcode", None) or 0
+    cause = _STORE_CAUSES.get(code & 0xFF, "无法写入")  # an extended code (SQLITE_IOERR_WRITE …) by its primary code
+    return OutputFailed(str(path), detail=f"运行状态库{cause}（{exc}）")
+
+
+def _serves(db: sqlite3.Connection) -> bool:
+    """Whether a database opened as the store is one: empty (new), or undamaged and written by this version of the
+    code (anything else, another program's database included, is rebuilt)."""
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,):
+        return True
+    if db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+        return False
+    try:
+        return db.execute("SELECT value FROM meta WHERE name = 'code'").fetchone() == (code_fingerprint(),)
+    except sqlite3.Error:  # no such table or column: not our store
+        return False
+
+
+def _make_folder(folder: Path) -> None:
+    """The state folder; a file in its place (it is our name) is replaced by it."""
+    if folder.exists() and not folder.is_dir():
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _remove(path: Path) -> None:
+    """A file, link or folder inside the state folder, which holds only the store's own files."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
@@ -224,14 +337,20 @@ class StoredRows(Sequence[dict[str, Any]]):
         self._path = path
 
     def _rows(self, tail: str = "", parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-        with closing(connect_read_only(self._path)) as db:
-            for (summary,) in db.execute(f"SELECT summary FROM input JOIN result USING (key) ORDER BY position {tail}",
-                                         parameters):
-                yield json.loads(summary)
+        try:
+            with closing(connect_read_only(self._path)) as db:
+                for (summary,) in db.execute(f"SELECT summary FROM input JOIN result USING (key) ORDER BY position "
+                                             f"{tail}", parameters):
+                    yield json.loads(summary)
+        except sqlite3.Error as exc:
+            raise store_failed(self._path, exc) from None
 
     def __len__(self) -> int:
-        with closing(connect_read_only(self._path)) as db:
-            return int(db.execute("SELECT count(*) FROM input").fetchone()[0])
+        try:
+            with closing(connect_read_only(self._path)) as db:
+                return int(db.execute("SELECT count(*) FROM input").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise store_failed(self._path, exc) from None
 
     def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
         index = index + len(self) if index < 0 else index
