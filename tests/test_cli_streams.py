@@ -23,8 +23,9 @@ COMMANDS = [["validate", REPORT], ["validate", REPORT, "--format", "json"], ["ru
             ["validate", "--help"]]
 
 
-def gaip_xl(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def gaip_xl(argv: list[str], env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The command as a process of its own (``env``: variables added to this process's)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "gaip_xl", *argv], env=env, stderr=subprocess.PIPE, **kwargs)
 
 
