@@ -36,7 +36,7 @@ ENTRY_COLUMNS = ("file", "agency", "level", "status", "reason")  # an entry of a
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, status TEXT, json TEXT, duplicate_key TEXT, digest TEXT,
-                                   summary TEXT, detail TEXT);
+                                   summary TEXT, detail TEXT, checksum TEXT);
 CREATE INDEX IF NOT EXISTS result_json ON result (json);
 DROP TABLE IF EXISTS input; DROP TABLE IF EXISTS source; DROP TABLE IF EXISTS seen; DROP TABLE IF EXISTS entry;
 CREATE TABLE input (position INTEGER PRIMARY KEY, key TEXT);
@@ -46,6 +46,19 @@ CREATE TABLE seen (path BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE entry (position INTEGER PRIMARY KEY, year INTEGER, edition TEXT, counted INTEGER,
                     {', '.join(ENTRY_COLUMNS)});
 """
+
+
+RESULT_COLUMNS = ("key", "status", "json", "duplicate_key", "digest", "summary", "detail")
+
+
+def checksum(row: Sequence[Any]) -> str:
+    """The digest of a stored result's columns, kept beside them: SQLite checks the structure of its file, not what
+    the rows hold, and a store damaged in place (a disk error, a file cut short: SQLite reads the missing bytes as
+    zeros) could otherwise give a wrong result that a rerun would take for done."""
+    digest = hashlib.sha256()
+    for value in row:
+        digest.update(b"\x00" if value is None else b"\x01" + str(value).encode("utf-8", "surrogatepass") + b"\x00")
+    return digest.hexdigest()[:32]
 
 
 def content_hash(data: bytes) -> str:
@@ -222,13 +235,15 @@ class RunStore:
         """Records the next input of this run; the status of its result and the name of its report JSON (None for
         an unreadable input) if a result is already stored."""
         self._sql("INSERT INTO input (key) VALUES (?)", (key,))
-        found = self._sql("SELECT status, json FROM result WHERE key = ?", (key,)).fetchone()
-        return None if found is None else (str(found[0]), found[1])
+        found = self._sql(f"SELECT {', '.join(RESULT_COLUMNS)}, checksum FROM result WHERE key = ?", (key,)).fetchone()
+        if found is None or checksum(found[:-1]) != found[-1]:  # none, or damaged: a result not to be trusted
+            return None
+        return str(found[1]), found[2]
 
     def record(self, key: str, summary: dict[str, Any], detail: str) -> None:
-        self._sql("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  (key, summary["status"], summary["json"], summary["duplicate_key"], summary["digest"],
-                   dumps(summary), detail))
+        row = (key, summary["status"], summary["json"], summary["duplicate_key"], summary["digest"], dumps(summary),
+               detail)
+        self._sql("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, checksum(row)))
         self._pending += 1
         if self._pending >= COMMIT_EVERY:
             self.commit()
