@@ -104,3 +104,11 @@ def write_new_text(target: str | os.PathLike[str], text: str) -> None:
         except OSError:
             pass
         raise failed(path, exc) from None
+
+
+def remove_file(path: str | os.PathLike[str]) -> None:
+    """Removes an output (a file or a link) that is no longer wanted; a folder of that name is someone else's and is
+    left alone."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)

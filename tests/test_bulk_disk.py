@@ -1,9 +1,9 @@
 """``gaip-xl bulk`` on a disk that fills up or fails under it, at any write of the run: the report JSON of a worker,
-the run's SQLite store, summary.xlsx (and XlsxWriter's temporary files), the CSV files, the roll-up. Each run is a
-real process with a failing disk preloaded (tests/failing_disk.c: writes under a folder fail with ENOSPC, EIO or EFBIG
-once a byte budget is spent). Whatever write fails: exit 2 with E_OUTPUT and nothing from the interpreter, every
-output file left is complete (one of a clean run's, or the earlier run's it replaces), and a rerun on a sound disk
-ends exactly as one clean run."""
+the run's SQLite store, summary.xlsx (and XlsxWriter's temporary files), the CSV files, the roll-up, the published
+pages (``--publish``). Each run is a real process with a failing disk preloaded (tests/failing_disk.c: writes under a
+folder fail with ENOSPC, EIO or EFBIG once a byte budget is spent). Whatever write fails: exit 2 with E_OUTPUT and
+nothing from the interpreter, every output file left is complete (one of a clean run's, or the earlier run's it
+replaces), and a rerun on a sound disk ends exactly as one clean run."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="LD
 
 # Where the disk fails: the whole output folder, one folder of it, or one output's temporary file (atomic_path names
 # it ".summary.xlsx.…"), XlsxWriter's temporary files included.
-SITES = ("", "reports", "rollup", STATE_DIR, ".summary.xlsx", ".findings.csv", ".findings.jsonl", ".tidy.csv",
-         f"{STATE_DIR}/xlsx-")
+SITES = ("", "reports", "rollup", "published", STATE_DIR, ".summary.xlsx", ".findings.csv", ".findings.jsonl",
+         ".tidy.csv", f"{STATE_DIR}/xlsx-")
 FAILURES = (errno.ENOSPC, errno.EIO, errno.EFBIG)
 UNLIMITED = 1 << 60
 
@@ -52,8 +52,8 @@ def _bulk(inbox: Path, out: Path, disk: Path | None = None, budget: int = UNLIMI
                "FAILING_DISK_BUDGET": str(budget), "FAILING_DISK_ERRNO": str(failure)}
         if report is not None:
             env["FAILING_DISK_REPORT"] = str(report)
-    return gaip_xl(["bulk", str(inbox), "-o", str(out), "--jobs", str(jobs), "--quiet"], env=env,
-                   stdout=subprocess.DEVNULL)
+    return gaip_xl(["bulk", str(inbox), "-o", str(out), "--jobs", str(jobs), "--quiet", "--publish", "html"],
+                   env=env, stdout=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")

@@ -131,16 +131,21 @@ def test_folders_where_stale_outputs_would_be_are_left_alone(finished, tmp_path)
     assert outputs_digest(out) == finished["digest"]
 
 
-@pytest.mark.parametrize("taken", ["summary.xlsx", "tidy.csv", "rollup", "reports"])
+@pytest.mark.parametrize("taken", ["summary.xlsx", "tidy.csv", "rollup", "reports", "published",
+                                   "published/0000000-x.html"])
 def test_an_output_whose_name_is_taken_by_a_folder_or_a_file_is_e_output(finished, tmp_path, taken):
     out = tmp_path / "out"
     out.mkdir()
-    if taken in ("rollup", "reports"):
+    if taken in ("rollup", "reports", "published"):
         (out / taken).write_text("a file where the folder goes", encoding="utf-8")
+    elif taken.startswith("published/"):  # where a submission's published page goes
+        name = next(p.stem for p in (finished["out"] / "reports").iterdir() if p.name.startswith("0000000-"))
+        (out / "published" / f"{name}.html" / "inner").mkdir(parents=True)
     else:
         (out / taken / "inner").mkdir(parents=True)
     stdout, stderr = io.StringIO(), io.StringIO()
-    assert run(["bulk", str(finished["inbox"]), "-o", str(out), "--jobs", "1", "--quiet"], stdout, stderr) == 2
+    argv = ["bulk", str(finished["inbox"]), "-o", str(out), "--jobs", "1", "--quiet", "--publish", "html"]
+    assert run(argv, stdout, stderr) == 2
     assert "[E_OUTPUT]" in stderr.getvalue() and "Traceback" not in stderr.getvalue()
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != STATE_DIR]  # no temporary file
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..atomic import failed
+from ..atomic import failed, remove_file
 from ..errors import FileMissing, GaipError, OutputOverlapsInput
 from ..roster import Reconciliation, RosterEntry
 from .assemble import assemble
@@ -187,19 +187,14 @@ def _remove_stale(out: Path, store: RunStore, written: list[Path]) -> None:
             for entry in entries:
                 if entry.name.startswith(".") or (entry.name.endswith(".json") and
                                                   not store.is_current(f"{REPORTS_FOLDER}/{entry.name}")):
-                    _remove_file(Path(entry.path))
+                    remove_file(Path(entry.path))
         rollups = out / ROLLUP_FOLDER
         if rollups.is_dir():
             for path in rollups.iterdir():
                 if path.name not in names and (path.name.startswith(("rollup-", "."))):
-                    _remove_file(path)
+                    remove_file(path)
         for path in out.iterdir():  # temporary files of outputs written at the top (atomic_path names them ".name.")
             if path.name.startswith(".") and path.name != STATE_DIR:
-                _remove_file(path)
+                remove_file(path)
     except OSError as exc:
         raise failed(exc.filename or out, exc) from None
-
-
-def _remove_file(path: Path) -> None:
-    if not path.is_dir() or path.is_symlink():
-        path.unlink(missing_ok=True)
