@@ -6,7 +6,9 @@ found (``source``), their keys in input order (``input``), the paths already see
 (``entry``). Results are committed in batches (``COMMIT_EVERY``): a run killed at any point (even by SIGKILL) loses
 at most the results not yet committed, which the next run redoes; every output is rebuilt from the store in input
 order, so a resumed run ends with exactly the files of a clean one. Memory does not grow with the batch: rows are read
-back with cursors. The results of another version of the code are not reused (``code_fingerprint``).
+back with cursors. The results of another version of the code are not reused (``code_fingerprint``); a store that
+cannot serve is rebuilt, and a stored result whose checksum does not match is done again (``RunStore``,
+``checksum``).
 """
 
 from __future__ import annotations
