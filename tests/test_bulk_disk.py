@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bulk_support import case_workbook_bytes, outputs_digest, synthetic, write_case
-from test_cli_streams import clean, gaip_xl
+from test_cli_streams import clean, gaip_xl, limit_file_size
 
 from gaip_xl.bulk.store import STATE_DIR
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="LD_PRELOAD and /proc: Linux")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="LD_PRELOAD, /proc, RLIMIT_FSIZE: Linux")
 
 # Where the disk fails: the whole output folder, one folder of it, or one output's temporary file (atomic_path names
 # it ".summary.xlsx.…"), XlsxWriter's temporary files included.
@@ -57,9 +57,9 @@ def _bulk(inbox: Path, out: Path, disk: Path | None = None, budget: int = UNLIMI
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, failing_disk) -> dict:
-    """The batch (workbooks, one with errors, a note, an archive); a clean run of it, and the bytes it writes; and a
-    clean run of the batch as it was before one more file came (the outputs a failing rerun must keep)."""
+def runs(tmp_path_factory) -> dict:
+    """The batch (workbooks, one with errors, a note, an archive); a clean run of it; and a clean run of the batch as
+    it was before one more file came (the outputs a failing rerun must keep)."""
     root = tmp_path_factory.mktemp("runs")
     inbox = root / "in"
     synthetic.make_batch(inbox, 3, distinct=2)
@@ -67,15 +67,22 @@ def runs(tmp_path_factory, failing_disk) -> dict:
     (inbox / "readme.txt").write_text("不是年报", encoding="utf-8")
     with zipfile.ZipFile(inbox / "乡镇.zip", "w") as archive:
         archive.writestr("甲镇/年报.xlsx", case_workbook_bytes("pingtan-2021"))
-    report = root / "written"
-    assert _bulk(inbox, root / "clean", failing_disk, report=report).returncode == 1
+    assert _bulk(inbox, root / "clean").returncode == 1
     earlier = root / "earlier"
     held_back = (inbox / "broken.xlsx").read_bytes()  # the file with errors came late
     (inbox / "broken.xlsx").unlink()
     assert _bulk(inbox, earlier).returncode == 1  # the note is unreadable
     (inbox / "broken.xlsx").write_bytes(held_back)
     return {"inbox": inbox, "clean": outputs_digest(root / "clean"), "earlier": earlier,
-            "earlier_digest": outputs_digest(earlier), "written": int(report.read_text())}
+            "earlier_digest": outputs_digest(earlier)}
+
+
+@pytest.fixture(scope="module")
+def written(runs, failing_disk, tmp_path_factory) -> int:
+    """The bytes a clean run writes to its output folder (the range of budgets to draw from)."""
+    root = tmp_path_factory.mktemp("measured")
+    assert _bulk(runs["inbox"], root / "out", failing_disk, report=root / "written").returncode == 1
+    return int((root / "written").read_text())
 
 
 def _check_failed_run(done: subprocess.CompletedProcess, out: Path, allowed: list[dict[str, str]]) -> None:
@@ -92,11 +99,11 @@ def _check_failed_run(done: subprocess.CompletedProcess, out: Path, allowed: lis
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(site=st.sampled_from(SITES), share=st.floats(0, 1), failure=st.sampled_from(FAILURES), earlier=st.booleans())
 def test_a_disk_that_fails_at_any_write_stops_the_run_cleanly_and_a_rerun_ends_as_a_clean_run(
-        runs, failing_disk, tmp_path_factory, site, share, failure, earlier):
+        runs, written, failing_disk, tmp_path_factory, site, share, failure, earlier):
     out = tmp_path_factory.mktemp("failing") / "out"
     if earlier:  # the output folder holds the previous run's results: they stay whole until replaced whole
         shutil.copytree(runs["earlier"], out)
-    budget = int(share * runs["written"])  # for one folder, maybe more than it takes: then the run ends well
+    budget = int(share * written)  # for one folder, maybe more than it takes: then the run ends well
     done = _bulk(runs["inbox"], out, failing_disk, budget, site, failure)
     _check_failed_run(done, out, [runs["clean"], runs["earlier_digest"]] if earlier else [runs["clean"]])
     assert _bulk(runs["inbox"], out).returncode == 1
@@ -120,4 +127,17 @@ def test_a_worker_process_that_cannot_write_its_json_stops_the_batch_with_e_outp
     assert done.returncode == 2
     assert "磁盘读写出错" in clean(done.stderr)
     assert _bulk(runs["inbox"], out, jobs=2).returncode == 1
+    assert outputs_digest(out) == runs["clean"]
+
+
+@pytest.mark.parametrize("limit", [0, 4_096, 40_000])
+def test_a_file_size_limit_is_e_output_and_a_rerun_without_it_ends_as_a_clean_run(runs, tmp_path, limit):
+    """The kernel's own refusal (RLIMIT_FSIZE: a write past it fails with EFBIG), no preloaded library: the store's
+    pages, the JSON files and the outputs each stop at the limit."""
+    out = tmp_path / "out"
+    done = gaip_xl(["bulk", str(runs["inbox"]), "-o", str(out), "--jobs", "1", "--quiet", "--publish", "html"],
+                   stdout=subprocess.DEVNULL, preexec_fn=limit_file_size(limit))
+    assert done.returncode == 2
+    _check_failed_run(done, out, [runs["clean"]])
+    assert _bulk(runs["inbox"], out).returncode == 1
     assert outputs_digest(out) == runs["clean"]

@@ -84,7 +84,7 @@ def test_debug_changes_nothing_when_all_is_well():
     assert "全部通过" in out.getvalue() and err.getvalue() == ""
 
 
-def _limit_file_size(size: int):
+def limit_file_size(size: int):
     def apply():
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))  # writes past it fail with EFBIG (SIGXFSZ ignored)
     return apply
@@ -94,7 +94,7 @@ def _limit_file_size(size: int):
 def test_to_xlsx_on_a_full_disk_exits_2_and_leaves_nothing(limit, tmp_path):
     target = tmp_path / "out" / "report.xlsx"
     target.parent.mkdir()
-    done = gaip_xl(["to-xlsx", REPORT, "-o", str(target)], stdout=subprocess.PIPE, preexec_fn=_limit_file_size(limit),
+    done = gaip_xl(["to-xlsx", REPORT, "-o", str(target)], stdout=subprocess.PIPE, preexec_fn=limit_file_size(limit),
                    cwd=tmp_path)
     assert done.returncode == 2, done.stdout
     assert "[E_OUTPUT]" in clean(done.stderr)
