@@ -7,6 +7,7 @@ written is E_OUTPUT, exit 2, never a traceback."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -72,8 +73,24 @@ def _folder(path: Path) -> None:
     (path / "inside").mkdir(parents=True)
 
 
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)  # SQLite would wait on it for ever
+
+
+def _fifo_journal(path: Path) -> None:
+    os.mkfifo(path.with_name(f"{DATABASE}-wal"))
+
+
+def _link(path: Path) -> None:
+    target = path.with_name("elsewhere.sqlite")
+    path.rename(target)
+    path.symlink_to(target)
+
+
 DAMAGES = {"another program's database": _other_database, "an older version's store": _older_version,
-           "a meta table of another shape": _foreign_meta, "a folder": _folder}
+           "a meta table of another shape": _foreign_meta, "a folder": _folder, "a FIFO": _fifo,
+           "a FIFO as its journal": _fifo_journal, "a link": _link}
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=str)

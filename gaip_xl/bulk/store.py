@@ -19,6 +19,7 @@ import pickle
 import re
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import closing, nullcontext
 from functools import cache
@@ -128,8 +129,8 @@ class RunStore:
         try:
             _make_folder(self.folder)
             for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools, lock),
-                if not path.name.startswith(DATABASE):  # and the temporary files of a killed run
-                    _remove(path)
+                if not path.name.startswith(DATABASE) or not _regular(path):  # the temporary files of a killed run,
+                    _remove(path)  # and a folder, link or FIFO in the store's place (SQLite would wait on a FIFO)
         except OSError as exc:
             raise failed(self.folder, exc) from None
         try:
@@ -143,8 +144,6 @@ class RunStore:
     def _open(self, fresh: bool = False) -> sqlite3.Connection:
         """The store, locked and checked. ``_Unusable`` if what is there cannot serve; once ``fresh`` (what was
         there is gone), a failure is the disk's: ``E_OUTPUT``."""
-        if self.path.is_dir() and not fresh:
-            raise _Unusable
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=0)  # a lock held elsewhere: refused at once
         except sqlite3.Error as exc:
@@ -329,6 +328,11 @@ def _make_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         folder.unlink()
     folder.mkdir(parents=True, exist_ok=True)
+
+
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a file itself (not a link, folder, FIFO or device)."""
+    return stat.S_ISREG(path.lstat().st_mode)
 
 
 def _remove(path: Path) -> None:
