@@ -96,7 +96,7 @@ def _check_failed_run(done: subprocess.CompletedProcess, out: Path, allowed: lis
         assert any(run.get(name) == digest for run in allowed), f"{name} is no complete output"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(site=st.sampled_from(SITES), share=st.floats(0, 1), failure=st.sampled_from(FAILURES), earlier=st.booleans())
 def test_a_disk_that_fails_at_any_write_stops_the_run_cleanly_and_a_rerun_ends_as_a_clean_run(
         runs, written, failing_disk, tmp_path_factory, site, share, failure, earlier):

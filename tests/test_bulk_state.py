@@ -193,3 +193,16 @@ def test_a_read_only_output_folder_is_e_output_and_keeps_what_it_holds(finished,
     assert done.returncode == 2
     assert "[E_OUTPUT]" in clean(done.stderr) and "只读" in done.stderr.decode()
     assert outputs_digest(out) == (finished["digest"] if holding == "a finished run" else {})
+
+
+def test_a_run_refused_because_another_holds_the_folder_leaves_the_others_files_alone(finished, tmp_path):
+    from gaip_xl.bulk.store import RunStore
+    from gaip_xl.errors import OutputInUse
+
+    out = _copy(finished, tmp_path / "out")
+    with RunStore(out) as store:
+        scratch = store.folder / "xlsx-of-the-running-batch"
+        scratch.mkdir()  # as the running batch's summary.xlsx would have it
+        with pytest.raises(OutputInUse):
+            run_bulk([finished["inbox"]], out, jobs=1)
+        assert scratch.is_dir()

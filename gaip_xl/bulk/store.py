@@ -20,7 +20,7 @@ import re
 import shutil
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, nullcontext
 from functools import cache
 from pathlib import Path
@@ -126,20 +126,29 @@ class RunStore:
         self.db: sqlite3.Connection | None = None
 
     def __enter__(self) -> RunStore:
-        try:
-            _make_folder(self.folder)
-            for path in self.folder.iterdir():  # what older versions kept here (journal.jsonl, roll-up spools, lock),
-                if not path.name.startswith(DATABASE) or not _regular(path):  # the temporary files of a killed run,
-                    _remove(path)  # and a folder, link or FIFO in the store's place (SQLite would wait on a FIFO)
-        except OSError as exc:
-            raise failed(self.folder, exc) from None
+        # A folder, link or FIFO in the store's place (SQLite would wait on a FIFO) goes first; once the store's lock
+        # is held, what older versions kept here (journal.jsonl, roll-up spools, lock) and a killed run's temporary
+        # files (never those of a run that holds the lock).
+        self._clean(lambda path: path.name.startswith(DATABASE) and not _regular(path), make=True)
         try:
             self.db = self._open()
         except _Unusable:
-            self._discard()
+            self._clean(lambda path: path.name.startswith(DATABASE))  # with its journal: not replayed into a new one
             self.db = self._open(fresh=True)
+        self._clean(lambda path: not path.name.startswith(DATABASE))
         self.db.execute("BEGIN")
         return self
+
+    def _clean(self, unwanted: Callable[[Path], bool], make: bool = False) -> None:
+        """Removes what ``unwanted`` names from the state folder (made first if ``make``)."""
+        try:
+            if make:
+                _make_folder(self.folder)
+            for path in self.folder.iterdir():
+                if unwanted(path):
+                    _remove(path)
+        except OSError as exc:
+            raise failed(self.folder, exc) from None
 
     def _open(self, fresh: bool = False) -> sqlite3.Connection:
         """The store, locked and checked. ``_Unusable`` if what is there cannot serve; once ``fresh`` (what was
@@ -166,16 +175,6 @@ class RunStore:
             db.close()
             raise
         return db
-
-    def _discard(self) -> None:
-        """Removes the store that cannot serve, with its journal files (a journal left beside a new database would be
-        replayed into it)."""
-        try:
-            for path in self.folder.iterdir():
-                if path.name.startswith(DATABASE):
-                    _remove(path)
-        except OSError as exc:
-            raise failed(self.path, exc) from None
 
     def _failed(self, exc: sqlite3.Error) -> OutputFailed:
         return store_failed(self.path, exc)
