@@ -19,7 +19,7 @@ from .errors import OutputFailed
 _CAUSES = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过系统允许的大小",
            errno.EIO: "磁盘读写出错", errno.EROFS: "磁盘或文件夹是只读的", errno.EACCES: "没有写入权限",
            errno.EPERM: "没有写入权限", errno.EISDIR: "同名的文件夹已存在",
-           errno.ENOTDIR: "路径中有同名的文件（应为文件夹）"}
+           errno.ENOTDIR: "路径中有同名的文件（应为文件夹）", errno.ENOENT: "文件夹不存在（可能在运行中被删除或移走）"}
 
 
 def failure_detail(exc: OSError) -> str:

@@ -108,7 +108,7 @@ def clean(tmp_path_factory) -> dict:
     return {"digest": outputs_digest(root / "out"), "rows": {row["file"]: row for row in result.files}}
 
 
-def _changing_after_discovery(monkeypatch, change) -> None:
+def changing_after_discovery(monkeypatch, change) -> None:
     """Bulk lists the inputs, then ``change`` runs, then bulk reads them."""
     class Changing(Discovery):
         def run(self, inputs: list[str]) -> Discovery:
@@ -134,7 +134,7 @@ def test_inputs_that_change_after_they_are_listed_are_each_a_row_with_a_code(cle
             expected[name] = ARCHIVE_CHANGES[kind](inbox / name, data)
 
     with pytest.MonkeyPatch.context() as patch:
-        _changing_after_discovery(patch, change)
+        changing_after_discovery(patch, change)
         result = run_bulk([inbox], tmp_path_factory.mktemp("out") / "out", jobs=1)
     rows = {row["file"]: row for row in result.files}
     assert sorted(rows) == sorted(clean["rows"])  # files in = rows, each under its own name
@@ -165,7 +165,7 @@ def test_inputs_that_change_after_they_are_listed_are_each_a_row_with_a_code(cle
 
 def test_an_archive_whose_members_moved_is_never_read_member_for_member(clean, tmp_path, monkeypatch):
     inbox = _inbox(tmp_path / "in")
-    _changing_after_discovery(monkeypatch, lambda: _change_archive_reordered(inbox / ARCHIVE, None))
+    changing_after_discovery(monkeypatch, lambda: _change_archive_reordered(inbox / ARCHIVE, None))
     rows = {row["file"]: row for row in run_bulk([inbox], tmp_path / "out", jobs=1).files}
     for member in MEMBERS:
         assert (rows[f"{ARCHIVE}!{member}"]["status"], rows[f"{ARCHIVE}!{member}"]["code"]) == (UNREADABLE, "E_ARCHIVE")

@@ -206,3 +206,25 @@ def test_a_run_refused_because_another_holds_the_folder_leaves_the_others_files_
         with pytest.raises(OutputInUse):
             run_bulk([finished["inbox"]], out, jobs=1)
         assert scratch.is_dir()
+
+
+@pytest.mark.parametrize("change", ["reports removed", "reports a file", "the state folder removed"])
+def test_an_output_folder_changed_during_the_run_is_e_output_and_a_rerun_ends_as_a_clean_run(
+        finished, tmp_path, monkeypatch, change):
+    from test_bulk_changing import changing_after_discovery
+
+    out = tmp_path / "out"
+
+    def under_the_run() -> None:
+        shutil.rmtree(out / ("reports" if change.startswith("reports") else STATE_DIR))
+        if change == "reports a file":
+            (out / "reports").write_text("in the way", encoding="utf-8")
+
+    changing_after_discovery(monkeypatch, under_the_run)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = run(["bulk", str(finished["inbox"]), "-o", str(out), "--jobs", "1", "--quiet"], stdout, stderr)
+    assert status == 2 and "[E_OUTPUT]" in stderr.getvalue(), stderr.getvalue()
+    monkeypatch.undo()
+    if change == "reports a file":
+        (out / "reports").unlink()
+    _rerun_ends_as_a_clean_run(finished, out)
