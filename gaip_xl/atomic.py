@@ -6,6 +6,7 @@ for a finished one.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +15,25 @@ from pathlib import Path
 
 from .errors import OutputFailed
 from .files import special_kind
+
+# What a clerk reads for the failures a disk gives (the system's own words follow in brackets).
+_CAUSES = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过系统允许的大小",
+           errno.EIO: "磁盘读写出错", errno.EROFS: "磁盘或文件夹是只读的", errno.EACCES: "没有写入权限",
+           errno.EPERM: "没有写入权限", errno.EISDIR: "同名的文件夹已存在",
+           errno.ENOTDIR: "路径中有同名的文件（应为文件夹）", errno.ENOENT: "文件夹不存在（可能在运行中被删除或移走）"}
+
+
+def failure_detail(exc: OSError) -> str:
+    """Why a file could not be written, in Chinese where the cause is a known one (a full disk, a read-only
+    folder …), with the system's own message after it."""
+    system = exc.strerror or str(exc)
+    cause = _CAUSES.get(exc.errno or 0)
+    return f"{cause}（{system}）" if cause else system
+
+
+def failed(target: str | os.PathLike[str], exc: OSError) -> OutputFailed:
+    """``E_OUTPUT`` for ``target``, which could not be written."""
+    return OutputFailed(os.fspath(target), detail=failure_detail(exc))
 
 
 def _umask() -> int:
@@ -47,7 +67,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         final.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=suffix or final.suffix, dir=final.parent)
     except OSError as exc:
-        raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
+        raise failed(target, exc) from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -56,7 +76,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         yield temporary
         os.replace(temporary, final)
     except OSError as exc:
-        raise OutputFailed(str(target), detail=exc.strerror or str(exc)) from None
+        raise failed(target, exc) from None
     finally:
         try:
             temporary.unlink(missing_ok=True)
@@ -101,4 +121,12 @@ def write_new_text(target: str | os.PathLike[str], text: str) -> None:
             os.unlink(temporary)
         except OSError:
             pass
-        raise OutputFailed(path, detail=exc.strerror or str(exc)) from None
+        raise failed(path, exc) from None
+
+
+def remove_file(path: str | os.PathLike[str]) -> None:
+    """Removes an output (a file or a link) that is no longer wanted; a folder of that name is someone else's and is
+    left alone."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)

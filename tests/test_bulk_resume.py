@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_bulk_support import ROOT, synthetic, tree_digest, write_case
+from test_bulk_support import ROOT, outputs_digest, synthetic, write_case
 
 from gaip_xl.bulk import run_bulk
-from gaip_xl.bulk.store import STATE_DIR
 
 KILL_BATCH = 600
 
@@ -23,11 +22,6 @@ def _bulk(inputs: list[Path], out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "gaip_xl", "bulk", *map(str, inputs), "-o", str(out), "--jobs",
                              "2", "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def _outputs(out: Path) -> dict[str, str]:
-    """Every file a run leaves, by content: the run's store (a cache) aside."""
-    return tree_digest(out, skip=STATE_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +55,7 @@ def test_killed_run_then_rerun_ends_exactly_as_one_clean_run(big_batch, tmp_path
     assert not (resumed / "summary.xlsx").exists()
 
     assert _bulk([big_batch], resumed).wait(timeout=300) == 1
-    assert _outputs(resumed) == _outputs(clean)
+    assert outputs_digest(resumed) == outputs_digest(clean)
     # broken.xlsx and the two documents have one too
     assert len([p for p in reports.iterdir() if p.suffix == ".json"]) == KILL_BATCH + 3
 
@@ -73,11 +67,11 @@ def test_rerun_skips_unchanged_inputs_and_redoes_changed_ones(tmp_path):
     out = tmp_path / "out"
     first = run_bulk([inbox], out, jobs=1)
     assert (first.total, first.skipped) == (3, 0)
-    outputs = _outputs(out)
+    outputs = outputs_digest(out)
 
     again = run_bulk([inbox], out, jobs=1)
     assert (again.total, again.skipped) == (3, 3)
-    assert _outputs(out) == outputs
+    assert outputs_digest(out) == outputs
 
     write_case(inbox / "huaian-2024.xlsx", "pingtan-2022")  # same name, different content
     (inbox / "zhanggutai-2021.xlsx").unlink()

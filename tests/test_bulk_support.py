@@ -63,6 +63,14 @@ def tree_digest(folder: Path, skip: str | None = None) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and (skip is None or skip not in p.parts)}
 
 
+def outputs_digest(out: Path) -> dict[str, str]:
+    """Every file a bulk run leaves, by content: the run's store (a cache) aside. Two runs that end alike give
+    equal digests (what the kill-and-rerun and failing-disk tests compare)."""
+    from gaip_xl.bulk.store import STATE_DIR
+
+    return tree_digest(out, skip=STATE_DIR)
+
+
 def case_figures(name: str) -> dict:
     return Report.load(CASES / f"{name}.json").figures
 

@@ -23,8 +23,9 @@ COMMANDS = [["validate", REPORT], ["validate", REPORT, "--format", "json"], ["ru
             ["validate", "--help"]]
 
 
-def gaip_xl(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def gaip_xl(argv: list[str], env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The command as a process of its own (``env``: variables added to this process's)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "gaip_xl", *argv], env=env, stderr=subprocess.PIPE, **kwargs)
 
 
@@ -83,7 +84,7 @@ def test_debug_changes_nothing_when_all_is_well():
     assert "全部通过" in out.getvalue() and err.getvalue() == ""
 
 
-def _limit_file_size(size: int):
+def limit_file_size(size: int):
     def apply():
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))  # writes past it fail with EFBIG (SIGXFSZ ignored)
     return apply
@@ -93,7 +94,7 @@ def _limit_file_size(size: int):
 def test_to_xlsx_on_a_full_disk_exits_2_and_leaves_nothing(limit, tmp_path):
     target = tmp_path / "out" / "report.xlsx"
     target.parent.mkdir()
-    done = gaip_xl(["to-xlsx", REPORT, "-o", str(target)], stdout=subprocess.PIPE, preexec_fn=_limit_file_size(limit),
+    done = gaip_xl(["to-xlsx", REPORT, "-o", str(target)], stdout=subprocess.PIPE, preexec_fn=limit_file_size(limit),
                    cwd=tmp_path)
     assert done.returncode == 2, done.stdout
     assert "[E_OUTPUT]" in clean(done.stderr)

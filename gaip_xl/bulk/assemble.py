@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -92,7 +93,9 @@ def assemble(store: RunStore, out_dir: Path, identity: RollupIdentity, ignored: 
         temporary = [stack.enter_context(atomic_path(p)) for p in paths]
         streams = [stack.enter_context(open(t, "w", encoding="utf-8", newline="")) for t in temporary[:2]]
         tidy = stack.enter_context(open(temporary[2], "wb"))  # bytes: its lines are joined from bytes (tidy_bytes)
-        book = SummaryBook(temporary[3])
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="xlsx-", dir=store.folder,
+                                                                    ignore_cleanup_errors=True))
+        book = SummaryBook(temporary[3], scratch)
         findings = _start(streams, tidy)
         for summary, detail in store.rows():
             counts[summary["status"]] += 1

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge, ZipBomb
 from ..files import ZIP_ERRORS, open_regular, read_regular, regular_status
@@ -40,6 +40,7 @@ RATIO_FLOOR = 64 * 1024 * 1024  # workbooks barely compress; reports' JSON and t
 LOCAL_HEADER_BYTES = 30  # a member's local header before its name and extra field
 JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
 SEPARATOR = "!"  # between an archive and the path of a member inside it
+CHANGED = "压缩包在列出其中的文件之后被改动或替换，为免读错文件已停止读取：请在它不再变动时重新运行"
 
 
 @dataclass(frozen=True, slots=True)  # slots: a batch holds one per submission
@@ -51,6 +52,7 @@ class Source:
     chain: tuple[int, ...] = ()  # members inside ``path`` by position in their archive, outermost first
     error: GaipError | None = None  # known unreadable before reading (unsafe name, password, too large …)
     root: str | None = None  # the folder input it was found under, as shown ("" when it is the only input)
+    stamp: tuple[int, ...] | None = None  # a member's: its outermost archive as listed (``file_stamp``)
 
     @property
     def local(self) -> str:
@@ -129,10 +131,12 @@ class Discovery:
         self.store = store
         self.ignored: list[str] = []  # system and hidden files, links to folders, second paths: not submissions
         self._root: str | None = None
+        self._stamp: tuple[int, ...] | None = None  # the archive on disk being listed (``file_stamp``)
 
     def _add(self, source: Source) -> None:
         path = os.fspath(source.path)
-        self.store.add_source((source.id, path, source.chain, source.error, self._root))
+        self.store.add_source((source.id, path, source.chain, source.error, self._root,
+                               self._stamp if source.chain else None))
 
     def run(self, inputs: list[str]) -> Discovery:
         for text, label in zip(inputs, input_labels(inputs), strict=True):
@@ -203,6 +207,8 @@ class Discovery:
         try:
             stream = (open_regular(path, shown(name)) if outer is None else
                       io.BytesIO(read_member(*outer, MAX_NESTED_ARCHIVE_BYTES, shown(name))))
+            if outer is None:
+                self._stamp = file_stamp(stream)
             with stream, zipfile.ZipFile(stream) as archive:
                 self._members(archive, path, chain, name)
         except GaipError as exc:
@@ -238,6 +244,14 @@ class Discovery:
                 self._archive(path, (*chain, position), member, (archive, info))
                 continue
             self._add(Source(member, path, (*chain, position), error))
+
+
+def file_stamp(stream: IO[bytes]) -> tuple[int, ...]:
+    """Which file an open stream reads, and as of when: device, inode, size, times of change. An archive's members
+    are found by their position in it; read later from an archive that is no longer the one listed (replaced,
+    rewritten), a position would give another member's bytes under this member's name."""
+    status = os.fstat(stream.fileno())
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 def input_labels(inputs: list[str]) -> list[str]:
@@ -334,11 +348,20 @@ class Fetcher:
             if depth < len(self._open) and self._open[depth][0] == key:
                 continue
             self.close(from_index=depth)  # a different branch: close it and everything below
-            stream = (open_regular(source.path, name) if depth == 0 else
+            stream = (self._archive_file(source, name) if depth == 0 else
                       io.BytesIO(self._member(depth - 1, source.chain[depth - 1], MAX_NESTED_ARCHIVE_BYTES, name)))
             self._open.append((key, zipfile.ZipFile(stream)))
         self.close(from_index=len(source.chain))
         return self._member(len(source.chain) - 1, source.chain[-1], MAX_FILE_BYTES, name)
+
+    @staticmethod
+    def _archive_file(source: Source, name: str) -> IO[bytes]:
+        """The archive on disk that holds ``source``, if it is still the one listed."""
+        stream = open_regular(source.path, name)
+        if source.stamp is not None and file_stamp(stream) != source.stamp:
+            stream.close()
+            raise ArchiveUnreadable(name, detail=CHANGED)
+        return stream
 
     def _member(self, depth: int, position: int, limit: int, name: str) -> bytes:
         archive = self._open[depth][1]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..atomic import failed, remove_file
 from ..publish import write_report
 from ..report import Report
 from .worker import OK
@@ -25,7 +26,10 @@ def publish_valid(out_dir: str | os.PathLike[str], summaries: Iterable[dict[str,
     """Writes the missing published files of every submission whose status is ok; returns how many were written."""
     out = Path(out_dir)
     folder = out / FOLDER
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:  # a file of that name, a read-only or full disk
+        raise failed(folder, exc) from None
     wanted: set[str] = set()
     written = 0
     for summary in summaries:
@@ -36,13 +40,16 @@ def publish_valid(out_dir: str | os.PathLike[str], summaries: Iterable[dict[str,
         for format in formats:
             name = f"{stem}.{format}"
             wanted.add(name)
-            if (folder / name).exists():  # the same submission, published by an earlier run
+            if (folder / name).is_file():  # the same submission, published by an earlier run
                 continue
             report = report or Report.load(out / summary["json"])
             write_report(report, folder / name, format)
             written += 1
-    with os.scandir(folder) as entries:  # submissions gone, changed or now with errors; temporaries of a killed run
-        for entry in entries:
-            if entry.name not in wanted:
-                Path(entry.path).unlink(missing_ok=True)
+    try:
+        with os.scandir(folder) as entries:  # submissions gone, changed or now with errors; temporaries of a killed run
+            for entry in entries:
+                if entry.name not in wanted:
+                    remove_file(entry.path)
+    except OSError as exc:
+        raise failed(exc.filename or folder, exc) from None
     return written

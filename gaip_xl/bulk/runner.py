@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import FileMissing, GaipError, OutputFailed, OutputOverlapsInput
+from ..atomic import failed, remove_file
+from ..errors import FileMissing, GaipError, OutputOverlapsInput
 from ..roster import Reconciliation, RosterEntry
 from .assemble import assemble
 from .discover import Discovery, Source, iter_bytes, raw, shown
@@ -140,7 +141,7 @@ def _prepare(out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         (out / REPORTS_FOLDER).mkdir(exist_ok=True)
     except OSError as exc:
-        raise OutputFailed(str(out), detail=exc.strerror or str(exc)) from None
+        raise failed(out, exc) from None
     return out.resolve()
 
 
@@ -159,9 +160,9 @@ def _process(store: RunStore, out: Path, workers: int, progress: Progress) -> in
             else:
                 key = input_key(raw(source.id), content_hash(data))
             stored = store.add_input(key)
-            if stored is not None:
-                skipped += 1
-                progress.advance(stored, skipped=True)
+            if stored is not None and (stored[1] is None or os.path.isfile(os.path.join(out, stored[1]))):
+                skipped += 1  # a result whose report JSON has gone from the output folder is done again
+                progress.advance(stored[0], skipped=True)
             elif isinstance(data, GaipError):
                 record(unreadable(shown(source.id), key, data))
             else:
@@ -178,18 +179,22 @@ def _job(source: Source, key: str, data: bytes, out: Path) -> Job:
 
 
 def _remove_stale(out: Path, store: RunStore, written: list[Path]) -> None:
-    """Outputs of inputs that are gone or changed, and temporary files of a killed run: only in our own folders."""
-    with os.scandir(out / REPORTS_FOLDER) as entries:  # one entry at a time (iterdir lists them all first)
-        for entry in entries:
-            if entry.name.startswith(".") or (entry.name.endswith(".json") and
-                                              not store.is_current(f"{REPORTS_FOLDER}/{entry.name}")):
-                Path(entry.path).unlink(missing_ok=True)
+    """Outputs of inputs that are gone or changed, and temporary files of a killed run: only files, and only in our
+    own folders (a folder someone put there is left alone)."""
     names = {p.name for p in written}
-    rollups = out / ROLLUP_FOLDER
-    if rollups.is_dir():
-        for path in rollups.iterdir():
-            if path.name not in names and (path.name.startswith(("rollup-", "."))):
-                path.unlink(missing_ok=True)
-    for path in out.iterdir():  # temporary files of outputs written at the top (atomic_path names them ".name.")
-        if path.is_file() and path.name.startswith(".") and path.name != STATE_DIR:
-            path.unlink(missing_ok=True)
+    try:
+        with os.scandir(out / REPORTS_FOLDER) as entries:  # one entry at a time (iterdir lists them all first)
+            for entry in entries:
+                if entry.name.startswith(".") or (entry.name.endswith(".json") and
+                                                  not store.is_current(f"{REPORTS_FOLDER}/{entry.name}")):
+                    remove_file(Path(entry.path))
+        rollups = out / ROLLUP_FOLDER
+        if rollups.is_dir():
+            for path in rollups.iterdir():
+                if path.name not in names and (path.name.startswith(("rollup-", "."))):
+                    remove_file(path)
+        for path in out.iterdir():  # temporary files of outputs written at the top (atomic_path names them ".name.")
+            if path.name.startswith(".") and path.name != STATE_DIR:
+                remove_file(path)
+    except OSError as exc:
+        raise failed(exc.filename or out, exc) from None

@@ -8,16 +8,21 @@ header, a column chart, a page set-up), so that Excel, WPS and LibreOffice show 
 landscape A4, one page wide, the header row on every page, long texts wrapped.
 
 The workbook is opened with XlsxWriter's conversions of strings to formulas, links and numbers turned off: a file or
-agency name that starts with "=" or looks like a web address stays text, never a formula or a link.
+agency name that starts with "=" or looks like a web address stays text, never a formula or a link. Its temporary
+files go to a folder the caller gives (and removes): XlsxWriter leaves them behind when a write fails, and in the
+system's temporary folder they would not be cleaned up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter import Workbook
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -76,8 +81,9 @@ class SummaryBook:
     """Written to ``path`` as it is filled: ``add_file`` and ``add_finding`` while streaming, then ``add_counts`` and
     ``close``. Rows of each sheet go in order (what the constant-memory mode requires)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.book = Workbook(str(path), {"constant_memory": True, **XLSXWRITER_OPTIONS})  # text stays text
+    def __init__(self, path: str | Path, scratch: str | Path | None = None) -> None:
+        self.book = Workbook(str(path), {"constant_memory": True, **XLSXWRITER_OPTIONS,  # text stays text
+                                         "tmpdir": None if scratch is None else str(scratch)})
         self.book.set_properties({"created": FIXED_CREATED})
         self._header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
                                              "valign": "vcenter", "align": "center"})
@@ -184,7 +190,27 @@ class SummaryBook:
         last_col = len(FINDING_HEADINGS) - 1
         self.findings.autofilter(0, 0, self._finding_rows - 1, last_col)
         self.findings.print_area(0, 0, self._finding_rows - 1, last_col)
-        self.book.close()
+        try:
+            self.book.close()
+        except FileCreateError as exc:  # XlsxWriter's wrapper of the OSError that stopped it: that error, as itself
+            _close_abandoned_zips(exc)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from None
+
+
+def _close_abandoned_zips(exc: BaseException) -> None:
+    """XlsxWriter leaves its zip file open when a write fails (a full disk): closed here, its second failure
+    ignored, rather than by the garbage collector, whose failure would be printed as "Exception ignored …"."""
+    error: BaseException | None = exc
+    while error is not None:  # the zip is a local of the frame that raised the OSError that XlsxWriter wraps
+        trace = error.__traceback__
+        while trace is not None:
+            for value in list(trace.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile):
+                    with suppress(OSError, ValueError):
+                        value.close()
+            trace = trace.tb_next
+        error = error.__context__
 
 
 def _write_row(sheet: Worksheet, row: int, values: tuple[Any, ...], headings: tuple[tuple[str, int], ...],
