@@ -123,6 +123,16 @@ def test_the_same_table_twice_is_read_once_with_a_note():
     assert "相同" in next(f.message for f in result.findings if f.code == "I_ROW_DUPLICATE")
 
 
+@pytest.mark.parametrize("how", CHANGES)
+def test_a_copy_whose_label_stands_alone_above_its_figures_is_compared_too(how):
+    """Copied text: the copy's （七）总计 broken after its label (its figures on the next line), as at a page end."""
+    original = REPORTS["2021"]
+    other = changed(original, {"s3.total.natural": how})
+    text = to_text(original, parts=sections(original) + [p for p in sections(other) if p[0][0] == "三"])
+    at = text.rindex("\t（七）总计")
+    assert_settled((text[:at] + text[at:].replace("\n", "\n\n", 1)).encode(), original, differing(original, other))
+
+
 # ------------------------------------------------------------------ 2. a row printed twice in its table
 def layout_row(table: Table, row_index: int) -> int:
     """The layout row of a table's row (``importer_render``'s layouts): section 四 prints one figure row."""

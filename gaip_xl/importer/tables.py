@@ -150,7 +150,7 @@ class TableWalker:
             if row.has_figures and self.context == "s4" and (not texts or self._under_s4_header(row)):
                 self._place_s4(row)
             elif row.has_figures and not texts and self.pending is not None:
-                self.place(self.pending.row_key, self.pending.match, self.pending.label, row)
+                self._figures_of_pending(self.pending, row)
                 self.pending = None
             elif row.has_figures:
                 self.unmatched.append((len(self.order), row, "".join(texts)))
@@ -165,8 +165,18 @@ class TableWalker:
                 self._again(self.row_name(match.key), row, lambda: self.place(match.key, match, label, row, True))
             elif row.has_figures:
                 self.place(match.key, match, label, row)
+            elif row.label_only:  # a copy's label alone: its figures on the next line are a reading of this row
+                self.pending = first
             return
         self.place(match.key, match, label, row)
+
+    def _figures_of_pending(self, pending: Placed, row: Row) -> None:
+        """Figures on the line after a label alone: that row's, or a second reading of it if it was read before."""
+        key = pending.row_key
+        if self.placed[key].source.has_figures:
+            self._again(self.row_name(key), row, lambda: self.place(key, pending.match, pending.label, row, True))
+        else:
+            self.place(key, pending.match, pending.label, row)
 
     def _run_together(self, row: Row, label: str, text: str) -> None:
         """A label with its figures run into it ("行政许可3960181" for 396 | 0 | 181): never split by guessing."""
