@@ -96,7 +96,8 @@ def dateline(report: Report) -> list[str]:
 
 
 def sections(report: Report, skip: frozenset[str] = frozenset()) -> list[tuple[str, str | None, list]]:
-    """(heading, prose, layouts) for the six sections."""
+    """(heading, prose, layouts) for the six sections; a renderer given ``parts`` prints those instead (a document
+    that quotes a table twice, or repeats a row)."""
     prose = {"一": report.text.get("overview"), "五": report.text.get("problems"), "六": report.text.get("other")}
     tables = layouts(report)
     return [(SECTION_TITLES[key], prose.get(key), [lay for sec, lay in tables if sec == key])
@@ -123,18 +124,18 @@ def _grid_positions(layout: list[list[Cell]]) -> list[list[tuple[int, Cell]]]:
 
 
 def to_html(report: Report, skip: frozenset[str] = frozenset(), swap_s4: bool = False,
-            encoding: str = "utf-8") -> bytes:
-    parts = [f'<html><head><meta charset="{encoding}"><title>{html.escape(title(report))}</title></head><body>',
-             f"<h1>{html.escape(title(report))}</h1>", *(f"<p>{line}</p>" for line in dateline(report))]
+            encoding: str = "utf-8", parts: list | None = None) -> bytes:
+    out = [f'<html><head><meta charset="{encoding}"><title>{html.escape(title(report))}</title></head><body>',
+           f"<h1>{html.escape(title(report))}</h1>", *(f"<p>{line}</p>" for line in dateline(report))]
     tables = dict.fromkeys("二三四")
-    for heading, prose, lays in sections(report, skip):
-        parts.append(f"<p class=MsoNormal><b>{html.escape(heading)}<o:p></o:p></b></p>")
+    for heading, prose, lays in parts if parts is not None else sections(report, skip):
+        out.append(f"<p class=MsoNormal><b>{html.escape(heading)}<o:p></o:p></b></p>")
         if prose:
-            parts.extend(f"<p style='text-indent:2em'>{html.escape(line)}</p>" for line in prose.split("\n"))
+            out.extend(f"<p style='text-indent:2em'>{html.escape(line)}</p>" for line in prose.split("\n"))
         for lay in lays:
             if heading.startswith("四") and swap_s4:
                 lay = s4_layout(report, report.edition.table("s4"), swap=True)
-            parts.append("<table border=1 cellspacing=0>")
+            out.append("<table border=1 cellspacing=0>")
             for row in lay:
                 cells = []
                 for text, rowspan, colspan in row:
@@ -142,17 +143,17 @@ def to_html(report: Report, skip: frozenset[str] = frozenset(), swap_s4: bool = 
                     spans = f" rowspan={rowspan}" if rowspan > 1 else ""
                     spans += f" colspan={colspan}" if colspan > 1 else ""
                     cells.append(f"<td{spans} style='border:solid windowtext 1.0pt'><p align=center>{body}</p></td>")
-                parts.append("<tr>" + "".join(cells) + "</tr>")
-            parts.append("</table>")
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            out.append("</table>")
     del tables
-    parts.append("</body></html>")
-    return "\n".join(parts).encode(encoding)
+    out.append("</body></html>")
+    return "\n".join(out).encode(encoding)
 
 
-def to_text(report: Report, skip: frozenset[str] = frozenset()) -> str:
+def to_text(report: Report, skip: frozenset[str] = frozenset(), parts: list | None = None) -> str:
     """Text as copied off a portal page: one cell per line after a tab, a blank line between rows (seed-000)."""
     lines = [title(report), *dateline(report), ""]
-    for heading, prose, lays in sections(report, skip):
+    for heading, prose, lays in parts if parts is not None else sections(report, skip):
         lines += [heading, ""]
         if prose:
             lines += [*prose.split("\n"), ""]
@@ -185,14 +186,14 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_docx(report: Report, skip: frozenset[str] = frozenset()) -> bytes:
+def to_docx(report: Report, skip: frozenset[str] = frozenset(), parts: list | None = None) -> bytes:
     import docx
 
     document = docx.Document()
     document.add_paragraph(title(report))
     for line in dateline(report):
         document.add_paragraph(line)
-    for heading, prose, lays in sections(report, skip):
+    for heading, prose, lays in parts if parts is not None else sections(report, skip):
         document.add_paragraph(heading)
         if prose:
             for line in prose.split("\n"):

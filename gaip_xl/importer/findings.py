@@ -23,7 +23,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "I_RUN_TOGETHER": ("数字与标签相连",
                        "{row}一行的数字与标签连在一起（“{text}”，{place}），无法确定各个数字，未导入"),
     "I_CELL_UNPLACED": ("多余的单元格", "{row}一行中的“{text}”（{place}）不在任何栏目之下，未导入"),
-    "I_ROW_DUPLICATE": ("重复的行", "{row}在文档中出现了不止一次（{place}），只导入了第一次出现的数字"),
+    "I_ROW_DUPLICATE": ("重复的行", "{row}在文档中出现了不止一次（{place}），各处的数字相同，只计一次"),
+    "I_FIGURE_CONFLICT": ("同一单元格有不同的数字",
+                          "{row}在文档中出现了不止一次，{count}个单元格各处的数字不同，均未导入：{listed}"),
     "I_ROW_BY_POSITION": ("按行序认定", "“{label}”（{place}）对不上格式中的标签，按{edition}年版的行序认定为{row}"),
     "I_MIXED_EDITION": ("混用两个年版",
                         "文档混用了两个年版的格式（{detail}），按{edition}年版导入；另一年版的行未导入"),
@@ -34,6 +36,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "I_VALUES_CONVERTED": ("数字经换算", "{count}个单元格的原文不是纯数字，已换算：{listed}"),
     "I_NOT_APPLICABLE": ("不适用", "{count}个单元格填写了“/”“—”“无”等（不适用），保留原文、未作为数字：{listed}"),
     "I_TEXT_LEFT_OVER": ("未用的文字", "表格部分有未能对应到任何单元格的文字：{text}"),
+    "I_HIDDEN_TABLES": ("网页中隐藏的表格", "网页中有{count}个浏览器不显示的表格（hidden、display:none、注释、"
+                                            "<template>、<noscript> 等），按读者看到的网页，未导入"),
     "I_PDF_REPAIRED": ("PDF 已修复", "PDF 文件的结构已损坏（交叉引用表损坏或文件不完整，例如没有下载完），"
                                      "已按 PDF 阅读器的方式修复后读取，请核对导入的数字；"
                                      "能取得完好的文件时请用完好的文件"),

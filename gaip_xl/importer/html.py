@@ -3,7 +3,8 @@
 The charset is the page's BOM or declaration, else UTF-8, else detected (GBK/GB18030 pages without a declaration).
 Tables are expanded into grids: a cell spanning rows or columns stands in its top-left position and the positions it
 covers are ``None`` (spans bounded); ``&nbsp;`` cells are empty; ``<br>`` inside a cell is a line break. A table that
-holds other tables is page layout: its content is read as ordinary blocks. Scripts and styles are never read. HTML
+holds other tables is page layout: its content is read as ordinary blocks. What a browser does not show (hidden,
+display:none, comments, templates: ``visible.py``) is taken out first. Scripts and styles are never read. HTML
 has no DTD here: html5lib knows only HTML's own named character references, so no entity is ever expanded from the
 document itself (no billion laughs), and nothing is fetched.
 """
@@ -18,6 +19,7 @@ from ..errors import DocumentUnreadable
 from ..format.drifts import PAGE_NUMBER
 from .model import Document, Grid, Paragraph, SourceCell, clip_spans
 from .textcodec import decode
+from .visible import remove_unseen
 
 MAX_SPAN = 100
 MAX_GRID_CELLS = 50_000
@@ -29,6 +31,7 @@ _BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
 
 def read_html(data: bytes, path: str | None = None) -> Document:
     root = _parse(decode(data, html=True), path)
+    hidden_tables = remove_unseen(root)
     reader = _Reader()
     body = root.find(".//body")
     reader.walk(body if body is not None else root.getroot())
@@ -36,7 +39,9 @@ def read_html(data: bytes, path: str | None = None) -> Document:
     if not any(isinstance(b, Grid) for b in reader.blocks) and (embedded := _embedded_report(root)):
         # the page shows its report through a script: read the markup the script holds, as text (never run it)
         reader = _Reader()
-        inner = _parse(embedded, path).find(".//body")
+        inner_root = _parse(embedded, path)
+        hidden_tables += remove_unseen(inner_root)
+        inner = inner_root.find(".//body")
         if inner is not None:
             reader.walk(inner)
         reader.flush()
@@ -47,7 +52,7 @@ def read_html(data: bytes, path: str | None = None) -> Document:
                     if cell is not None:
                         cell.where["script"] = True
     title = root.find(".//title")
-    document = Document("html", blocks=reader.blocks)
+    document = Document("html", blocks=reader.blocks, hidden_tables=hidden_tables)
     if title is not None and title.text and not _has_title(reader.blocks):
         document.blocks.insert(0, Paragraph(title.text.strip(), {"element": "title"}))
     return document

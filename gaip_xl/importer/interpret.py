@@ -55,6 +55,7 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
     walker = TableWalker(labels_for(chosen.code))
     walker.walk(_grids_with_sections(document, headings))
     _place_by_order(walker, chosen)
+    walker.finish()
     findings.extend(walker.findings)
     findings.extend(_edition_findings(chosen, basis, evidence, year, walker.foreign))
     findings.extend(_missing_tables(walker, chosen))
@@ -70,6 +71,8 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
     findings.extend(_text_left_over(document, headings))
     if document.repaired:
         findings.append(import_finding("I_PDF_REPAIRED"))
+    if document.hidden_tables:
+        findings.append(import_finding("I_HIDDEN_TABLES", count=document.hidden_tables))
     if year is None:
         findings.append(import_finding("I_NO_YEAR"))
     if not report.agency.name:
@@ -83,6 +86,7 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
         "sections": {key: headings[key][1] if key in headings else None for key in _SECTION_ORDER},
         "figures": walker.provenance,
         "missing": [{"code": code, "reason": reason} for code, reason in walker.missing.items()],
+        "conflicts": walker.conflicts,
         "findings": [f.to_dict() for f in findings],
     }
     return ImportResult(report, walker.provenance, findings)

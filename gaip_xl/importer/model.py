@@ -57,3 +57,4 @@ class Document:
     pages: int | None = None
     converted_from: str | None = None  # "doc" or "wps" when LibreOffice converted it to .docx first
     repaired: bool = False  # a damaged PDF read from the copy PDFium rebuilt (``pdf.repaired_copy``)
+    hidden_tables: int = 0  # tables of a web page a browser does not show (``visible.py``): not read

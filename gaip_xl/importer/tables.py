@@ -6,17 +6,19 @@ pages, or four tables printed as one, need nothing special). A row is a table ti
 second half). A data row's label is matched to the edition's rows; its figures are placed by the header's column
 positions when the grid's columns are real and the header is known, else by counting: exactly as many figure cells
 as the table has columns (leading and trailing empty cells trimmed first). Anything else is not guessed: the row is
-reported (I_ROW_CELLS) and its cells listed as missing.
+reported (I_ROW_CELLS) and its cells listed as missing. A row found again is placed again, cell by cell, into the
+same cells: readings that agree are one figure, readings that differ are none (``conflicts.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..format import Edition, Table
+from .conflicts import conflict_findings, reading, same_reading
 from .findings import ImportFinding, import_finding, where_text
 from .labels import Labels, family_of
 from .matcher import Match
@@ -70,6 +72,11 @@ class Row:
         last = self.label_cells[-1] if self.label_cells else -1
         return any(k in ("number", "not_applicable", "text") for k in self.kinds[last + 1:])
 
+    @property
+    def label_only(self) -> bool:
+        """A label and nothing after it (its figures may be on the next line), unlike a row of blank cells."""
+        return not self.has_figures and all(c is None for c in self.cells[(self.label_cells or [-1])[-1] + 1:])
+
     def where(self) -> dict[str, Any]:
         first = next((c for c in self.cells if c is not None), None)
         return dict(first.where) if first else {}
@@ -99,6 +106,7 @@ class TableWalker:
         self.provenance: dict[str, dict[str, Any]] = {}
         self.findings: list[ImportFinding] = []
         self.missing: dict[str, str] = {}  # cell code → why it is not in the document
+        self.conflicts: dict[str, list[dict[str, Any]]] = {}  # cell code → its differing readings (none imported)
         self.placed: dict[str, Placed] = {}
         self.unmatched: list[tuple[int, Row, str]] = []  # (order, row, label) of rows with figures and no match
         self.order: list[str] = []  # row keys in the order they were found
@@ -142,7 +150,7 @@ class TableWalker:
             if row.has_figures and self.context == "s4" and (not texts or self._under_s4_header(row)):
                 self._place_s4(row)
             elif row.has_figures and not texts and self.pending is not None:
-                self.place(self.pending.row_key, self.pending.match, self.pending.label, row)
+                self._figures_of_pending(self.pending, row)
                 self.pending = None
             elif row.has_figures:
                 self.unmatched.append((len(self.order), row, "".join(texts)))
@@ -151,24 +159,34 @@ class TableWalker:
             return
         table = self.labels.table_of_row(match.key)
         self.context = family_of(table)
-        if match.key in self.placed:
-            if row.has_figures and self.placed[match.key].source.has_figures:
-                self.findings.append(import_finding(
-                    "I_ROW_DUPLICATE", where=(row.where(),), row=self.row_name(match.key),
-                    place=where_text(row.where())))
+        if match.key in self.placed:  # a row of blanks is a reading too: blank is not the other copy's figure
+            first = self.placed[match.key]
+            if _reads(row, match) and _reads(first.source, first.match):
+                self._again(self.row_name(match.key), row, lambda: self.place(match.key, match, label, row, True))
             elif row.has_figures:
                 self.place(match.key, match, label, row)
+            elif row.label_only:  # a copy's label alone: its figures on the next line are a reading of this row
+                self.pending = first
             return
         self.place(match.key, match, label, row)
+
+    def _figures_of_pending(self, pending: Placed, row: Row) -> None:
+        """Figures on the line after a label alone: that row's, or a second reading of it if it was read before."""
+        key = pending.row_key
+        if self.placed[key].source.has_figures:
+            self._again(self.row_name(key), row, lambda: self.place(key, pending.match, pending.label, row, True))
+        else:
+            self.place(key, pending.match, pending.label, row)
 
     def _run_together(self, row: Row, label: str, text: str) -> None:
         """A label with its figures run into it ("行政许可3960181" for 396 | 0 | 181): never split by guessing."""
         found = self.labels.rows.match(label)
-        if found is None or found.key in self.placed:
+        if found is None:
             return
         table = self.labels.table_of_row(found.key)
-        self.placed[found.key] = Placed(found.key, found, text, row)
-        self.order.append(found.key)
+        if found.key not in self.placed:  # found again after a readable copy: that copy's figures are not settled
+            self.placed[found.key] = Placed(found.key, found, text, row)
+            self.order.append(found.key)
         codes = tuple(f"{found.key}.{c.code}" for c in table.columns)
         for code in codes:
             self.missing.setdefault(code, "unplaced")
@@ -240,14 +258,19 @@ class TableWalker:
                     positions[i] = found.key
         return positions or None
 
-    def place(self, key: str, match: Match, label: str, row: Row) -> None:
+    def place(self, key: str, match: Match, label: str, row: Row, again: bool = False) -> None:
+        """Places a row's figures; ``again`` for a row found before, whose first placement stays the row's."""
         table = self.labels.table_of_row(key)
         row_code = key.split(".", 1)[1]
-        self.placed[key] = Placed(key, match, label, row)
-        self.order.append(key)
-        label_only = not row.has_figures and all(c is None for c in row.cells[(row.label_cells or [-1])[-1] + 1:])
-        self.pending = self.placed[key] if label_only else None  # a label alone: its figures may be on the next line
+        if not again:
+            self.placed[key] = Placed(key, match, label, row)
+            self.order.append(key)
+        self.pending = self.placed[key] if row.label_only else None  # its figures may be on the next line
         if not row.has_figures:
+            if _reads(row, match):  # a row of blank cells under its whole label: each of its cells blank
+                for column in table.columns:
+                    self._record(table, f"{key}.{column.code}", {"value": "blank", "text": "", "where": row.where()},
+                                 None)
             return
         family = family_of(table)
         positions = self._positions(family, row, table)
@@ -308,8 +331,8 @@ class TableWalker:
         shown = "、".join(f"“{c.text.strip()}”" for c in cells if c.text.strip())
         if not shown:
             for column in table.columns:  # a short row of blanks: blank it stays
-                self.provenance.setdefault(f"{table.code}.{row_code}.{column.code}",
-                                           {"value": "blank", "where": row.where()})
+                self._record(table, f"{table.code}.{row_code}.{column.code}", {"value": "blank", "where": row.where()},
+                             None)
             return
         codes = tuple(f"{table.code}.{row_code}.{c.code}" for c in table.columns)
         for code in codes:
@@ -329,27 +352,61 @@ class TableWalker:
     def _figure(self, table: Table, row_code: str, column_code: str, cell: SourceCell, match: Match, label: str,
                 column_match: dict[str, Any]) -> None:
         code = f"{table.code}.{row_code}.{column_code}"
-        if code in self.provenance:
-            return
         value = read_value(cell.text, table.column(column_code).type)
-        if value.value is not None:
-            self.figures[code] = value.value
         record: dict[str, Any] = {"value": value.kind, "text": cell.text, "where": cell.where,
                                   "row": {"label": label, **match.to_dict()}, "column": column_match}
         if value.note:
             record["note"] = value.note
-        self.provenance[code] = record
+        self._record(table, code, record, value.value)
+
+    def _record(self, table: Table, code: str, record: dict[str, Any], value: Any) -> None:
+        """A cell's reading, in the one place every figure enters the report: the first of a cell is kept; a later one
+        that gives another figure makes the cell a conflict (neither imported, I1), one that agrees adds nothing."""
+        if code in self.conflicts:
+            self.conflicts[code].append(reading(record))
+            return
+        first = self.provenance.get(code)
+        if first is None:
+            if value is not None:
+                self.figures[code] = value
+            self.provenance[code] = record
+            return
+        if same_reading(first, record, table.column(code.rsplit(".", 1)[1]).type):
+            return
+        self.conflicts[code] = [reading(first), reading(record)]
+        del self.provenance[code]
+        self.figures.pop(code, None)
+        self.missing[code] = "conflict"
+
+    def _again(self, name: str, row: Row, placing: Callable[[], None]) -> None:
+        """A row found a second time, placed again: said to be a duplicate when it changed nothing (the same figures
+        read once); its differing cells are conflicts and its unreadable cells missing, said by their own findings."""
+        before = ({code: len(found) for code, found in self.conflicts.items()}, set(self.missing))
+        placing()
+        after = ({code: len(found) for code, found in self.conflicts.items()}, set(self.missing))
+        if before == after:
+            self.findings.append(import_finding("I_ROW_DUPLICATE", where=(row.where(),), row=name,
+                                                place=where_text(row.where())))
+
+    def finish(self) -> None:
+        """After every row: the conflicts said, one finding a row, and no figure left for a cell listed as missing (a
+        cell whose other copy could not be read is not settled by the copy that could)."""
+        self.findings.extend(conflict_findings(self.conflicts, self.edition, self.row_name))
+        for code in self.missing:
+            self.figures.pop(code, None)
+            self.provenance.pop(code, None)
 
     # ------------------------------------------------------------------ section 四: one wide row
     def _place_s4(self, row: Row) -> None:
-        table = self.edition.table("s4")
         key = "s4.figures"
         if key in self.placed:
-            self.findings.append(import_finding("I_ROW_DUPLICATE", where=(row.where(),), row="第四部分",
-                                                place=where_text(row.where())))
+            self._again("第四部分", row, lambda: self._s4_cells(row))
             return
-        match = Match(key, "header", 100.0)
-        self.placed[key] = Placed(key, match, "", row)
+        self.placed[key] = Placed(key, Match(key, "header", 100.0), "", row)
+        self._s4_cells(row)
+
+    def _s4_cells(self, row: Row) -> None:
+        table = self.edition.table("s4")
         header = self.headers.get("s4")
         slots = self._s4_positions(header, row) if header and row.aligned else None
         stray = [i for i, cell in enumerate(row.cells) if cell is not None and cell.text.strip() and
@@ -447,6 +504,12 @@ class TableWalker:
         row = table.row(key.split(".", 1)[1])
         prefix = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
         return f"{prefix}「{row.label}」"
+
+
+def _reads(row: Row, match: Match) -> bool:
+    """Whether a row gives its cells: figures, or blank cells under its whole label. Blank cells beside a label cut
+    off (fuzzy: a label's other half over a page break) are the rest of a row, not a reading of it."""
+    return row.has_figures or (not row.label_only and match.method in ("exact", "drift"))
 
 
 def _last_label(row: Row, positions: dict[int, str] | None, label: str) -> int:
