@@ -22,6 +22,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                 "未导入（{place}）：{texts}"),
     "I_RUN_TOGETHER": ("数字与标签相连",
                        "{row}一行的数字与标签连在一起（“{text}”，{place}），无法确定各个数字，未导入"),
+    "I_UNDECODABLE": ("无法识别的字符", "{row}一行有{count}个数字在 PDF 中无法识别（字体缺少字符映射，文件可能已损坏；"
+                                     "{place}：{texts}），未导入"),
+    "I_ROW_UNREAD": ("找到标签却读不出数字", "{row}一行在文档中找到了（{place}：{texts}），但读不出它的数字，未导入"),
     "I_CELL_UNPLACED": ("多余的单元格", "{row}一行中的“{text}”（{place}）不在任何栏目之下，未导入"),
     "I_ROW_DUPLICATE": ("重复的行", "{row}在文档中出现了不止一次（{place}），各处的数字相同，只计一次"),
     "I_FIGURE_CONFLICT": ("同一单元格有不同的数字",

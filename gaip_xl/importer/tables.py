@@ -61,7 +61,7 @@ class Row:
         """Indexes of the text cells before the first figure (the row's labels, outermost first)."""
         found = []
         for i, kind in enumerate(self.kinds):
-            if kind in ("number", "not_applicable"):
+            if kind in ("number", "not_applicable", "undecodable"):
                 break
             if kind == "text":
                 found.append(i)
@@ -70,7 +70,7 @@ class Row:
     @property
     def has_figures(self) -> bool:
         last = self.label_cells[-1] if self.label_cells else -1
-        return any(k in ("number", "not_applicable", "text") for k in self.kinds[last + 1:])
+        return any(k in ("number", "not_applicable", "text", "undecodable") for k in self.kinds[last + 1:])
 
     @property
     def label_only(self) -> bool:
@@ -107,6 +107,7 @@ class TableWalker:
         self.findings: list[ImportFinding] = []
         self.missing: dict[str, str] = {}  # cell code → why it is not in the document
         self.conflicts: dict[str, list[dict[str, Any]]] = {}  # cell code → its differing readings (none imported)
+        self.undecodable: dict[str, list[tuple[str, SourceCell]]] = {}  # row key → its cells of glyphs without text
         self.placed: dict[str, Placed] = {}
         self.unmatched: list[tuple[int, Row, str]] = []  # (order, row, label) of rows with figures and no match
         self.order: list[str] = []  # row keys in the order they were found
@@ -353,6 +354,10 @@ class TableWalker:
                 column_match: dict[str, Any]) -> None:
         code = f"{table.code}.{row_code}.{column_code}"
         value = read_value(cell.text, table.column(column_code).type)
+        if value.kind == "undecodable":  # which figure the glyphs stand for cannot be known: missing, never guessed
+            self.missing[code] = "undecodable"
+            self.undecodable.setdefault(f"{table.code}.{row_code}", []).append((code, cell))
+            return
         record: dict[str, Any] = {"value": value.kind, "text": cell.text, "where": cell.where,
                                   "row": {"label": label, **match.to_dict()}, "column": column_match}
         if value.note:
@@ -392,9 +397,34 @@ class TableWalker:
         """After every row: the conflicts said, one finding a row, and no figure left for a cell listed as missing (a
         cell whose other copy could not be read is not settled by the copy that could)."""
         self.findings.extend(conflict_findings(self.conflicts, self.edition, self.row_name))
+        for key, cells in self.undecodable.items():
+            self.findings.append(import_finding(
+                "I_UNDECODABLE", cells=tuple(code for code, _ in cells), where=tuple(c.where for _, c in cells),
+                row=self.row_name(key), count=len(cells), place=where_text(cells[0][1].where),
+                texts="、".join(f"“{c.text.strip()}”" for _, c in cells[:3]) + ("等" if len(cells) > 3 else "")))
+        self._unread_rows()
         for code in self.missing:
             self.figures.pop(code, None)
             self.provenance.pop(code, None)
+
+    def _unread_rows(self) -> None:
+        """A row found by its label whose cells were never read (nothing placed, nothing listed missing): its figures
+        may be on a line the document lost, or in cells taken for its label. Blank is a reading a document gives, not
+        what is left when nothing was read, so its cells are missing (I1), never silently blank."""
+        for key in self.order:
+            if key == "s4.figures":
+                continue
+            table = self.labels.table_of_row(key)
+            codes = tuple(f"{key}.{column.code}" for column in table.columns)
+            if any(code in self.provenance or code in self.missing for code in codes):
+                continue
+            for code in codes:
+                self.missing[code] = "unread"
+            source = self.placed[key].source
+            self.findings.append(import_finding(
+                "I_ROW_UNREAD", cells=codes, where=(source.where(),), row=self.row_name(key),
+                place=where_text(source.where()), texts="、".join(
+                    f"“{c.text.strip()}”" for c in source.cells if c is not None and c.text.strip())))
 
     # ------------------------------------------------------------------ section 四: one wide row
     def _place_s4(self, row: Row) -> None:

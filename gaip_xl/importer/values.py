@@ -6,6 +6,7 @@
 - a plain number → the number ("447228" → 447228, "96171.6" → 96171.6);
 - a number written otherwise ("0件", "１２", "3,119", "63.79 万元", "+17") → the number, with a note saying what stood
   in the cell; an amount in 元 → 万元 (÷ 10,000, exactly, as a decimal), with a note;
+- glyphs the PDF gives no character for ("(cid:17)") → no value: the cell is missing (I_UNDECODABLE, I1);
 - anything else → the text as published, for V1 to report.
 """
 
@@ -24,12 +25,15 @@ _NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]
                      r"\s*(?P<unit>件|个|项|起|宗|次|条|万元|元)?$")
 _WRAPPED_DIGITS = re.compile(r"(\d)[ \t]*\n\s*(?=\d)")  # a figure wrapped in a narrow cell: "17\n8" is 178
 _PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+# A glyph a PDF's text layer gives no character for (its font lost its map to Unicode, often in a damaged file):
+# pdfminer writes it as "(cid:17)". Which digit it stands for cannot be known.
+_UNDECODABLE = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True)
 class Value:
     value: int | float | str | None
-    kind: str  # "blank", "number", "not_applicable", "text"
+    kind: str  # "blank", "number", "not_applicable", "text", "undecodable" (glyphs without characters)
     note: str | None = None  # what was converted, in Chinese
 
 
@@ -50,6 +54,8 @@ def _read(text: str, kind: ValueType) -> Value:
     shown = clean_cell(text)
     if not shown:
         return Value(None, "blank")
+    if "(cid:" in shown and _UNDECODABLE.search(shown):
+        return Value(None, "undecodable", f"原文“{shown}”中有 PDF 字体无法还原的字符")
     if shown in NOT_APPLICABLE:
         return Value(shown, "not_applicable", f"原文为“{shown}”（不适用），未作为数字")
     if _PLAIN.match(shown):
