@@ -32,7 +32,7 @@ RENDERERS = {
     "text": lambda report, parts: to_text(report, parts=parts).encode(),
 }
 CHANGES = ("more", "blank", "not_applicable")
-DRAWN = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+DRAWN = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def changed(report: Report, changes: dict[str, str]) -> Report:

@@ -73,7 +73,7 @@ def rows_in_words(draw: st.DrawFn) -> tuple[object, set[str], str]:
     return report, worded, draw(st.sampled_from(["html", "text", "docx"]))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(rows_in_words())
 def test_a_row_whose_figures_are_words_is_never_silently_blank(case):
     report, worded, kind = case
