@@ -19,6 +19,7 @@ from typing import BinaryIO
 from .errors import FileMissing, GaipError, NotRegularFile, OutputFailed, TooLarge
 
 MB = 1024 * 1024
+MAX_ZIP_RATIO = 200  # unpacked ÷ packed beyond which a zip entry (or bulk's archive, all entries) is a bomb
 # Everything zipfile raises for a damaged or unusual archive, which is the file's fault, never the program's: besides
 # BadZipFile, a newer zip version or an unknown compression method (NotImplementedError), a password (RuntimeError),
 # a damaged deflate stream (zlib.error, which is no OSError), a cut header (struct.error, EOFError), a bad name or

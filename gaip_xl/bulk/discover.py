@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge, ZipBomb
-from ..files import ZIP_ERRORS, open_regular, read_regular, regular_status
+from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, open_regular, read_regular, regular_status
 from .store import STATE_DIR, RunStore
 
 ARCHIVE_SUFFIX = ".zip"
@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 
 MAX_ARCHIVE_ENTRIES = 500_000
 MAX_NESTED_ARCHIVE_BYTES = 512 * 1024 * 1024  # a zip inside a zip is read into memory to be listed
 MAX_NESTING = 3  # archive inside archive inside archive
-MAX_ARCHIVE_RATIO = 200  # all members unpacked ÷ all packed, once they unpack to more than RATIO_FLOOR
+MAX_ARCHIVE_RATIO = MAX_ZIP_RATIO  # all members unpacked ÷ all packed, once they unpack to more than RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024 * 1024  # workbooks barely compress; reports' JSON and text about 10:1
 LOCAL_HEADER_BYTES = 30  # a member's local header before its name and extra field
 JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})

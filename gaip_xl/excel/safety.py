@@ -41,7 +41,7 @@ from ..errors import (
     XmlAttack,
     ZipBomb,
 )
-from ..files import ZIP_ERRORS, read_regular
+from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, read_regular
 
 WorkbookSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO  # a path, bytes or a binary stream
 
@@ -50,7 +50,7 @@ MAX_ENTRIES = 2000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_PART_BYTES = 8 * 1024 * 1024
-MAX_RATIO = 200
+MAX_RATIO = MAX_ZIP_RATIO
 _RATIO_FLOOR = 1024 * 1024  # small entries may compress very well (a sheet of empty styled cells); ignore them
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

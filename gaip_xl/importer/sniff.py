@@ -6,12 +6,11 @@ import io
 import zipfile
 
 from ..errors import DocumentTooLarge, DocumentUnreadable, EncryptedDocument, LegacyXls, UnsupportedFile, ZipBomb
-from ..files import ZIP_ERRORS
+from ..files import MAX_ZIP_RATIO, ZIP_ERRORS
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a published report is 0.01–2 MB; an inline-styled page rarely passes 1 MB
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_TOTAL = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 200
 MAX_XML_PART = 32 * 1024 * 1024
 
 PDF, HTML, DOCX, OLE, TEXT, XLSX, JSON = "pdf", "html", "docx", "ole", "text", "xlsx", "json"
