@@ -2,9 +2,9 @@
 
 A roster is an .xlsx or a .csv (UTF-8 with or without a BOM, or GBK as Chinese Excel saves it) whose first row
 holds headers named as the template's 基本情况 labels (``ROSTER_FIELDS``; 机关名称 required, the others optional),
-one agency per row. Names are matched by ``name_key``: whitespace removed and full/half-width forms unified
-(NFKC), so “某某县 人民政府” and “某某县人民政府” are one agency. ``reconcile`` tells expected / submitted /
-missing / not on the roster, and for a submitted name not on the roster the missing entry it most resembles
+one agency per row. Names are matched by ``name_key``: whitespace and invisible characters removed, full/half-width
+forms unified (NFKC), so “某某县 人民政府” and “某某县人民政府” are one agency. ``reconcile`` tells expected /
+submitted / missing / not on the roster, and for a submitted name not on the roster the missing entry it most resembles
 (“某某县教育局” beside a missing “某某县教育体育局”): a hint for the office to check, never a match — the two
 stay apart in every count. The web service and ``gaip-xl bulk --roster`` use this module; an .xlsx roster is
 opened with the converter's safety checks first.
@@ -32,10 +32,18 @@ REQUIRED_CODE = "agency.name"
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
 
 
+_INVISIBLE = ("Cc", "Cf")  # control and format characters: zero-width spaces, BOMs, soft hyphens, direction marks
+
+
 def name_key(name: str) -> str:
-    """The key two spellings of one agency share: NFKC (full-width → half-width) and no whitespace at all."""
-    folded = unicodedata.normalize("NFKC", name or "")
-    return "".join(ch for ch in folded if not ch.isspace())
+    """The key two spellings of one agency share: NFKC (full-width → half-width), and nothing a reader cannot see
+    (whitespace, and the zero-width and format characters a name copied from a web page or Word brings along)."""
+    # Removed before NFKC too: an invisible character between two that compose would keep them apart.
+    return _visible(unicodedata.normalize("NFKC", _visible(name or "")))
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,32 @@ def test_any_spacing_or_width_of_a_name_matches_it(name, data):
         assert reconcile(entries, [wide]).missing == []
 
 
+_INVISIBLE = st.characters(categories=("Cf", "Cc", "Zs", "Zl", "Zp"))  # what a page or Word hides in a name
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.characters(categories=("Lo", "Nd", "Lu", "Mn")), min_size=1, max_size=12), st.data())
+def test_characters_nobody_sees_never_make_a_name_another(name, data):
+    """The class of invisible differences: zero-width spaces, a BOM, soft hyphens, direction marks or control
+    characters anywhere (copied from a web page or Word along with the name) never make a name missing."""
+    hidden = "".join(data.draw(st.text(alphabet=_INVISIBLE, max_size=2)) + ch for ch in name)
+    hidden += data.draw(st.text(alphabet=_INVISIBLE, max_size=2))
+    assert name_key(hidden) == name_key(name)
+    if name_key(name):
+        assert reconcile(roster_from_rows([["机关名称"], [name]]), [hidden]).missing == []
+
+
+@pytest.mark.parametrize("shown", ["淮安市\u200b人民政府", "\ufeff淮安市人民政府", "淮安市人民政府\u200e",
+                                   "淮安\u00ad市人民政府", "淮安市人民政府\x07", "淮安市\u2060人民政府"])
+def test_a_name_copied_with_invisible_characters_is_the_agency(shown):
+    assert name_key(shown) == name_key("淮安市人民政府")
+
+
+def test_names_that_differ_in_what_is_seen_stay_apart():
+    assert name_key("淮安市人民政府") != name_key("淮安县人民政府")
+    assert name_key("淮安市-人民政府") != name_key("淮安市人民政府")
+
+
 def test_a_name_typed_differently_is_offered_the_missing_entry_it_resembles():
     names = ("某某县教育体育局", "甲镇人民政府", "某某县卫生健康委员会", "某某县人民政府办公室")
     entries = [RosterEntry(n) for n in names]

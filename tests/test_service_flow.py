@@ -124,6 +124,13 @@ def test_agency_link_shows_only_its_own_submissions_and_refuses_another_agencys_
     assert "本次收集的是 2024 年度" in explain_and_submit(client, wrong_year, []).text
 
 
+def test_a_name_copied_with_a_zero_width_space_is_the_agencys_own(client, tmp_path, collection):  # noqa: F811
+    """The name looks the same to the clerk: refusing it as another agency's would leave no way to submit."""
+    _, links = collection
+    token, _ = check_on_link(client, tmp_path, links["甲镇人民政府"], agency_report("甲镇\u200b人民政府\ufeff", 6))
+    assert explain_and_submit(client, token, []).status_code == 200
+
+
 def test_office_page_filters_and_bulk_downloads(client, tmp_path, collection):  # noqa: F811
     collection_id, links = collection
     for seed, name in enumerate(["甲镇人民政府", "乙镇人民政府"], start=10):

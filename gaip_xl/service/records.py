@@ -239,7 +239,7 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
         raise NotSubmittable(detail=f"还有 {len(missing)} 个警告没有写说明")
     if outcome.report.year != collection.year:
         raise NotSubmittable(detail=f"报告年度为 {outcome.report.year}，本次收集的是 {collection.year} 年度")
-    if name_key(outcome.report.agency.name or "") != agency.name_key:
+    if name_key(outcome.report.agency.name or "") != name_key(agency.name):  # a stored key may be an older version's
         label = INFO_FIELDS_BY_CODE["agency.name"].label
         raise NotSubmittable(detail=f"工作簿中的{label}“{outcome.report.agency.name}”与报送链接的机关"
                                     f"“{agency.name}”不一致")
