@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputFailed
-from .files import special_kind
+from .files import NAME_BYTES, bounded, special_kind
 
 # What a clerk reads for the failures a disk gives (the system's own words follow in brackets).
 _CAUSES = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过系统允许的大小",
@@ -58,6 +58,12 @@ def destination(target: str | os.PathLike[str]) -> Path:
     return real
 
 
+def _temporary_stem(name: str) -> str:
+    """The target's name as its temporary file's name begins: cut so that the temporary name, which adds a dot, a
+    random or process part and a suffix, fits the file system wherever the target's own name fits."""
+    return bounded(name, NAME_BYTES - 32)
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
     """Yields a temporary path in the target's folder; on success it replaces ``target`` (``destination``), on
@@ -65,7 +71,8 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
     final = destination(target)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=suffix or final.suffix, dir=final.parent)
+        suffix = suffix or (final.suffix if len(final.suffix) <= 8 else ".tmp")
+        handle, name = tempfile.mkstemp(prefix=f".{_temporary_stem(final.name)}.", suffix=suffix, dir=final.parent)
     except OSError as exc:
         raise failed(target, exc) from None
     os.close(handle)
@@ -101,7 +108,7 @@ def write_new_text(target: str | os.PathLike[str], text: str) -> None:
     over the target. A temporary file left by a killed process is replaced on the next attempt."""
     path = os.fspath(target)
     folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    temporary = os.path.join(folder, f".{_temporary_stem(name)}.{os.getpid()}.tmp")
     data = text.encode("utf-8")
     try:
         try:

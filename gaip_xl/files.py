@@ -14,6 +14,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import BinaryIO
 
 from .errors import FileMissing, GaipError, NotRegularFile, OutputFailed, TooLarge
@@ -29,6 +30,40 @@ ZIP_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, zipfile.LargeZipF
                                            IndexError, OverflowError)
 _KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
           (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
+
+
+NAME_BYTES = 255  # the longest file name most file systems take (ext4, APFS, NTFS: 255 bytes or UTF-16 units)
+DERIVED_NAME_BYTES = 150  # a name we derive from a submitted one: room for a temporary file's additions and a path
+
+
+def bounded(text: str, max_bytes: int, keep_end: bool = False) -> str:
+    """``text`` cut to at most ``max_bytes`` in UTF-8, on a character boundary, from the end if ``keep_end``: a file
+    name derived from a submitted name (Chinese takes three bytes a character) must fit the file system's limit.
+
+    >>> bounded("淮安市人民政府", 9)
+    '淮安市'
+    >>> bounded("淮安市人民政府", 7, keep_end=True)
+    '政府'
+    """
+    kept: list[str] = []
+    size = 0
+    for char in reversed(text) if keep_end else text:
+        size += len(char.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            break
+        kept.append(char)
+    return "".join(reversed(kept) if keep_end else kept)
+
+
+def beside(source: str | os.PathLike[str], tail: str) -> Path:
+    """The default output of a command: ``source`` with its suffix replaced by ``tail`` (``.json``,
+    ``（新模板）.xlsx``), its stem cut so that the name fits wherever the source's name fits.
+
+    >>> beside("县/年报.xlsx", ".json").as_posix()
+    '县/年报.json'
+    """
+    path = Path(source)
+    return path.with_name(bounded(path.stem, NAME_BYTES - len(tail.encode("utf-8"))) + tail)
 
 
 def special_kind(mode: int) -> str | None:

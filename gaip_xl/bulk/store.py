@@ -28,6 +28,7 @@ from typing import Any
 
 from ..atomic import failed
 from ..errors import OutputFailed, OutputInUse
+from ..files import DERIVED_NAME_BYTES, bounded
 
 STATE_DIR = ".gaip-bulk"
 DATABASE = "state.sqlite"
@@ -76,15 +77,17 @@ def input_key(source_id: bytes, digest: str) -> str:
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"|?*\\/!]+')
 
 
-def json_name(source_id: str, key: str, limit: int = 100) -> str:
+def json_name(source_id: str, key: str) -> str:
     """The file name of a submission's JSON: its name made safe on every file system, plus 12 hex digits of its
     key, e.g. ``县__乡镇__a-3f2a9c01b7de.json`` for ``县/乡镇/a.xlsx``: stable while name and content are unchanged,
-    and never the same for two submissions."""
+    and never the same for two submissions. A long name keeps its end (the file's own name), within
+    ``DERIVED_NAME_BYTES`` in all: a submission's name may use the file system's whole limit, and the folders
+    it sits in add to it."""
     stem = source_id.rsplit(".", 1)[0] if "." in source_id.rsplit("/", 1)[-1] else source_id
     stem = _UNSAFE.sub("__", stem).strip("._ ") or "report"
-    if len(stem) > limit:
-        stem = stem[-limit:].lstrip("._ ")
-    return f"{stem}-{key[:12]}.json"
+    tail = f"-{key[:12]}.json"
+    stem = bounded(stem, DERIVED_NAME_BYTES - len(tail), keep_end=True).lstrip("._ ") or "report"
+    return stem + tail
 
 
 @cache

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..atomic import write_text
-from ..files import refuse_overwriting, same_file
+from ..files import beside, refuse_overwriting, same_file
 from ..format import EDITIONS, LEVELS
 from ..importer import import_report
 from ..loaders import load_report
@@ -32,9 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
-    target = Path(args.output) if args.output else Path(args.document).with_suffix(".json")
+    target = Path(args.output) if args.output else beside(args.document, ".json")
     if not args.output and same_file(target, args.document):  # a document named .json: its report beside it
-        target = target.with_name(target.stem + ".report.json")
+        target = beside(args.document, ".report.json")
     if args.output != "-":
         refuse_overwriting(target, args.document, args.previous)
     result = import_report(args.document, edition=args.edition, year=args.year, level=args.level)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import ReportHasErrors
-from ..files import refuse_overwriting
+from ..files import beside, refuse_overwriting
 from ..loaders import load_report
 from ..publish import FORMATS, format_of, publish
 from ..rules import Finding, ValidationReport
@@ -45,7 +45,7 @@ def main(args: argparse.Namespace, out: Output) -> int:
         chosen = format_of(target, args.format)
     else:
         chosen = args.format or "html"
-        target = Path(args.source).with_suffix(f".{chosen}")
+        target = beside(args.source, f".{chosen}")
     refuse_overwriting(target, args.source)
     try:
         result = publish(report, target, chosen, force=args.force)

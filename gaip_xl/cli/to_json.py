@@ -8,7 +8,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..excel import read_source
 from ..excel.document import report_document
-from ..files import refuse_overwriting
+from ..files import beside, refuse_overwriting
 from ..loaders import load_report
 from ..rules import validate
 from ..rules.summary import summary_line
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
-    target = Path(args.output) if args.output else Path(args.workbook).with_suffix(".json")
+    target = Path(args.output) if args.output else beside(args.workbook, ".json")
     if args.output != "-":
         refuse_overwriting(target, args.workbook, args.previous)
     report, source = read_source(args.workbook)

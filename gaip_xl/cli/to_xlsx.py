@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..excel import write_workbook
-from ..files import refuse_overwriting, same_file
+from ..files import beside, refuse_overwriting, same_file
 from ..loaders import load_report
 from .output import Output
 
@@ -21,9 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
-    target = Path(args.output) if args.output else Path(args.report).with_suffix(".xlsx")
+    target = Path(args.output) if args.output else beside(args.report, ".xlsx")
     if not args.output and same_file(target, args.report):  # a workbook given: the fresh one goes beside it
-        target = target.with_name(f"{target.stem}{FRESH_SUFFIX}")
+        target = beside(args.report, FRESH_SUFFIX)
     refuse_overwriting(target, args.report)
     report = load_report(args.report)
     write_workbook(report, target)

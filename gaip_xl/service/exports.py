@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ..files import DERIVED_NAME_BYTES, bounded
 from ..inert import ExcelCsvWriter
 from ..roster import ROSTER_FIELDS
 
@@ -43,14 +44,15 @@ def bulk_outputs(documents: list[tuple[str, str]], office_name: str, office_leve
     return out
 
 
-def input_names(agencies: Sequence[str], limit: int = 120) -> list[str]:
-    """A file name for each agency's report, its name made safe on every file system; never the same for two (in any
-    case: two names that are safe alike, or alike ignoring case, or alike in their first ``limit`` characters, get
-    "（2）", "（3）" …), so no report overwrites another and every output still names its agency."""
+def input_names(agencies: Sequence[str]) -> list[str]:
+    """A file name for each agency's report, its name made safe on every file system and cut to fit it (a name of
+    200 Chinese characters is 600 bytes); never the same for two (in any case: two names that are safe alike, or
+    alike ignoring case, or alike as far as they are kept, get "（2）", "（3）" …), so no report overwrites another
+    and every output still names its agency."""
     taken: set[str] = set()
     names = []
     for agency in agencies:
-        stem = _UNSAFE.sub("_", agency)[:limit] or "_"
+        stem = bounded(_UNSAFE.sub("_", agency), DERIVED_NAME_BYTES - 32) or "_"
         name, number = stem, 1
         while name.casefold() in taken:
             number += 1
