@@ -298,7 +298,7 @@ class RosterUnreadable(GaipError):
 class RosterHeader(GaipError):
     code = "E_ROSTER_HEADER"
     title = "名单缺少表头"
-    template = "名单第一行应为表头，且含“{required}”一列（可另有：{optional}）；{detail}"
+    template = "名单应有一行表头（在前 10 行内，上方可有标题），且含“{required}”一列（可另有：{optional}）；{detail}"
 
 
 class RosterDuplicate(GaipError):

@@ -98,17 +98,16 @@ def _csv_rows(text: str) -> list[list[Any]]:
 
 
 def _has_required_header(rows: list[list[Any]]) -> bool:
-    header = next((row for row in rows if any(_text(c) for c in row)), [])
-    required = name_key(INFO_FIELDS_BY_CODE[REQUIRED_CODE].label)
-    return any(name_key(_text(c) or "") == required for c in header)
+    return _find_header([row for row in rows if any(_text(c) for c in row)]) is not None
 
 
 _MAX_ROSTER_COLUMNS = 64  # a roster has a handful; anything further right is ignored, never allocated
 
 
-def _rows_of_xlsx(path: Path) -> list[list[Any]]:
-    """The first shown sheet's rows, read by the converter's own safe reader (zip bomb, XML entities, duplicate
-    parts and sheets refused; one parse of the sheet's cells, nothing allocated for a far cell)."""
+def _rows_of_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
+    """The first shown sheet's rows that hold anything, with their row numbers, read by the converter's own safe
+    reader (zip bomb, XML entities, duplicate parts and sheets refused; one parse of the sheet's cells, nothing
+    allocated for a far cell)."""
     from .excel.names import read_directory
     from .excel.reader import _Sheets
     from .excel.safety import open_package
@@ -127,7 +126,7 @@ def _rows_of_xlsx(path: Path) -> list[list[Any]]:
     for (row, col), value in cells.items():
         if col <= _MAX_ROSTER_COLUMNS and value is not NO_VALUE:
             by_row.setdefault(row, {})[col] = value
-    return [[values.get(col) for col in range(1, max(values) + 1)] for _, values in sorted(by_row.items())]
+    return [(row, [values.get(col) for col in range(1, max(values) + 1)]) for row, values in sorted(by_row.items())]
 
 
 def _columns(header: list[Any]) -> dict[str, int]:
@@ -146,14 +145,32 @@ def _columns(header: list[Any]) -> dict[str, int]:
     return found
 
 
+HEADER_SEARCH = 10  # rows (that hold anything) in which the header is looked for: a title or a date may come first
+
+
 def roster_from_rows(rows: list[list[Any]]) -> list[RosterEntry]:
-    """Entries from a table whose first non-empty row is the header; blank names are skipped, duplicates refused."""
-    rows = list(rows)
-    while rows and not any(_text(c) for c in rows[0]):
-        rows.pop(0)
+    """Entries from a table given row by row from its first (row 1); see ``_roster_from_numbered``."""
+    return _roster_from_numbered(list(enumerate(rows, start=1)))
+
+
+def _find_header(rows: list[list[Any]]) -> int | None:
+    """The index of the header among rows that hold anything: the first naming the required column among the first
+    ``HEADER_SEARCH`` (rows above it are a title, a date, a note: an office's list seldom starts with its header)."""
+    required = name_key(INFO_FIELDS_BY_CODE[REQUIRED_CODE].label)
+    for index, row in enumerate(rows[:HEADER_SEARCH]):
+        if any(name_key(_text(cell) or "") == required for cell in row):
+            return index
+    return None
+
+
+def _roster_from_numbered(numbered: list[tuple[int, list[Any]]]) -> list[RosterEntry]:
+    """Entries from (row number, cells) pairs: the header found by ``_find_header``; blank names are skipped,
+    duplicates refused, each entry with its row number as the program showing the file shows it."""
+    rows = [(number, row) for number, row in numbered if any(_text(c) for c in row)]
     if not rows:
         raise RosterEmpty()
-    columns = _columns(rows[0])
+    start = _find_header([row for _, row in rows]) or 0  # none: the first row, whose cells the error shows
+    columns = _columns(rows[start][1])
 
     def cell(row: list[Any], code: str) -> str | None:
         index = columns.get(code)
@@ -161,7 +178,7 @@ def roster_from_rows(rows: list[list[Any]]) -> list[RosterEntry]:
 
     entries: list[RosterEntry] = []
     seen: dict[str, list[int]] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[start + 1:]:
         name = cell(row, "agency.name")
         if not name:
             continue
@@ -185,9 +202,9 @@ def read_roster(path: str | Path) -> list[RosterEntry]:
     try:
         if suffix == ".csv":  # a FIFO or a device given as the roster is refused, never waited on
             data = read_regular(path, str(path), MAX_ROSTER_BYTES, lambda _: RosterUnreadable(detail="文件超过 20 MB"))
-            return roster_from_rows(_rows_of_csv(data))
+            return roster_from_rows(_rows_of_csv(data))  # a CSV record is a row, as Excel opens it
         if suffix in (".xlsx", ".xlsm"):
-            return roster_from_rows(_rows_of_xlsx(path))
+            return _roster_from_numbered(_rows_of_xlsx(path))
     except GaipError:
         raise
     except OSError as exc:

@@ -46,6 +46,42 @@ def test_csv_as_excel_saves_it_in_utf_8_or_gbk_reads_the_same(tmp_path_factory, 
     assert [(e.name, e.level) for e in entries] == [(name.strip(), level or None) for name, level in rows]
 
 
+_TITLES = st.sampled_from(["2024年度政府信息公开工作年度报告报送名单", "填报日期：2025年1月5日", "附件1", "单位：个"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(titles=st.lists(_TITLES, max_size=4), names=st.lists(st.sampled_from("甲乙丙丁戊己"), min_size=1, max_size=6,
+                                                            unique=True),
+       blanks=st.lists(st.integers(0, 12), max_size=4), kind=st.sampled_from(["xlsx", "csv"]), data=st.data())
+def test_a_roster_is_read_under_its_title_rows_and_every_entry_says_its_own_row(
+        tmp_path_factory, titles, names, blanks, kind, data):
+    """An office's list seldom starts with its header: a title, a date or a note above it, blank rows anywhere.
+    Every agency under the header is read, and each entry (and a duplicate's error) gives the row the office sees."""
+    rows: list[list[str]] = [[t] for t in titles] + [["序号", LABELS[0], LABELS[1]]]
+    rows += [[str(i), f"{name}镇人民政府", "乡镇"] for i, name in enumerate(names, start=1)]
+    for at in sorted(blanks, reverse=True):
+        rows.insert(min(at, len(rows)), [])
+    if data.draw(st.booleans(), label="a duplicate"):
+        rows.append(["", f" {names[0]}镇人民政府", ""])
+    expected = [(number, row[1].strip()) for number, row in enumerate(rows, start=1)
+                if len(row) == 3 and row[0] != "序号"]
+    path = tmp_path_factory.mktemp("roster") / f"名单.{kind}"
+    if kind == "xlsx":
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    else:
+        path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8-sig")
+    if len({name_key(name) for _, name in expected}) < len(expected):
+        with pytest.raises(GaipError) as raised:
+            read_roster(path)
+        first, again = (n for n, name in expected if name_key(name) == name_key(expected[0][1]))
+        assert raised.value.code == "E_ROSTER_DUPLICATE" and f"第 {first}、{again} 行" in raised.value.message
+        return
+    assert [(e.line, e.name) for e in read_roster(path)] == expected
+
+
 def test_xlsx_roster_with_numbers_as_region_codes(tmp_path):
     book = Workbook()
     sheet = book.active
