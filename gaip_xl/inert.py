@@ -17,6 +17,11 @@ come out of gaip-xl as the text it is, never as a formula, a link, an element or
 - **HTML** (the published page): ``html_text`` escapes text and attribute values; the web service's Jinja2
   environment escapes everything it renders (``gaip_xl.service.app``).
 - **.docx and HTML alike**: ``gaip_xl.publish.content.clean`` removes the characters no XML document may hold.
+- **A terminal** (what the commands print for people: findings, errors, summary lines): ``terminal_text`` shows
+  control and format characters as ``\\u001b`` instead of sending them, so no escape sequence moves the cursor,
+  clears the screen or sets the window title, and no direction mark reorders a figure as shown; the findings'
+  table is given to rich as plain text, never as markup (``[bold]12[/bold]`` is shown as typed). JSON written to
+  stdout stays as it is: it is data, and JSON escapes control characters itself.
 """
 
 from __future__ import annotations
@@ -108,5 +113,23 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+# Shown, never sent, to a terminal: controls (C0, DEL, C1: escape sequences), format characters (direction marks and
+# overrides, zero-width characters), line and paragraph separators, lone surrogates; a new line and a tab are text.
+_TERMINAL_HIDDEN = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+_TERMINAL_KEPT = frozenset("\n\t")
+
+
+def terminal_text(text: str) -> str:
+    r"""Text for a terminal, each control or format character shown as its code.
+
+    >>> print(terminal_text("淮安\x1b[2J\u202e12"))
+    淮安\u001b[2J\u202e12
+    """
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if ch not in _TERMINAL_KEPT and unicodedata.category(ch) in _TERMINAL_HIDDEN
+                   else ch for ch in text)
+
+
 __all__ = ["XLSXWRITER_OPTIONS", "ExcelCsvWriter", "excel_csv_cell", "excel_csv_text", "excel_typed", "formula_like",
-           "html_text", "put_text"]
+           "html_text", "put_text", "terminal_text"]

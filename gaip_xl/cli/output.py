@@ -3,7 +3,8 @@
 A command's stdout may be a full disk (``> /dev/full``), a pipe whose reader has gone (``| head -c1``) or a closed
 file. Every write and flush to it goes through ``GuardedStream``, which turns such a failure into ``OutputFailed``
 (``E_OUTPUT``), so the command line reports it with its code and exit 2 like any other error. Writing to stderr
-never raises: when even stderr is gone there is nobody left to tell.
+never raises: when even stderr is gone there is nobody left to tell. Lines for people go through
+``gaip_xl.inert.terminal_text``: a submission's text never sends an escape sequence to the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ..errors import OutputFailed
+from ..inert import terminal_text
 
 STDOUT_NAME = "标准输出"
 
@@ -58,14 +60,17 @@ class Output:
             self.stdout = GuardedStream(self.stdout)  # type: ignore[assignment]
 
     def write(self, text: str) -> None:
+        """Text as it is: a JSON document, the help."""
         self.stdout.write(text)
 
     def line(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """A line for people: submitted text in it (a file or agency name, a cell's text) never acts on the
+        terminal (``terminal_text``)."""
+        self.stdout.write(terminal_text(text) + "\n")
 
     def error(self, text: str) -> None:
         try:
-            self.stderr.write(text.rstrip("\n") + "\n")
+            self.stderr.write(terminal_text(text.rstrip("\n")) + "\n")
             self.stderr.flush()
         except (OSError, ValueError):
             pass  # stderr itself is gone: nobody is left to tell

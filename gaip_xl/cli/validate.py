@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..inert import terminal_text
 from ..loaders import load_report
 from ..rules import ValidationReport, validate
 from ..rules.summary import summary_line, where
@@ -26,14 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def render_text(result: ValidationReport, out: Output) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if result.findings:
         table = Table(show_lines=True, expand=False)
         for heading in ("规则", "级别", "位置", "说明"):
             table.add_column(heading, overflow="fold")
         table.columns[3].max_width = 90
-        for f in result.findings:
-            table.add_row(f.rule, f.status, where(f), f.explained_message)
+        for f in result.findings:  # plain text, never rich markup: a cell may read "[bold]12[/bold]" or "[/]"
+            table.add_row(*(Text(terminal_text(value)) for value in (f.rule, f.status, where(f), f.explained_message)))
         Console(file=out.stdout, width=160, color_system=None, highlight=False).print(table)
     for stale in result.stale_explanations:
         cells = "、".join(stale.cells) or "（未指明单元格）"
