@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -49,3 +50,32 @@ def test_publish_pdf_end_to_end(tmp_path):
     assert run(["publish", str(CASES / "synthetic-2019.json"), "-o", str(target)], out, err) == 0, err.getvalue()
     assert target.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["年报.pdf"]
+
+
+def _running(marker: str) -> list[str]:
+    """Processes whose command line holds ``marker``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue  # ended meanwhile
+    return found
+
+
+def test_a_conversion_that_outlasts_its_time_is_stopped_whole_and_is_coded(tmp_path, monkeypatch):
+    """A document that keeps LibreOffice busy (here: any, with a time limit shorter than its start-up) ends the
+    command with E_OUTPUT (it was E_INTERNAL) and no output, and leaves no LibreOffice process behind."""
+    from gaip_xl.template import libreoffice
+
+    profiles: list[Path] = []
+    real_profile = libreoffice._write_profile
+    monkeypatch.setattr(libreoffice, "TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(libreoffice, "_write_profile", lambda folder: profiles.append(folder) or real_profile(folder))
+    target = tmp_path / "年报.pdf"
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["publish", str(CASES / "synthetic-2019.json"), "-o", str(target)], out, err) == 2
+    assert "E_OUTPUT" in err.getvalue() and "秒内未完成转换" in err.getvalue()
+    assert list(tmp_path.iterdir()) == []
+    assert profiles and _running(profiles[0].as_uri()) == []

@@ -7,7 +7,9 @@ fonts the template names (宋体, 黑体) with the Noto CJK fonts Debian install
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -63,12 +65,40 @@ def convert(files: Sequence[Path], target: str, outdir: Path) -> list[Path]:
         _write_profile(Path(profile))
         command = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+        stderr = _run(command)
     results = [outdir / f"{Path(f).stem}.{target.split(':')[0]}" for f in files]
     missing = [r.name for r in results if not r.exists()]
     if missing:
-        raise OutputFailed(detail=f"LibreOffice 未能转换 {', '.join(missing)}：{done.stderr.strip()[-300:]}")
+        raise OutputFailed(detail=f"LibreOffice 未能转换 {', '.join(missing)}：{stderr.strip()[-300:]}")
     return results
+
+
+def _run(command: list[str]) -> str:
+    """Runs LibreOffice in a session of its own and returns what it said on stderr. A run that outlasts
+    ``TIMEOUT_SECONDS`` (a document that makes it loop) is killed with every process of its session (the launcher
+    and soffice.bin, its child) and is ``E_OUTPUT``, as is a program that cannot be started."""
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except OSError as exc:
+        raise OutputFailed(detail=f"无法启动 LibreOffice（{exc.strerror or exc}）") from None
+    try:
+        _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        _kill_session(process)
+        raise OutputFailed(detail=f"LibreOffice 在 {TIMEOUT_SECONDS} 秒内未完成转换，已停止") from None
+    except BaseException:  # interrupted: leave nothing running
+        _kill_session(process)
+        raise
+    return stderr.decode("utf-8", "replace")  # its messages are in the system's language and encoding
+
+
+def _kill_session(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (OSError, AttributeError):  # gone already; or Windows, which has no process groups
+        process.kill()
+    process.communicate()
 
 
 def render_png(pdf: Path, prefix: Path, resolution: int = 80) -> list[Path]:
