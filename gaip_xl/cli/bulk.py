@@ -8,6 +8,8 @@ cannot run (an input that does not exist, an output folder that cannot be writte
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 
 from ..bulk import RollupIdentity, run_bulk
 from ..bulk.rollup import DEFAULT_LEVEL, DEFAULT_OFFICE
@@ -60,10 +62,23 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def expanded(inputs: list[str]) -> list[str]:
+    """The inputs with wildcards expanded where no shell did it (Windows' cmd and PowerShell pass ``收件箱\\*.xlsx``
+    as typed): an input that exists is taken as it is, one that does not and holds ``*``, ``?`` or ``[`` is replaced
+    by the files it matches (``**`` into subfolders), in name order; a pattern matching nothing stays, to be
+    reported as not found."""
+    result: list[str] = []
+    for given in inputs:
+        pattern = not os.path.lexists(given) and any(c in given for c in "*?[")
+        matches = sorted(glob.glob(given, recursive=True)) if pattern else []
+        result.extend(matches or [given])
+    return result
+
+
 def main(args: argparse.Namespace, out: Output) -> int:
     identity = RollupIdentity(args.office, args.office_level, args.region_code)
     roster = read_roster(args.roster) if args.roster else None  # a bad roster stops here (exit 2), before any work
-    result = run_bulk(args.inputs, args.output, jobs=args.jobs, identity=identity,
+    result = run_bulk(expanded(args.inputs), args.output, jobs=args.jobs, identity=identity,
                       progress_stream=None if args.quiet else out.stderr, roster=roster)
     if args.publish:
         from ..bulk.published import FOLDER, publish_valid
