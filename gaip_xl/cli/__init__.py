@@ -123,8 +123,20 @@ def _silence_dead_stream(stream: TextIO, fd: int) -> None:
             pass
 
 
+def _utf8(stream: TextIO) -> None:
+    """Writes UTF-8 whatever the locale says: a report may hold characters GBK has not (𠀀, in names of people and
+    places; an emoji), and on Chinese Windows a redirected stdout is GBK, so such a character made the whole command
+    fail with E_OUTPUT (under LANG=C, every Chinese message did). A lone surrogate is written as its escape."""
+    try:
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        pass  # not a text file of the interpreter's own (a test's stream): left as it is
+
+
 def main() -> None:
-    """The console script: ``run`` on the process's own streams, which are then left safe to close."""
+    """The console script: ``run`` on the process's own streams, in UTF-8, which are then left safe to close."""
+    _utf8(sys.stdout)
+    _utf8(sys.stderr)
     stdout = GuardedStream(sys.stdout)
     status = run(None, stdout, sys.stderr)  # type: ignore[arg-type]
     _silence_dead_stream(sys.stdout, 1)
