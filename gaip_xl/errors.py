@@ -383,6 +383,12 @@ class WorkerCrashed(GaipError):
                 "请把该文件发给维护人员")
 
 
+class OutputHoldsWork(GaipError):
+    code = "E_OUTPUT_HOLDS_WORK"
+    title = "输出文件里有别的内容"
+    template = ("{detail}，写出会把它覆盖掉，为免丢失，未写出：请换一个输出文件名；确认不再需要它时，命令行加 --force")
+
+
 class OutputOverlapsInput(GaipError):
     code = "E_OUTPUT_IS_INPUT"
     title = "输出文件夹与输入重叠"

@@ -158,7 +158,9 @@ def test_an_output_that_is_no_plain_file_is_refused_and_left_as_it_is(inputs, tm
 
 def test_an_output_through_a_link_goes_where_the_link_points(inputs, tmp_path):
     (tmp_path / "年报.json").write_bytes(inputs["json"])
-    (tmp_path / "工作簿.xlsx").write_bytes(b"old")
+    from gaip_xl.template import save_template
+
+    save_template("2021", tmp_path / "工作簿.xlsx")  # a blank template: what a workbook output may replace
     (tmp_path / "链接.xlsx").symlink_to("工作簿.xlsx")
     out, err = io.StringIO(), io.StringIO()
     assert run(["to-xlsx", str(tmp_path / "年报.json"), "-o", str(tmp_path / "链接.xlsx")], out, err) == 0
