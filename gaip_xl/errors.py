@@ -386,7 +386,8 @@ class WorkerCrashed(GaipError):
 class OutputHoldsWork(GaipError):
     code = "E_OUTPUT_HOLDS_WORK"
     title = "输出文件里有别的内容"
-    template = ("{detail}，写出会把它覆盖掉，为免丢失，未写出：请换一个输出文件名；确认不再需要它时，命令行加 --force")
+    template = ("{detail}，写出会把它覆盖掉，为免丢失，未写出：请换一个输出文件名；"
+                "确认不再需要它时，命令行加 --overwrite")
 
 
 class OutputOverlapsInput(GaipError):

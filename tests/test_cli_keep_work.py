@@ -1,7 +1,7 @@
 """A workbook the commands would write over must not hold work of its own: ``template -o 年报.xlsx`` replaced a
 clerk's filled workbook with a blank template, and ``to-xlsx 年报.json`` replaced a workbook filled on in Excel with
 the JSON's older figures. Written over only when nothing would be lost (a blank template, the same report); else
-E_OUTPUT_HOLDS_WORK and the file untouched, unless ``--force``."""
+E_OUTPUT_HOLDS_WORK and the file untouched, unless ``--overwrite``."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_a_workbook_holding_other_figures_is_never_replaced_silently(tmp_path_fa
         code_, err = command(*argv)
         assert code_ == 2 and "E_OUTPUT_HOLDS_WORK" in err
         assert workbook.read_bytes() == before
-    assert command("to-xlsx", str(folder / "年报.json"), "--force")[0] == 0
+    assert command("to-xlsx", str(folder / "年报.json"), "--overwrite")[0] == 0
     assert read_workbook(workbook).to_json() == written.to_json()
 
 
@@ -51,7 +51,7 @@ def test_a_blank_template_or_the_same_report_is_replaced(tmp_path):
     assert command("to-xlsx", str(report))[0] == 0  # a report over a blank template
     assert command("to-xlsx", str(report))[0] == 0  # the same report again
     assert command("template", "-o", str(workbook))[0] == 2  # a blank template over a filled one
-    assert command("template", "-o", str(workbook), "--force")[0] == 0
+    assert command("template", "-o", str(workbook), "--overwrite")[0] == 0
     assert read_workbook(workbook).figures == {code: None for code in read_workbook(workbook).figures}
 
 

@@ -9,6 +9,7 @@ from ..errors import ReportHasErrors
 from ..files import beside, refuse_overwriting
 from ..loaders import load_report
 from ..publish import FORMATS, format_of, publish
+from ..publish.keep import refuse_replacing_document
 from ..rules import Finding, ValidationReport
 from .output import Output
 from .validate import summary_line, where
@@ -24,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS,
                         help="输出格式：html、docx 或 pdf（默认按 -o 的扩展名，否则 html）")
     parser.add_argument("--force", action="store_true", help="年报有错误时仍然生成（错误列在标准错误输出）")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="输出文件不是本程序生成的（如手工编写的文档）时，仍覆盖它")
 
 
 def _list(findings: list[Finding], out: Output) -> None:
@@ -47,6 +50,8 @@ def main(args: argparse.Namespace, out: Output) -> int:
         chosen = args.format or "html"
         target = beside(args.source, f".{chosen}")
     refuse_overwriting(target, args.source)
+    if not args.overwrite:
+        refuse_replacing_document(target, chosen, report)  # 年报.docx beside 年报.xlsx: often the clerk's own
     try:
         result = publish(report, target, chosen, force=args.force)
     except ReportHasErrors as exc:

@@ -19,7 +19,7 @@ FRESH_SUFFIX = "（新模板）.xlsx"  # the default output for a workbook given
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", metavar="REPORT.json", help="年报 JSON 文件")
     parser.add_argument("-o", "--output", metavar="WORKBOOK", help="输出的 .xlsx 文件（默认与 JSON 同名）")
-    parser.add_argument("--force", action="store_true", help="输出文件已是内容不同的年报或别的文件时，仍覆盖它")
+    parser.add_argument("--overwrite", action="store_true", help="输出文件已是内容不同的年报或别的文件时，仍覆盖它")
 
 
 def main(args: argparse.Namespace, out: Output) -> int:
@@ -28,7 +28,7 @@ def main(args: argparse.Namespace, out: Output) -> int:
         target = beside(args.report, FRESH_SUFFIX)
     refuse_overwriting(target, args.report)
     report = load_report(args.report)
-    if not args.force:
+    if not args.overwrite:
         refuse_replacing_work(target, report)  # a workbook filled on in Excel since: never replaced silently
     write_workbook(report, target)
     out.line(f"已写出 {report.edition.code} 年版工作簿：{target}")

@@ -27,6 +27,8 @@ _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 # What neither XML 1.0 nor HTML may carry: C0 controls but tab, DEL and C1 controls, lone surrogates, non-characters.
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
+GENERATOR = "gaip-xl"  # how publish marks what it makes: the page's generator, the Word file's identifier
+
 
 def clean(text: str) -> str:
     """``text`` without the characters no document may hold (line breaks are the caller's, see ``paragraphs``)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import __version__
 from ..inert import html_text as escape
 from ..report import Report
-from .content import Document, PrintedCell, PrintedTable, Section, column_widths_mm, document_of
+from .content import GENERATOR, Document, PrintedCell, PrintedTable, Section, column_widths_mm, document_of
 
 FONT = "font-family:FangSong,仿宋,STFangsong,serif;"
 TABLE_FONT = "font-family:SimSun,宋体,STSong,serif;font-size:10.5pt;"
@@ -84,7 +84,8 @@ def _section(section: Section) -> list[str]:
 def html_of(document: Document, edition: str) -> str:
     title = escape(document.title)
     lines = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-             f'<meta name="generator" content="gaip-xl {escape(__version__)}">', f"<title>{title}</title>", "</head>",
+             f'<meta name="generator" content="{GENERATOR} {escape(__version__)}">', f"<title>{title}</title>",
+             "</head>",
              "<body>", f'<div class="gaip-report" data-edition="{escape(edition)}" style="{FONT}">',
              f'<h1 style="{STYLE_TITLE}">{title}</h1>']
     if document.dateline:

@@ -29,7 +29,7 @@ from docx.table import _Cell
 
 from ..format.grid import GridCell, GridKind, TableGrid
 from ..report import Report
-from .content import TEXT_WIDTH_MM, Document, PrintedTable, column_widths_mm, document_of, one_line
+from .content import GENERATOR, TEXT_WIDTH_MM, Document, PrintedTable, column_widths_mm, document_of, one_line
 
 LATIN = "Times New Roman"
 FANGSONG, SONGTI, HEITI = "仿宋", "宋体", "黑体"
@@ -229,6 +229,7 @@ def docx_of(content: Document, author: str, dated: dt.datetime | None = None) ->
     properties.title = _core_property(content.title)
     properties.author = properties.last_modified_by = _core_property(author)
     properties.language, properties.comments = "zh-CN", ""
+    properties.identifier = GENERATOR  # what lets publish tell its own file from a clerk's (``keep``)
     if dated is not None:
         properties.created = properties.modified = dated
     document.add_paragraph(content.title, style="Title")
