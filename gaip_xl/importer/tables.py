@@ -266,16 +266,17 @@ class TableWalker:
         if not again:
             self.placed[key] = Placed(key, match, label, row)
             self.order.append(key)
-        self.pending = self.placed[key] if row.label_only else None  # its figures may be on the next line
-        if not row.has_figures:
+        family = family_of(table)
+        positions = self._positions(family, row, table)
+        last_label = _last_label(row, positions, label)
+        words_only = not row.has_figures and row.label_cells and last_label < row.label_cells[-1]
+        self.pending = self.placed[key] if row.label_only and not words_only else None  # figures on the next line?
+        if not row.has_figures and not words_only:  # (words under the figure columns: "见说明", kept for V1)
             if _reads(row, match):  # a row of blank cells under its whole label: each of its cells blank
                 for column in table.columns:
                     self._record(table, f"{key}.{column.code}", {"value": "blank", "text": "", "where": row.where()},
                                  None)
             return
-        family = family_of(table)
-        positions = self._positions(family, row, table)
-        last_label = _last_label(row, positions, label)
         written = [c for i, c in enumerate(row.cells) if i > last_label and c is not None and c.text.strip()]
         if any(self._official_label(c.text) for c in written):
             # a table title, a row label or a column header among the figures: rows or tables run together in the
