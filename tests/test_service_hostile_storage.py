@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -115,6 +116,38 @@ def test_text_a_request_carries_is_stored_as_the_database_can(client, name, file
         kept = db.scalar(select(Upload).where(Upload.token == token))
     assert kept is not None and "\x00" not in kept.filename and kept.filename.endswith(".txt")
     assert client.request(method, "/check").status_code == 405
+
+
+@pytest.mark.parametrize("edition", ["2019"])
+def test_a_report_in_another_edition_than_the_collections_year_is_not_submitted(client, settings, tmp_path,  # noqa: F811
+                                                                                edition):
+    """A 2024 report filled in the 2019 template, its S4 warning explained: before, it was submitted, and the
+    office's rollup.xlsx was the first roll-up bulk wrote — rollup-2024-2019, the table of that one report."""
+    import random
+
+    from builders import consistent_report
+    from service_support import report_workbook
+
+    token = make_collection(settings.data, ["甲镇人民政府"], 2024, settings.db_url)["甲镇人民政府"]
+    report = consistent_report(edition, random.Random(2), 2024)
+    report.agency.name, report.agency.level = "甲镇人民政府", "乡镇"
+    workbook = report_workbook(tmp_path, report).read_bytes()
+    findings = client.post("/api/check", files={"file": ("年报.xlsx", workbook)}).json()["validation"]["findings"]
+    explained = [{"rule": f["rule"], "cells": [cell["code"] for cell in f["cells"]], "text": "按旧模板填写"}
+                 for f in findings]
+    answer = client.post(f"/api/agencies/{token}/submissions", files={"file": ("年报.xlsx", workbook)},
+                         data={"explanations": json.dumps(explained, ensure_ascii=False)})
+    assert answer.status_code == 409 and answer.json()["submitted"] is False, answer.text
+    assert "2021 年版格式" in answer.json()["error"]["message"]
+
+
+def test_the_office_downloads_the_roll_up_of_its_years_edition(tmp_path):
+    from gaip_xl.service.exports import bulk_file
+
+    (tmp_path / "rollup").mkdir()
+    for edition in ("2019", "2021"):
+        (tmp_path / "rollup" / f"rollup-2024-{edition}.xlsx").write_bytes(edition.encode())
+    assert bulk_file(tmp_path, "rollup.xlsx", 2024).read_bytes() == b"2021"
 
 
 def test_two_submissions_of_one_agency_at_once_are_both_versions(tmp_path, db_url):  # noqa: F811

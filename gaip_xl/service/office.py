@@ -211,7 +211,7 @@ def export(request: Request, collection_id: RowNumber, name: str, db: DbSession,
     work = private_workdir(service.store.tmp)
     try:
         out = bulk_outputs(files, office_name, office_level, work)
-        found = bulk_file(out, name)
+        found = bulk_file(out, name, year)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

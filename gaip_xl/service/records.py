@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import NotSubmittable, RosterUnreadable
+from ..format import edition_for_year
 from ..format.fields import INFO_FIELDS_BY_CODE
 from ..report import Explanation as ReportExplanation
 from ..roster import ROSTER_FIELDS, RosterEntry, name_key, reconcile
@@ -242,6 +243,10 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
         raise NotSubmittable(detail=f"还有 {len(missing)} 个警告没有写说明")
     if outcome.report.year != collection.year:
         raise NotSubmittable(detail=f"报告年度为 {outcome.report.year}，本次收集的是 {collection.year} 年度")
+    edition = edition_for_year(collection.year)
+    if outcome.report.edition.code != edition.code:  # its roll-up would be another table than everyone else's
+        raise NotSubmittable(detail=f"报告使用 {outcome.report.edition.code} 年版格式，{collection.year} 年度应使用 "
+                                    f"{edition.code} 年版格式：请用本年度的模板重新填写")
     if name_key(outcome.report.agency.name or "") != agency.name_key:
         label = INFO_FIELDS_BY_CODE["agency.name"].label
         raise NotSubmittable(detail=f"工作簿中的{label}“{outcome.report.agency.name}”与报送链接的机关"
