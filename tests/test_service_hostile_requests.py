@@ -10,20 +10,12 @@ import random
 from urllib.parse import quote
 
 import pytest
+import service_support as service
 from builders import consistent_report
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from service_support import (  # noqa: F401  (fixtures)
-    agency_links,
-    client,
-    create_collection,
-    csrf_of,
-    db_url,
-    office_login,
-    report_workbook,
-    settings,
-)
+from service_support import client, db_url, settings  # noqa: F401  (fixtures)
 from sqlalchemy import func, select
 
 from gaip_xl.service.db import Submission, Upload
@@ -42,11 +34,12 @@ TOKEN_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, ma
 @pytest.fixture
 def links(client, settings, tmp_path):  # noqa: F811
     """The office logged in, a collection of two agencies: (collection id, agency name → link, 甲's workbook)."""
-    office_login(client, settings)
-    collection_id = create_collection(client, ROSTER, 2024, deadline="2099-01-31")
+    service.office_login(client, settings)
+    collection_id = service.create_collection(client, ROSTER, 2024, deadline="2099-01-31")
     report = consistent_report("2021", random.Random(3), 2024)
     report.agency.name, report.agency.level = "甲镇人民政府", "乡镇"
-    return collection_id, agency_links(client, collection_id), report_workbook(tmp_path, report).read_bytes()
+    workbook = service.report_workbook(tmp_path, report).read_bytes()
+    return collection_id, service.agency_links(client, collection_id), workbook
 
 
 def coded(response, status: int, code: str) -> None:
@@ -108,7 +101,7 @@ def test_a_field_sent_twice_is_refused_and_nothing_is_stored(client, links, path
     _, agency, workbook = links
     link = agency["甲镇人民政府"]
     path = path.format(link=link.removeprefix("/a/") if path.startswith("/api/") else link)
-    data: dict[str, object] = {"csrf": csrf_of(client, link)}
+    data: dict[str, object] = {"csrf": service.csrf_of(client, link)}
     files = [("file", ("甲.xlsx", workbook))]
     if field == "file":
         files.append(("file", ("乙.xlsx", b"PK\x03\x04 not the same file")))
@@ -125,9 +118,10 @@ def test_any_field_names_and_numbers_of_the_explain_form_are_taken_or_ignored(cl
     “١٢”, “1e9”, a thousand digits) names nothing. Before: “²” passed ``str.isdigit`` and int() raised (500)."""
     _, agency, workbook = links
     link = agency["甲镇人民政府"]
-    page = client.post(f"{link}/check", data={"csrf": csrf_of(client, link)}, files={"file": ("甲.xlsx", workbook)})
+    page = client.post(f"{link}/check", data={"csrf": service.csrf_of(client, link)},
+                       files={"file": ("甲.xlsx", workbook)})
     token = str(page.url).split("/c/", 1)[1]
-    fields = [("csrf", csrf_of(client, f"/c/{token}")), ("action", "save")]
+    fields = [("csrf", service.csrf_of(client, f"/c/{token}")), ("action", "save")]
     fields += [(f"text_{key}", "说明") for key in dict.fromkeys(keys)] + [("drop", value) for value in drops]
     body = "&".join(f"{quote(name)}={quote(value)}" for name, value in fields)
     answer = client.post(f"/c/{token}/explain", content=body.encode(),
