@@ -343,6 +343,24 @@ class NotSubmittable(GaipError):
     title = "不能提交"
     template = "不能提交：{detail}"
 
+
+class FieldRepeated(GaipError):
+    code = "E_FIELD_REPEATED"
+    title = "同一项出现了多次"
+    template = "请求中的“{names}”出现了不止一次，无法确定该用哪一个（一次只能上传一个文件）：请只保留一个"
+
+
+class PageNotFound(GaipError):
+    code = "E_NOT_FOUND"
+    title = "找不到"
+    template = "{detail}"
+
+
+class MethodNotAllowed(GaipError):
+    code = "E_METHOD_NOT_ALLOWED"
+    title = "不支持的请求方式"
+    template = "该网址不接受 {method} 请求（只接受：{allowed}）"
+
 # ---------------------------------------------------------------------------- what a workbook package may contain
 class DuplicateSheet(GaipError):
     code = "E_DUPLICATE_SHEET"

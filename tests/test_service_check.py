@@ -171,7 +171,8 @@ def test_a_program_error_and_a_bad_form_are_answered_in_chinese(client, monkeypa
     assert api is not None
     bad = client.post("/api/check?marked=perhaps", files={"file": ("a.xlsx", b"PK")})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "E_BAD_REQUEST" and "marked" in bad.text
-    assert client.get("/no/such/page").status_code == 404 and "出错了" in client.get("/no/such/page").text
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "[E_NOT_FOUND]" in missing.text and "没有这个网址" in missing.text
 
 
 def test_openapi_documents_the_api_and_pages_carry_the_security_headers(client):  # noqa: F811

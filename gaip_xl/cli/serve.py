@@ -62,7 +62,10 @@ def main(args: argparse.Namespace, out: Output) -> int:
 
     out.line(f"报送与校验服务：http://{args.host}:{args.port}/ （数据目录 {Path(args.data).resolve()}；Ctrl+C 停止）")
     out.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False)
+    from ..service.protocol import ServiceH11Protocol
+
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", proxy_headers=False,
+                http=ServiceH11Protocol)  # uvicorn's own, answering a request that is not HTTP in Chinese
     return 0
 
 

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import select, text
+from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import GaipError, NotSubmittable, UploadMissing
+from ..errors import GaipError, NotSubmittable, PageNotFound, UploadMissing
 from ..excel.marked import marked_bytes
 from ..report import Explanation
 from ..report.jsontext import parse_json
 from .app import DbSession, request_info, service_of
 from .db import Agency
 from .records import add_explanations, receive_upload, recheck, submit
+from .security import by_token
 
 router = APIRouter()
 UPLOAD_KINDS = "填好的模板（.xlsx/.xlsm），或已发布的年报文档（PDF、网页、Word/WPS、文本）"
@@ -138,9 +139,9 @@ def api_submit(request: Request, token: Annotated[str, Path(description="收集�
                explanations: Annotated[str, Form(description="警告的说明：JSON 列表 [{rule, cells, text}]")] = "[]",
                ) -> dict[str, Any]:
     service = service_of(request)
-    agency = db.scalar(select(Agency).where(Agency.token == token))
+    agency = by_token(db, Agency, token)
     if agency is None:
-        raise HTTPException(404, "链接无效")
+        raise PageNotFound(detail="链接无效")
     if file is None or not file.filename:
         raise UploadMissing()
     given = _parse_explanations(explanations)

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BadRequest, CsrfFailed, GaipError, UploadTooLarge
+from ..errors import BadRequest, CsrfFailed, FieldRepeated, GaipError, MethodNotAllowed, PageNotFound, UploadTooLarge
 from ..excel.safety import MAX_FILE_BYTES
 from ..format.fields import INFO_FIELDS
 from ..roster import ROSTER_FIELDS
@@ -46,7 +46,10 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'
        "base-uri 'none'")
 STATELESS = frozenset({"/api/check"})  # POSTs that change nothing (nothing kept): not audited
 STATUS = {"E_CSRF": 403, "E_UPLOAD_TOO_LARGE": 413, "E_NOT_SUBMITTABLE": 409, "E_BAD_REQUEST": 400,
-          "E_INTERNAL": 500}
+          "E_INTERNAL": 500, "E_NOT_FOUND": 404, "E_METHOD_NOT_ALLOWED": 405,
+          "E_FIELD_REPEATED": 400}
+DB_INT_MAX = 2**31 - 1  # PostgreSQL's integer (SQLite's is wider): a larger number in a link names no row
+RowNumber = Annotated[int, PathParam(ge=0, le=DB_INT_MAX)]  # a number in a link that names a row (an id, a version)
 
 
 @dataclass
@@ -119,13 +122,30 @@ def request_info(request: Request) -> dict[str, Any]:
     return info
 
 
+REPEATABLE = frozenset({"drop"})  # the one field a form sends several times: the stale 说明 ticked for deletion
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+async def fields_once(request: Request) -> None:
+    """Every field of the query and of a form comes once: two files in one upload, two CSRF tokens, two ``marked``,
+    two ``explanations`` are refused (``E_FIELD_REPEATED``), never one of them picked in silence (the framework
+    takes the last, so the file checked or stored would not be the one the clerk saw first)."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    if request.headers.get("content-type", "").lower().startswith(FORM_TYPES):
+        names += [name for name, _ in (await request.form()).multi_items()]  # parsed once: the handler reuses it
+    names = [name for name in names if name not in REPEATABLE]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise FieldRepeated(names="、".join(name[:40] for name in repeated[:5]))
+
+
 def create_app(settings: Settings) -> FastAPI:
     service = Service(settings)
     # no Swagger UI or ReDoc: their pages load scripts from a CDN, which an office network may not reach and our
     # pages never do; /api/docs renders the same OpenAPI description as a plain page (``api.docs_page``)
     app = FastAPI(title="gaip-xl 报送与校验服务", version="1", description="政府信息公开工作年度报告的在线校验与报送。"
                   "POST /api/check 上传工作簿，返回年报 JSON 及全部问题（?marked=1 返回标注了问题的工作簿）。",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, dependencies=[Depends(fields_once)])
     app.state.service = service
 
     @app.middleware("http")
@@ -155,10 +175,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code in (301, 302, 303, 307) or request.url.path.startswith("/api/"):
-            return await http_exception_handler(request, exc)
-        error = {"code": f"HTTP_{exc.status_code}", "title": "出错了", "message": str(exc.detail)}
-        return service.render(request, "error.html", status=exc.status_code, error=error)
+        """What the framework itself refuses (no such page, a method the page does not take, a body that is not the
+        form it claims to be) gets a code and a Chinese message like every other refusal; a redirect stays one."""
+        if exc.status_code in (301, 302, 303, 307, 308):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        response = await gaip_error(request, framework_error(request, exc))
+        response.status_code = exc.status_code
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> Response:
@@ -181,10 +206,22 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(clerk.router)
     app.include_router(office.router)
     app.include_router(api.router)
-    from .limits import BodyLimit
+    from .limits import BodyLimit, HeadAsGet
 
     app.add_middleware(BodyLimit, limit=settings.max_upload + FORM_OVERHEAD, render_page=_too_large_page(service))
+    app.add_middleware(HeadAsGet)
     return app
+
+
+def framework_error(request: Request, exc: StarletteHTTPException) -> GaipError:
+    """The coded Chinese error for a refusal of the framework's own (its detail is English and not for clerks)."""
+    if exc.status_code == 404:
+        return PageNotFound(detail="没有这个网址，请检查链接是否完整")
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return MethodNotAllowed(method=request.method[:20], allowed=allowed or "GET")
+    return BadRequest(detail=f"请求无法解析（HTTP {exc.status_code}：表单格式不对，或文件名过长）：请用页面上的表单"
+                             "重新上传；API 请按说明用 multipart/form-data")
 
 
 def _too_large_page(service: Service) -> Any:

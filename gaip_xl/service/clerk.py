@@ -3,34 +3,37 @@ through the agency's secret link, write a 说明 for each warning and submit, an
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import UploadMissing
+from ..errors import PageNotFound, UploadMissing
 from ..excel.marked import marked_bytes
 from ..rules.findings import Severity
 from ..rules.summary import summary_line, where
-from .app import DbSession, download, request_info, service_of
+from .app import DbSession, RowNumber, download, request_info, service_of
 from .db import Agency, Collection, Submission, Upload, utcnow
 from .records import deadline_passed, receive_upload, recheck, save_explanations, stale_rows, submit
+from .security import by_token
 
 router = APIRouter(include_in_schema=False)
 NOT_FOUND = "链接无效或已过期"
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _upload(db: Session, token: str) -> Upload:
-    upload = db.scalar(select(Upload).where(Upload.token == token))
+    upload = by_token(db, Upload, token)
     if upload is None:
         raise _missing()
     return upload
 
 
 def _agency(db: Session, token: str) -> tuple[Agency, Collection]:
-    agency = db.scalar(select(Agency).where(Agency.token == token))
+    agency = by_token(db, Agency, token)
     if agency is None:
         raise _missing()
     collection = db.get(Collection, agency.collection_id)
@@ -39,7 +42,7 @@ def _agency(db: Session, token: str) -> tuple[Agency, Collection]:
 
 
 def _missing() -> Exception:
-    return HTTPException(404, NOT_FOUND)
+    return PageNotFound(detail=NOT_FOUND)
 
 
 def _receive(request: Request, db: Session, file: UploadFile | None, agency: Agency | None) -> Upload:
@@ -83,7 +86,7 @@ def agency_check(request: Request, token: str, db: DbSession, file: Annotated[Up
 
 
 @router.get("/a/{token}/v{version}.json")
-def agency_version(token: str, version: int, db: DbSession) -> Response:
+def agency_version(token: str, version: RowNumber, db: DbSession) -> Response:
     agency, _ = _agency(db, token)
     sub = db.scalar(select(Submission).where(Submission.agency_id == agency.id, Submission.version == version))
     if sub is None:
@@ -148,9 +151,10 @@ async def explain(request: Request, token: str) -> Response:
     service.check_csrf(request, str(form.get("csrf", "")))
     texts = {}
     for key, value in form.items():
-        if key.startswith("text_") and key[5:].isdigit() and isinstance(value, str):
-            texts[int(key[5:])] = value[:2000]
-    drop = tuple(int(v) for v in form.getlist("drop") if isinstance(v, str) and v.isdigit())
+        index = _number(key.removeprefix("text_")) if key.startswith("text_") else None
+        if index is not None and isinstance(value, str):
+            texts[index] = value[:2000]
+    drop = tuple(n for v in form.getlist("drop") if isinstance(v, str) and (n := _number(v)) is not None)
     action = str(form.get("action", "save"))
 
     def work() -> str:
@@ -177,6 +181,12 @@ def submit_page(request: Request, token: str, db: DbSession, csrf: Annotated[str
     upload = _upload(db, token)
     sub = submit(db, upload, recheck(service.store, upload, db), request_info(request))
     return RedirectResponse(f"/c/{token}?submitted={sub.version}", status_code=303)
+
+
+def _number(text: str) -> int | None:
+    """A number a form sends (a warning's index, a 说明's id): ASCII digits only, at most nine of them. Anything else
+    (“²”, “١٢”, “1e9”, a thousand digits) names no warning and no 说明."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 def _stem(upload: Upload) -> str:

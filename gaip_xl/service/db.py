@@ -19,7 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -39,6 +39,28 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+class DbText(TypeDecorator[str]):
+    """A text column that takes any Python string, as every database can keep it: PostgreSQL's text holds no NUL
+    character and its varchar(n) refuses a longer value with an error (SQLite keeps both), so a value is bound
+    without NUL and cut to the column's length. A form, a file name, a request's path or method, a roster may carry
+    either; one a user must see whole (an agency's name) is refused with its message before it gets here."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        value = str(value).replace("\x00", "")
+        length = getattr(self.impl_instance, "length", None)
+        return value[:length] if length else value
+
+
+def column_length(column: Any) -> int | None:
+    """The length a text column keeps (``Agency.name`` → 200), for the messages that refuse a longer value."""
+    return getattr(getattr(column, "type", None), "length", None)
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -46,14 +68,14 @@ class Base(DeclarativeBase):
 class OfficeUser(Base):
     __tablename__ = "office_users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(DbText(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(DbText(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class OfficeSession(Base):
     __tablename__ = "office_sessions"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie: never the cookie
+    token_hash: Mapped[str] = mapped_column(DbText(64), primary_key=True)  # SHA-256 of the cookie: never the cookie
     user_id: Mapped[int] = mapped_column(ForeignKey("office_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -63,10 +85,10 @@ class Collection(Base):
     __tablename__ = "collections"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(DbText(200))
     deadline: Mapped[dt.date] = mapped_column(Date)
-    office_name: Mapped[str] = mapped_column(String(200))
-    office_level: Mapped[str] = mapped_column(String(20))
+    office_name: Mapped[str] = mapped_column(DbText(200))
+    office_level: Mapped[str] = mapped_column(DbText(20))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -75,12 +97,12 @@ class Agency(Base):
     __table_args__ = (UniqueConstraint("collection_id", "name_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    region_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)  # the secret of the agency's submission link
+    name: Mapped[str] = mapped_column(DbText(200))
+    name_key: Mapped[str] = mapped_column(DbText(200))
+    level: Mapped[str | None] = mapped_column(DbText(20), nullable=True)
+    region_code: Mapped[str | None] = mapped_column(DbText(20), nullable=True)
+    contact: Mapped[str | None] = mapped_column(DbText(200), nullable=True)
+    token: Mapped[str] = mapped_column(DbText(64), unique=True)  # the secret of the agency's submission link
     line: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -89,20 +111,20 @@ class Upload(Base):
 
     __tablename__ = "uploads"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)  # the secret of its result page
+    token: Mapped[str] = mapped_column(DbText(64), unique=True)  # the secret of its result page
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True, index=True)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(DbText(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
-    filename: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(DbText(255))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(20))  # ok / errors / unreadable (the statuses of gaip-xl bulk)
-    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(DbText(20))  # ok / errors / unreadable (the statuses of gaip-xl bulk)
+    error_code: Mapped[str | None] = mapped_column(DbText(40), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(DbText(), nullable=True)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    report_agency: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    document: Mapped[str | None] = mapped_column(Text, nullable=True)  # the to-json document
+    report_agency: Mapped[str | None] = mapped_column(DbText(200), nullable=True)
+    document: Mapped[str | None] = mapped_column(DbText(), nullable=True)  # the to-json document
 
 
 class Explanation(Base):
@@ -112,9 +134,9 @@ class Explanation(Base):
     __tablename__ = "explanations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"), index=True)
-    rule: Mapped[str] = mapped_column(Text)  # as the workbook's 说明 sheet gives it (a rule no finding has is stale)
-    cells: Mapped[str] = mapped_column(Text)  # JSON list of cell codes
-    text: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(DbText())  # as the workbook's 说明 sheet gives it (a rule of no finding: stale)
+    cells: Mapped[str] = mapped_column(DbText())  # JSON list of cell codes
+    text: Mapped[str] = mapped_column(DbText())
     written_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -128,11 +150,11 @@ class Submission(Base):
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
     version: Mapped[int] = mapped_column(Integer)
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(DbText(64))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     explained_warnings: Mapped[int] = mapped_column(Integer, default=0)  # ValidationReport's count
-    document: Mapped[str] = mapped_column(Text)  # the report JSON with its findings and "explanations"
+    document: Mapped[str] = mapped_column(DbText())  # the report JSON with its findings and "explanations"
 
 
 class AuditEntry(Base):
@@ -141,14 +163,14 @@ class AuditEntry(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(60))
-    method: Mapped[str] = mapped_column(String(10))
-    path: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(DbText(200))
+    action: Mapped[str] = mapped_column(DbText(60))
+    method: Mapped[str] = mapped_column(DbText(10))
+    path: Mapped[str] = mapped_column(DbText(500))
     status: Mapped[int] = mapped_column(Integer)
-    target: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
-    remote: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    target: Mapped[str | None] = mapped_column(DbText(200), nullable=True)
+    detail: Mapped[str | None] = mapped_column(DbText(), nullable=True)
+    remote: Mapped[str | None] = mapped_column(DbText(100), nullable=True)
 
 
 def normalise_url(url: str) -> str:

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..files import DERIVED_NAME_BYTES, bounded
+from ..format import edition_for_year
 from ..inert import ExcelCsvWriter
 from ..roster import ROSTER_FIELDS
 
@@ -62,12 +63,14 @@ def input_names(agencies: Sequence[str]) -> list[str]:
     return names
 
 
-def bulk_file(out: Path, name: str) -> Path | None:
+def bulk_file(out: Path, name: str, year: int) -> Path | None:
+    """The file bulk wrote for download ``name``; for the roll-up, the one of the collection's year in its edition
+    (bulk writes one per year and edition: the first found could be the table of one agency's odd report)."""
     pattern = BULK_FILES.get(name)
     if pattern is None:
         return None
-    found = sorted(out.glob(pattern)) if "*" in pattern else [out / pattern]
-    return found[0] if found and found[0].is_file() else None
+    found = out / pattern.replace("*", f"{year}-{edition_for_year(year).code}")
+    return found if found.is_file() else None
 
 
 def private_workdir(root: Path) -> Path:

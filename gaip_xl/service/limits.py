@@ -1,7 +1,8 @@
-"""The request-body limit, enforced while the body streams in: a declared Content-Length over the limit is refused
-before anything is read, and a body sent without one (chunked) is cut off as soon as it passes the limit. Either
-way the client gets 413 with ``E_UPLOAD_TOO_LARGE`` in Chinese (JSON under /api/, a page elsewhere), whatever the
-application below was doing with the partial body.
+"""What every request passes before the application: ``HeadAsGet`` (a HEAD is answered as the GET of the same
+page), then the request-body limit, enforced while the body streams in: a declared Content-Length over the limit is
+refused before anything is read, and a body sent without one (chunked) is cut off as soon as it passes the limit.
+Either way the client gets 413 with ``E_UPLOAD_TOO_LARGE`` in Chinese (JSON under /api/, a page elsewhere), whatever
+the application below was doing with the partial body.
 """
 
 from __future__ import annotations
@@ -73,3 +74,17 @@ class BodyLimit:
                     "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """A HEAD request (a link checker, a monitor, ``curl -I``) is handed to the application as the GET of the same
+    address, so every page answers it with the headers of its GET instead of 405; the server, which still sees the
+    request's own method, sends no body (HTTP's rule for HEAD, kept by uvicorn)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)

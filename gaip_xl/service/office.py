@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from ..errors import LoginLocked, RosterUnreadable, UploadMissing
+from ..errors import LoginLocked, PageNotFound, RosterUnreadable, UploadMissing
 from ..format.editions import LEVELS
 from ..roster import read_roster
-from .app import DbSession, download, request_info, service_of
-from .db import AuditEntry, Collection, OfficeUser
+from .app import DbSession, RowNumber, download, request_info, service_of
+from .db import AuditEntry, Collection, OfficeUser, column_length
 from .exports import BULK_FILES, agencies_csv, bulk_file, bulk_outputs, private_workdir
 from .records import STATE_LABELS, audit, collection_counts, collection_states, create_collection, latest_documents
 from .security import (
@@ -34,6 +34,7 @@ from .security import (
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 ROSTER_SUFFIXES = (".xlsx", ".csv")
+FIRST_YEAR, LAST_YEAR = 2008, 2100  # the report years a collection may ask for; its deadline falls within them too
 
 
 def _user(request: Request, db: DbSession) -> OfficeUser:
@@ -111,13 +112,12 @@ def create(request: Request, db: DbSession, user: User, csrf: Annotated[str, For
     suffix = Path(roster.filename).suffix.lower()
     if suffix not in ROSTER_SUFFIXES:
         raise RosterUnreadable(detail=f"扩展名“{suffix or '（无）'}”")
-    if not 2008 <= year <= 2100:
-        raise RosterUnreadable(detail="请填写报告年度（如 2025）")
-    try:
-        due = dt.date.fromisoformat(deadline) if deadline else dt.date(year + 1, 1, 31)
-    except ValueError:
-        raise RosterUnreadable(detail=f"截止日期“{deadline}”应写成 2026-01-31 的形式") from None
-    temporary = service.store.temporary_copy().with_suffix(suffix)
+    due = _deadline(year, deadline)
+    for label, value, column in (("标题", title, Collection.title), ("汇总机关", office_name, Collection.office_name)):
+        limit = column_length(column) or 0
+        if len(value.strip()) > limit:
+            raise RosterUnreadable(detail=f"{label}超过 {limit} 个字")
+    temporary = service.store.temporary_copy(suffix)  # the only file made: nothing left behind
     try:
         with temporary.open("wb") as out:
             shutil.copyfileobj(roster.file, out)
@@ -130,10 +130,25 @@ def create(request: Request, db: DbSession, user: User, csrf: Annotated[str, For
     return RedirectResponse(f"/office/collections/{collection.id}", status_code=303)
 
 
+def _deadline(year: int, deadline: str) -> dt.date:
+    """The collection's deadline as typed (default: 31 January after the report's year), from the report's year to
+    ``LAST_YEAR``: a deadline of 9999-12-31 left no later day to count lateness by, and every page of its agencies
+    failed."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise RosterUnreadable(detail="请填写报告年度（如 2025）")
+    try:
+        due = dt.date.fromisoformat(deadline) if deadline else dt.date(year + 1, 1, 31)
+    except ValueError:
+        raise RosterUnreadable(detail=f"截止日期“{deadline[:40]}”应写成 2026-01-31 的形式") from None
+    if not dt.date(year, 1, 1) <= due <= dt.date(LAST_YEAR, 12, 31):
+        raise RosterUnreadable(detail=f"截止日期 {due.isoformat()} 应在 {year} 年到 {LAST_YEAR} 年之间")
+    return due
+
+
 def _collection(db: Session, collection_id: int) -> Collection:
     collection = db.get(Collection, collection_id)
     if collection is None:
-        raise HTTPException(404, "没有这次收集")
+        raise PageNotFound(detail="没有这次收集")
     return collection
 
 
@@ -142,7 +157,7 @@ FILTERS = {"all": "全部", "missing": "未提交", "submitted": "已提交", "p
 
 
 @router.get("/collections/{collection_id}")
-def collection_page(request: Request, collection_id: int, db: DbSession, user: User, show: str = "all",
+def collection_page(request: Request, collection_id: RowNumber, db: DbSession, user: User, show: str = "all",
                     q: str = "") -> Response:
     collection = _collection(db, collection_id)
     states = collection_states(db, collection)
@@ -165,12 +180,12 @@ def _matches(state: Any, show: str) -> bool:
 
 
 @router.get("/collections/{collection_id}/missing.csv")
-def missing_csv(request: Request, collection_id: int, db: DbSession, user: User) -> Response:
+def missing_csv(request: Request, collection_id: RowNumber, db: DbSession, user: User) -> Response:
     return _agencies_csv(request, db, collection_id, only_missing=True)
 
 
 @router.get("/collections/{collection_id}/links.csv")
-def links_csv(request: Request, collection_id: int, db: DbSession, user: User) -> Response:
+def links_csv(request: Request, collection_id: RowNumber, db: DbSession, user: User) -> Response:
     return _agencies_csv(request, db, collection_id, only_missing=False)
 
 
@@ -185,9 +200,9 @@ def _agencies_csv(request: Request, db: Session, collection_id: int, only_missin
 
 
 @router.get("/collections/{collection_id}/export/{name}")
-def export(request: Request, collection_id: int, name: str, db: DbSession, user: User) -> Response:
+def export(request: Request, collection_id: RowNumber, name: str, db: DbSession, user: User) -> Response:
     if name not in BULK_FILES:
-        raise HTTPException(404, "没有这个文件")
+        raise PageNotFound(detail="没有这个文件")
     service = service_of(request)
     collection = _collection(db, collection_id)
     files = latest_documents(db, collection_states(db, collection))
@@ -196,13 +211,13 @@ def export(request: Request, collection_id: int, name: str, db: DbSession, user:
     work = private_workdir(service.store.tmp)
     try:
         out = bulk_outputs(files, office_name, office_level, work)
-        found = bulk_file(out, name)
+        found = bulk_file(out, name, year)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     if found is None:
         shutil.rmtree(work, ignore_errors=True)
-        raise HTTPException(404, "还没有可汇总的报告")
+        raise PageNotFound(detail="还没有可汇总的报告")
     from urllib.parse import quote
 
     download = f"{year}年度-{name}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -16,14 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import NotSubmittable
+from ..errors import NotSubmittable, RosterUnreadable
+from ..format import edition_for_year
 from ..format.fields import INFO_FIELDS_BY_CODE
 from ..report import Explanation as ReportExplanation
-from ..roster import RosterEntry, name_key, reconcile
+from ..roster import ROSTER_FIELDS, RosterEntry, name_key, reconcile
 from ..rules.explain import matches
 from ..rules.findings import Finding
 from .checking import Outcome, check_file
-from .db import Agency, AuditEntry, Collection, Explanation, Submission, Upload, utcnow
+from .db import Agency, AuditEntry, Collection, Explanation, Submission, Upload, column_length, utcnow
 from .security import new_token
 from .store import BlobStore
 
@@ -188,8 +190,7 @@ def stale_rows(db: Session, upload: Upload, outcome: Outcome) -> list[tuple[int,
 # ---------------------------------------------------------------------------- submissions
 def deadline_passed(collection: Collection, at: dt.datetime) -> bool:
     """Whether ``at`` (UTC) is after the end of the deadline day in Beijing time."""
-    end = dt.datetime.combine(collection.deadline + dt.timedelta(days=1), dt.time(), BEIJING)
-    return at.replace(tzinfo=dt.UTC) >= end
+    return at.replace(tzinfo=dt.UTC).astimezone(BEIJING).date() > collection.deadline  # no date after 9999-12-31
 
 
 def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) -> Submission:
@@ -206,7 +207,10 @@ def submit(db: Session, upload: Upload, outcome: Outcome, info: dict[str, Any]) 
     warnings = len(outcome.result.warnings) if outcome.result else 0
     explained = len(outcome.result.explained_warnings) if outcome.result else 0
     db.commit()  # the version is numbered in a short transaction of its own (on SQLite it holds the write lock)
-    for _ in range(5):  # two submissions of one agency at once: the unique (agency, version) decides, then retry
+    for _ in range(5):  # the unique (agency, version) stays the last guard: retry if it ever fires
+        # two submissions of one agency at once wait for each other on the agency's row (PostgreSQL; SQLite's
+        # transactions already take the write lock), so the second numbers its version after the first's commit
+        db.execute(select(Agency.id).where(Agency.id == agency.id).with_for_update())
         latest = db.scalar(select(Submission).where(Submission.agency_id == agency.id)
                            .order_by(Submission.version.desc()).limit(1))
         if latest is not None and latest.upload_id == upload.id:
@@ -239,6 +243,10 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
         raise NotSubmittable(detail=f"还有 {len(missing)} 个警告没有写说明")
     if outcome.report.year != collection.year:
         raise NotSubmittable(detail=f"报告年度为 {outcome.report.year}，本次收集的是 {collection.year} 年度")
+    edition = edition_for_year(collection.year)
+    if outcome.report.edition.code != edition.code:  # its roll-up would be another table than everyone else's
+        raise NotSubmittable(detail=f"报告使用 {outcome.report.edition.code} 年版格式，{collection.year} 年度应使用 "
+                                    f"{edition.code} 年版格式：请用本年度的模板重新填写")
     if name_key(outcome.report.agency.name or "") != name_key(agency.name):  # a stored key may be an older version's
         label = INFO_FIELDS_BY_CODE["agency.name"].label
         raise NotSubmittable(detail=f"工作簿中的{label}“{outcome.report.agency.name}”与报送链接的机关"
@@ -248,6 +256,9 @@ def _check_submittable(db: Session, upload: Upload, outcome: Outcome, agency: Ag
 # ---------------------------------------------------------------------------- collections
 def create_collection(db: Session, year: int, title: str, deadline: dt.date, office_name: str, office_level: str,
                       entries: list[RosterEntry], info: dict[str, Any]) -> Collection:
+    """Creates the collection and one agency (with its secret link) per roster entry; refuses (``E_ROSTER_FORMAT``)
+    a roster whose names or contacts the database could not keep as written."""
+    _check_storable(entries)
     collection = Collection(year=year, title=title, deadline=deadline, office_name=office_name,
                             office_level=office_level)
     db.add(collection)
@@ -258,6 +269,20 @@ def create_collection(db: Session, year: int, title: str, deadline: dt.date, off
     audit(db, info, "create_collection", str(collection.id), {"year": year, "agencies": len(entries)})
     db.commit()
     return collection
+
+
+def _check_storable(entries: list[RosterEntry]) -> None:
+    """Every roster value is kept exactly as written or the roster is refused: a value longer than its column would
+    be cut (two long names cut alike would be one agency), a control character dropped (PostgreSQL keeps no NUL)."""
+    for entry in entries:
+        for field in ROSTER_FIELDS:
+            value = getattr(entry, field.code.removeprefix("agency."), None) or ""
+            limit = column_length(getattr(Agency, field.code.removeprefix("agency.")))
+            if limit is not None and len(value) > limit:
+                raise RosterUnreadable(detail=f"第 {entry.line} 行的“{field.label}”有 {len(value)} 个字，"
+                                              f"最多 {limit} 个字")
+            if any(unicodedata.category(ch) == "Cc" for ch in value):
+                raise RosterUnreadable(detail=f"第 {entry.line} 行的“{field.label}”含有控制字符（如 NUL）")
 
 
 MISSING, CHECKED, PASSED, EXPLAINED = "missing", "checked", "passed", "explained"

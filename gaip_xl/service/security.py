@@ -15,8 +15,10 @@ import hashlib
 import hmac
 import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,6 +34,8 @@ LOGIN_LOCK_MINUTES = 15
 LOGIN_FAILURES_PER_NAME = 5  # a clerk who mistypes a few times is not locked out for long
 LOGIN_FAILURES_PER_ADDRESS = 20  # one address trying many names
 _hasher = PasswordHasher()
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_token makes (URL-safe base64), with room for older ones
+Row = TypeVar("Row")
 
 
 def load_secret(folder: Path) -> bytes:
@@ -50,6 +54,16 @@ def load_secret(folder: Path) -> bytes:
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def by_token(db: Session, model: type[Row], token: str) -> Row | None:
+    """The row (an agency, an upload) whose secret link token is exactly ``token``, or None. A token that is not of
+    the shape ``new_token`` makes names nothing and never reaches the database: a link with a NUL, a space, another
+    script or a thousand characters is simply not found, whatever the database would make of it."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    column: Any = getattr(model, "token")  # noqa: B009 - Agency.token or Upload.token
+    return db.scalar(select(model).where(column == token))
 
 
 def csrf_token(secret: bytes, session_id: str) -> str:

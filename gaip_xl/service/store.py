@@ -84,9 +84,10 @@ class BlobStore:
 
         return self.put(io.BytesIO(data), limit)
 
-    def temporary_copy(self) -> Path:
-        """A private temporary path in the store (for a file read and deleted within one request)."""
-        handle, name = tempfile.mkstemp(prefix="check-", suffix=".part", dir=self.tmp)
+    def temporary_copy(self, suffix: str = ".part") -> Path:
+        """A private temporary file in the store (for a file read and deleted within one request), ending in
+        ``suffix`` (a roster's .csv or .xlsx tells its reader what it is)."""
+        handle, name = tempfile.mkstemp(prefix="check-", suffix=suffix, dir=self.tmp)
         os.close(handle)
         return Path(name)
 
