@@ -6,7 +6,9 @@ class and made as real programs make them (web pages, python-docx, LibreOffice W
   the items' columns in other places (the 2019 edition's （八）收费 has two columns where （五） has three; LibreOffice
   also joins tables that touch into one): each item's header was mixed into the one before, two places named one
   column, and the rows were refused (I_ROW_CELLS);
-- a PDF with an open password, said to be damaged (E_DOCUMENT) instead of E_ENCRYPTED.
+- a PDF with an open password, said to be damaged (E_DOCUMENT) instead of E_ENCRYPTED;
+- a scan whose pages carry a page number as text, said not to be a report (E_NOT_A_REPORT) instead of a scan; and
+  tables published as pictures under text headings, reported missing with no word of the pictures.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ def made_by_libreoffice(tmp_path_factory) -> dict[str, tuple[Report, Path]]:
     made = dict(zip(pdf_names, convert([paths[n] for n in pdf_names], "pdf", folder / "pdf"), strict=True))
     doc_names = [n for n in paths if n.startswith("tables")]
     made |= dict(zip(doc_names, convert([paths[n] for n in doc_names], "doc", folder / "doc"), strict=True))
+    made |= _pictures(folder)
     locked = json.dumps({"EncryptFile": {"type": "boolean", "value": "true"},
                          "DocumentOpenPassword": {"type": "string", "value": "gaip"}})
     (made["locked"],) = convert([paths["tables_2021"]], f"pdf:writer_pdf_Export:{locked}", folder / "locked")
@@ -132,6 +135,53 @@ def made_by_libreoffice(tmp_path_factory) -> dict[str, tuple[Report, Path]]:
                                           folder / "permissions")
     return {name: (sources[name][0] if name in sources else sources["tables_2021"][0], path)
             for name, path in made.items()}
+
+
+def _pictures(folder: Path) -> dict[str, Path]:
+    """PDFs of pictures as Writer prints them: a scan (a page image each, the page number in the footer as text) and
+    a report whose headings and prose are text but whose tables are pasted as pictures."""
+    import docx
+    from docx.shared import Cm
+    from PIL import Image, ImageDraw
+
+    from gaip_xl.template.libreoffice import convert
+
+    picture = folder / "table.png"
+    image = Image.new("RGB", (800, 1100), "white")
+    for y in range(100, 1000, 40):  # the rules of a table, as a scanner sees them
+        ImageDraw.Draw(image).line((60, y, 740, y), fill="black", width=2)
+    image.save(picture)
+    scan = docx.Document()
+    for _ in range(3):
+        scan.add_picture(str(picture), width=Cm(15))
+    scan.sections[0].footer.paragraphs[0].text = "— 1 —"
+    scan.save(folder / "scan.docx")
+    report = consistent_report("2021", random.Random(33))
+    pasted = docx.Document(io.BytesIO(to_docx(report, parts=[(h, p, []) for h, p, _ in sections(report)])))
+    for paragraph in pasted.paragraphs:
+        if paragraph.text.startswith(("二、", "三、", "四、")):
+            paragraph.insert_paragraph_before("").add_run().add_picture(str(picture), width=Cm(12))
+    pasted.save(folder / "pasted.docx")
+    scan_pdf, pasted_pdf = convert([folder / "scan.docx", folder / "pasted.docx"], "pdf", folder / "pictures")
+    return {"scan": scan_pdf, "pasted": pasted_pdf}
+
+
+@needs_libreoffice
+def test_a_scan_with_page_numbers_is_a_scan(made_by_libreoffice):
+    _, path = made_by_libreoffice["scan"]
+    with pytest.raises(GaipError) as raised:
+        import_report(path)
+    assert raised.value.code == "E_SCANNED_PDF"
+
+
+@needs_libreoffice
+def test_tables_pasted_as_pictures_are_said_to_be_pictures(made_by_libreoffice):
+    _, path = made_by_libreoffice["pasted"]
+    result = import_report(path)
+    assert result.report.figures == {}
+    pictures = [f for f in result.findings if f.code == "I_IMAGES_NOT_READ"]
+    assert len(pictures) == 1 and "第1页" in pictures[0].message
+    assert {"I_TABLE_MISSING"} <= {f.code for f in result.findings}
 
 
 @needs_libreoffice
@@ -150,3 +200,29 @@ def test_a_pdf_with_an_open_password_says_so(made_by_libreoffice):
     with pytest.raises(GaipError) as raised:
         import_report(io.BytesIO(path.read_bytes()).getvalue())
     assert raised.value.code == "E_ENCRYPTED"
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+@pytest.mark.parametrize("tables", [True, False])
+def test_pictures_are_named_only_when_tables_are_missing(kind, tables):
+    """A portal's logo or a seal beside complete tables is nothing to say; tables replaced by pictures are."""
+    from PIL import Image
+
+    report = consistent_report("2019", random.Random(34))
+    parts = sections(report) if tables else [(h, p, []) for h, p, _ in sections(report)]
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 40), "red").save(picture, "PNG")
+    if kind == "html":
+        data = to_html(report, parts=parts).replace(b"</body>", b'<img src="seal.png"></body>')
+    else:
+        import docx
+
+        word = docx.Document(io.BytesIO(to_docx(report, parts=parts)))
+        word.add_picture(picture)
+        out = io.BytesIO()
+        word.save(out)
+        data = out.getvalue()
+    result = import_report(data)
+    named = [f for f in result.findings if f.code == "I_IMAGES_NOT_READ"]
+    assert len(named) == (0 if tables else 1)
+    assert (cells(result.report) == cells(report)) is tables

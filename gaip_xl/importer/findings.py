@@ -41,6 +41,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "I_TEXT_LEFT_OVER": ("未用的文字", "表格部分有未能对应到任何单元格的文字：{text}"),
     "I_HIDDEN_TABLES": ("网页中隐藏的表格", "网页中有{count}个浏览器不显示的表格（hidden、display:none、注释、"
                                             "<template>、<noscript> 等），按读者看到的网页，未导入"),
+    "I_IMAGES_NOT_READ": ("图片未读取", "文档中有{count}张图片{pages}：图片中的文字和数字无法读取，"
+                                     "缺少的表格可能是以图片（扫描件或截图）发布的，"
+                                     "请提供表格为文字的 PDF、网页或 Word 文件"),
     "I_PDF_REPAIRED": ("PDF 已修复", "PDF 文件的结构已损坏（交叉引用表损坏或文件不完整，例如没有下载完），"
                                      "已按 PDF 阅读器的方式修复后读取，请核对导入的数字；"
                                      "能取得完好的文件时请用完好的文件"),

@@ -59,6 +59,7 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
     findings.extend(walker.findings)
     findings.extend(_edition_findings(chosen, basis, evidence, year, walker.foreign))
     findings.extend(_missing_tables(walker, chosen))
+    findings.extend(_images_not_read(document, walker))
     findings.extend(_value_notes(walker, chosen))
     report = Report.empty(chosen, year)
     report.figures = dict(walker.figures)
@@ -331,6 +332,17 @@ def _missing_tables(walker: TableWalker, edition: Edition) -> list[ImportFinding
             walker.missing.setdefault(code, reason)
         found.append(finding)
     return found
+
+
+def _images_not_read(document: Document, walker: TableWalker) -> list[ImportFinding]:
+    """Pictures in a document some of whose tables or rows were not found: they may be those tables, as a scan or a
+    screenshot, which are never read (a figure in a picture is not a figure in the text)."""
+    lost = {"table_missing", "truncated", "row_missing"}
+    if not document.images or not lost & set(walker.missing.values()):
+        return []
+    shown = document.image_pages[:8]
+    pages = "、".join(f"第{page}页" for page in shown) + ("等" if len(document.image_pages) > len(shown) else "")
+    return [import_finding("I_IMAGES_NOT_READ", count=document.images, pages=f"（{pages}）" if pages else "")]
 
 
 def _value_notes(walker: TableWalker, edition: Edition) -> list[ImportFinding]:

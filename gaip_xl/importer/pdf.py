@@ -118,6 +118,8 @@ def _document(pdf: Any, pages: int, path: str | None) -> Document:
         try:
             chars += len(page.chars)
             images += len(page.images)
+            if page.images:
+                document.image_pages.append(number)
             document.blocks.extend(_page_blocks(page, number))
         except Exception as exc:  # a damaged page: say so instead of a traceback
             raise DocumentUnreadable(path, detail=f"第 {number} 页无法解析（{type(exc).__name__}）") from None
@@ -125,6 +127,7 @@ def _document(pdf: Any, pages: int, path: str | None) -> Document:
         if images:
             raise ScannedPdf(path, pages=document.pages, images=images)
         raise EmptyDocument(path, detail=f"PDF 共 {document.pages} 页，没有文字也没有图片")
+    document.images = images
     return document
 
 
