@@ -7,6 +7,8 @@ class and made as real programs make them (web pages, python-docx, LibreOffice W
   also joins tables that touch into one): each item's header was mixed into the one before, two places named one
   column, and the rows were refused (I_ROW_CELLS);
 - a PDF with an open password, said to be damaged (E_DOCUMENT) instead of E_ENCRYPTED;
+- a table printed with fewer columns than the notice's (法人或其他组织 as one column, a column left out): the
+  columns its header does not name were left blank (counted as 0 by the rules) with nothing said;
 - a scan whose pages carry a page number as text, said not to be a report (E_NOT_A_REPORT) instead of a scan; and
   tables published as pictures under text headings, reported missing with no word of the pictures.
 """
@@ -24,9 +26,9 @@ import pytest
 from builders import consistent_report
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from importer_render import figure_text, s2_as_one_layout, sections, to_docx, to_html, to_text
+from importer_render import _grid_positions, figure_text, s2_as_one_layout, sections, to_docx, to_html, to_text
 
-from gaip_xl import import_report
+from gaip_xl import import_report, validate
 from gaip_xl.errors import GaipError
 from gaip_xl.format import ValueType
 from gaip_xl.importer.values import read_value
@@ -226,3 +228,39 @@ def test_pictures_are_named_only_when_tables_are_missing(kind, tables):
     named = [f for f in result.findings if f.code == "I_IMAGES_NOT_READ"]
     assert len(named) == (0 if tables else 1)
     assert (cells(result.report) == cells(report)) is tables
+
+
+def without_columns(layout: list, dropped: set[int]) -> list:
+    """A table layout with some grid columns left out: a cell over them only is gone, a wider one loses its span."""
+    out = []
+    for row in _grid_positions(layout):
+        kept = []
+        for column, (text, rowspan, colspan) in row:
+            width = sum(1 for c in range(column, column + colspan) if c not in dropped)
+            if width:
+                kept.append((text, rowspan, width))
+        out.append(kept)
+    return out
+
+
+@DRAWN
+@given(edition=st.sampled_from(["2019", "2021"]), seed=st.integers(0, 10**6), section=st.sampled_from(["二", "三"]),
+       picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=4), kind=st.sampled_from(["html", "docx"]))
+def test_a_column_a_table_leaves_out_is_missing_not_blank(edition, seed, section, picks, kind):
+    report = consistent_report(edition, random.Random(seed))
+    table = next(t for t in report.edition.tables if t.section == section)  # section 二's first table, or 三's
+    layout = sections(report)[1 if section == "二" else 2][2][0]
+    first = max(c + span for row in _grid_positions(layout) for c, (_, _, span) in row) - len(table.columns)
+    dropped = {table.columns[p % len(table.columns)] for p in picks}
+    if len(dropped) == len(table.columns):
+        dropped.discard(table.columns[0])
+    grid_columns = {first + table.columns.index(c) for c in dropped}
+    parts = [(h, p, [without_columns(lays[0], grid_columns), *lays[1:]] if h.startswith(section) else lays)
+             for h, p, lays in sections(report)]
+    result = import_report(RENDERERS[kind](report, parts))
+    gone = {f"{table.code}.{r.code}.{c.code}" for r in table.rows for c in dropped}
+    missing = {m["code"]: m["reason"] for m in result.block["missing"]}
+    assert {code for code, why in missing.items() if why == "column_missing"} == gone
+    assert {code for f in result.findings if f.code == "I_COLUMNS_MISSING" for code in f.cells} == gone
+    assert cells(result.report) == {code: None if code in gone else value for code, value in cells(report).items()}
+    assert "I1" in {f.rule for f in validate(result.report).errors}

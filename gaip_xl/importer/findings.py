@@ -26,6 +26,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                      "{place}：{texts}），未导入"),
     "I_ROW_UNREAD": ("找到标签却读不出数字", "{row}一行在文档中找到了（{place}：{texts}），但读不出它的数字，未导入"),
     "I_CELL_UNPLACED": ("多余的单元格", "{row}一行中的“{text}”（{place}）不在任何栏目之下，未导入"),
+    "I_COLUMNS_MISSING": ("缺少栏目", "{table}的表头中没有“{columns}”栏目，这些栏目的{count}个数字不在文档中，未导入"),
     "I_ROW_DUPLICATE": ("重复的行", "{row}在文档中出现了不止一次（{place}），各处的数字相同，只计一次"),
     "I_FIGURE_CONFLICT": ("同一单元格有不同的数字",
                           "{row}在文档中出现了不止一次，{count}个单元格各处的数字不同，均未导入：{listed}"),

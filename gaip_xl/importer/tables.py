@@ -332,6 +332,8 @@ class TableWalker:
             column = positions.get(i)
             if column is not None:
                 self._figure(table, row_code, column, cell, match, label, header)
+        for absent in (c.code for c in table.columns if c.code not in positions.values()):  # not blank: not there
+            self.missing.setdefault(f"{table.code}.{row_code}.{absent}", "column_missing")
 
     def _unplaceable(self, table: Table, row_code: str, row: Row, cells: list[SourceCell]) -> None:
         shown = "、".join(f"“{c.text.strip()}”" for c in cells if c.text.strip())
@@ -408,6 +410,8 @@ class TableWalker:
                 row=self.row_name(key), count=len(cells), place=where_text(cells[0][1].where),
                 texts="、".join(f"“{c.text.strip()}”" for _, c in cells[:3]) + ("等" if len(cells) > 3 else "")))
         self._unread_rows()
+        for code in [c for c, why in self.missing.items() if why == "column_missing" and c in self.provenance]:
+            del self.missing[code]  # the column a header left out, named by another copy's header
         for code in self.missing:
             self.figures.pop(code, None)
             self.provenance.pop(code, None)
