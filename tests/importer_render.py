@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 
 from gaip_xl.format import Edition, Table
 from gaip_xl.format.editions import SECTION_TITLES
@@ -31,6 +32,25 @@ def s2_layout(report: Report, table: Table) -> list[list[Cell]]:
     for row in table.rows:
         rows.append([(row.label, 1, 1), *((figure_text(report.figures.get(f"{table.code}.{row.code}.{c.code}")), 1, 1)
                                           for c in table.columns)])
+    return rows
+
+
+def s2_as_one_layout(report: Report, label_span: int = 1) -> list[list[Cell]]:
+    """Section 二 printed as one table, as the notices' template and many agencies print it: each item's title row
+    across the table, its header and its rows, the figures of items with fewer columns in wider merged cells (the
+    table's figure columns are a common multiple of every item's count)."""
+    tables = [t for t in report.edition.tables if t.section == "二"]
+    figures = math.lcm(*(len(t.columns) for t in tables))
+    width = label_span + figures
+    rows: list[list[Cell]] = []
+    for table in tables:
+        span = figures // len(table.columns)
+        rows.append([(table.title, 1, width)])
+        rows.append([(table.corner, 1, label_span), *((c.label, 1, span) for c in table.columns)])
+        for row in table.rows:
+            rows.append([(row.label, 1, label_span), *(
+                (figure_text(report.figures.get(f"{table.code}.{row.code}.{c.code}")), 1, span)
+                for c in table.columns)])
     return rows
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, GaipError, NotAReport, UnsupportedFile
+from ..errors import (
+    DocumentTooLarge,
+    DocumentUnreadable,
+    EmptyDocument,
+    GaipError,
+    NotAReport,
+    ScannedPdf,
+    UnsupportedFile,
+)
 from ..files import MB, read_regular
 from . import sniff as kinds
 from .findings import CATALOG, ImportFinding
@@ -29,6 +37,8 @@ def import_report(path_or_bytes: str | Path | bytes, *, edition: str | None = No
     try:
         document = read_document(data, path)
         if not _looks_like_report(document):
+            if document.kind == "pdf" and document.images:  # pictures, and text only in page numbers or a stamp line
+                raise ScannedPdf(path, pages=document.pages, images=document.images)
             raise NotAReport(path, detail="没有“政府信息公开”的章节标题，也没有年报的表格")
         return interpret(document, edition=edition, year=year, level=level)
     except GaipError:

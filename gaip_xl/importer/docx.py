@@ -40,6 +40,7 @@ def read_docx(data: bytes, path: str | None = None) -> Document:
         raise DocumentUnreadable(path, detail=f"Word 文档无法打开（{type(exc).__name__}）") from None
     document = Document("docx")
     _blocks(word.element.body, document, [0, 0])
+    document.images = sum(1 for _ in word.element.body.iter(f"{_W}drawing", f"{_W}pict"))
     return document
 
 

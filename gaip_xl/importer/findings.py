@@ -26,6 +26,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                      "{place}：{texts}），未导入"),
     "I_ROW_UNREAD": ("找到标签却读不出数字", "{row}一行在文档中找到了（{place}：{texts}），但读不出它的数字，未导入"),
     "I_CELL_UNPLACED": ("多余的单元格", "{row}一行中的“{text}”（{place}）不在任何栏目之下，未导入"),
+    "I_COLUMNS_MISSING": ("缺少栏目", "{table}的表头中没有“{columns}”栏目，这些栏目的{count}个数字不在文档中，未导入"),
     "I_ROW_DUPLICATE": ("重复的行", "{row}在文档中出现了不止一次（{place}），各处的数字相同，只计一次"),
     "I_FIGURE_CONFLICT": ("同一单元格有不同的数字",
                           "{row}在文档中出现了不止一次，{count}个单元格各处的数字不同，均未导入：{listed}"),
@@ -41,6 +42,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "I_TEXT_LEFT_OVER": ("未用的文字", "表格部分有未能对应到任何单元格的文字：{text}"),
     "I_HIDDEN_TABLES": ("网页中隐藏的表格", "网页中有{count}个浏览器不显示的表格（hidden、display:none、注释、"
                                             "<template>、<noscript> 等），按读者看到的网页，未导入"),
+    "I_IMAGES_NOT_READ": ("图片未读取", "文档中有{count}张图片{pages}：图片中的文字和数字无法读取，"
+                                     "缺少的表格可能是以图片（扫描件或截图）发布的，"
+                                     "请提供表格为文字的 PDF、网页或 Word 文件"),
     "I_PDF_REPAIRED": ("PDF 已修复", "PDF 文件的结构已损坏（交叉引用表损坏或文件不完整，例如没有下载完），"
                                      "已按 PDF 阅读器的方式修复后读取，请核对导入的数字；"
                                      "能取得完好的文件时请用完好的文件"),

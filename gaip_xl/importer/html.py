@@ -52,7 +52,8 @@ def read_html(data: bytes, path: str | None = None) -> Document:
                     if cell is not None:
                         cell.where["script"] = True
     title = root.find(".//title")
-    document = Document("html", blocks=reader.blocks, hidden_tables=hidden_tables)
+    document = Document("html", blocks=reader.blocks, hidden_tables=hidden_tables,
+                        images=sum(1 for _ in (body if body is not None else root.getroot()).iter("img")))
     if title is not None and title.text and not _has_title(reader.blocks):
         document.blocks.insert(0, Paragraph(title.text.strip(), {"element": "title"}))
     return document

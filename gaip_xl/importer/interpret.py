@@ -59,6 +59,8 @@ def interpret(document: Document, edition: str | None = None, year: int | None =
     findings.extend(walker.findings)
     findings.extend(_edition_findings(chosen, basis, evidence, year, walker.foreign))
     findings.extend(_missing_tables(walker, chosen))
+    findings.extend(_columns_missing(walker, chosen))
+    findings.extend(_images_not_read(document, walker))
     findings.extend(_value_notes(walker, chosen))
     report = Report.empty(chosen, year)
     report.figures = dict(walker.figures)
@@ -331,6 +333,32 @@ def _missing_tables(walker: TableWalker, edition: Edition) -> list[ImportFinding
             walker.missing.setdefault(code, reason)
         found.append(finding)
     return found
+
+
+def _columns_missing(walker: TableWalker, edition: Edition) -> list[ImportFinding]:
+    """Columns a table's header does not name (a table printed with fewer columns, say 法人或其他组织 as one): their
+    cells are not in the document, so they are missing (I1), never left blank (a blank counts as 0)."""
+    found = []
+    absent = [code for code, why in walker.missing.items() if why == "column_missing"]
+    for table in edition.tables:
+        codes = tuple(code for code in absent if code.startswith(f"{table.code}."))
+        if codes:
+            labels = dict.fromkeys(edition.cell(code).column.label for code in codes)
+            name = f"第二部分{table.title}" if table.section == "二" else f"第{table.section}部分"
+            found.append(import_finding("I_COLUMNS_MISSING", cells=codes, table=name, columns="、".join(labels),
+                                        count=len(codes)))
+    return found
+
+
+def _images_not_read(document: Document, walker: TableWalker) -> list[ImportFinding]:
+    """Pictures in a document some of whose tables or rows were not found: they may be those tables, as a scan or a
+    screenshot, which are never read (a figure in a picture is not a figure in the text)."""
+    lost = {"table_missing", "truncated", "row_missing"}
+    if not document.images or not lost & set(walker.missing.values()):
+        return []
+    shown = document.image_pages[:8]
+    pages = "、".join(f"第{page}页" for page in shown) + ("等" if len(document.image_pages) > len(shown) else "")
+    return [import_finding("I_IMAGES_NOT_READ", count=document.images, pages=f"（{pages}）" if pages else "")]
 
 
 def _value_notes(walker: TableWalker, edition: Edition) -> list[ImportFinding]:

@@ -58,3 +58,5 @@ class Document:
     converted_from: str | None = None  # "doc" or "wps" when LibreOffice converted it to .docx first
     repaired: bool = False  # a damaged PDF read from the copy PDFium rebuilt (``pdf.repaired_copy``)
     hidden_tables: int = 0  # tables of a web page a browser does not show (``visible.py``): not read
+    images: int = 0  # pictures in the document: a scan, or tables pasted as pictures, are never read
+    image_pages: list[int] = field(default_factory=list)  # a PDF's pages that hold pictures

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, EncryptedDocument, GaipError, ScannedPdf
 from ..format.drifts import PAGE_NUMBER
@@ -84,17 +84,29 @@ def _read(data: bytes, path: str | None) -> tuple[Document, bool]:
         try:
             pdf = pdfplumber.open(io.BytesIO(data))
             pages = len(pdf.pages)  # pdfminer reads the page tree here: a damaged one fails now, not later
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise EncryptedDocument(path) from None
-        except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise DocumentUnreadable(path, detail=f"PDF 结构已损坏（{type(exc).__name__}）") from None
-        except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
-            raise DocumentUnreadable(path, detail=f"PDF 无法打开（{type(exc).__name__}）") from None
+        except Exception as exc:
+            if _encrypted(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
+                raise EncryptedDocument(path) from None
+            _unreadable(exc, path, PDFSyntaxError)
         with pdf:
             document = _document(pdf, pages, path)
     finally:
         _PDFMINER.removeHandler(troubles)
     return document, troubles.count > 0
+
+
+def _encrypted(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    """Whether opening failed for a password: pdfplumber wraps pdfminer's errors (``PdfminerException`` holding
+    ``PDFPasswordIncorrect``), so the error, what it holds and what caused it are all looked at."""
+    seen: list[object] = [exc, *exc.args, exc.__cause__, exc.__context__]
+    return any(isinstance(found, kinds) for found in seen)
+
+
+def _unreadable(exc: Exception, path: str | None, syntax: type[Exception]) -> NoReturn:
+    if isinstance(exc, (syntax, ValueError, TypeError, KeyError, AttributeError)):
+        raise DocumentUnreadable(path, detail=f"PDF 结构已损坏（{type(exc).__name__}）") from None
+    # pdfminer raises many kinds of errors on damaged files
+    raise DocumentUnreadable(path, detail=f"PDF 无法打开（{type(exc).__name__}）") from None
 
 
 def _document(pdf: Any, pages: int, path: str | None) -> Document:
@@ -106,6 +118,8 @@ def _document(pdf: Any, pages: int, path: str | None) -> Document:
         try:
             chars += len(page.chars)
             images += len(page.images)
+            if page.images:
+                document.image_pages.append(number)
             document.blocks.extend(_page_blocks(page, number))
         except Exception as exc:  # a damaged page: say so instead of a traceback
             raise DocumentUnreadable(path, detail=f"第 {number} 页无法解析（{type(exc).__name__}）") from None
@@ -113,6 +127,7 @@ def _document(pdf: Any, pages: int, path: str | None) -> Document:
         if images:
             raise ScannedPdf(path, pages=document.pages, images=images)
         raise EmptyDocument(path, detail=f"PDF 共 {document.pages} 页，没有文字也没有图片")
+    document.images = images
     return document
 
 

@@ -113,6 +113,7 @@ class TableWalker:
         self.order: list[str] = []  # row keys in the order they were found
         self.foreign: list[str] = []
         self.headers: dict[str, Header] = {}
+        self.reading_header: str | None = None  # the family whose header rows the rows just read were
         self.context: str | None = None
         self.pending: Placed | None = None
 
@@ -135,13 +136,14 @@ class TableWalker:
     def _row(self, row: Row) -> None:
         labels = [row.cells[i] for i in row.label_cells]
         texts = [c.text for c in labels if c is not None]
+        in_header, self.reading_header = self.reading_header, None
         if any(self.labels.titles.match(t) for t in texts) and not row.has_figures:
             self.context, self.pending = "s2", None
             return
         if not row.has_figures:
             family = self._header_family(row)
             if family is not None:
-                self._add_header(family, row)
+                self._add_header(family, row, continued=in_header == family)
                 return
         match, label = self._match_row(row)
         if match is None:
@@ -225,12 +227,15 @@ class TableWalker:
         best = max(scores, key=lambda f: (scores[f], f == self.context))
         return best if scores[best] else None
 
-    def _add_header(self, family: str, row: Row) -> None:
+    def _add_header(self, family: str, row: Row, continued: bool) -> None:
+        """A header row: the next row of the header being read (``continued``: the row before was one of its rows),
+        else the first row of a new header. Section 二 printed as one table gives each item's header again after its
+        title and rows, with other columns in other places: those headers are never mixed into one."""
         header = self.headers.get(family)
-        if header is None or header.grid != row.grid or (self.context != family):
+        if header is None or header.grid != row.grid or not continued:
             header = self.headers[family] = Header(row.grid, row.width, row.aligned)
         header.rows.append(row)
-        self.context, self.pending = family, None
+        self.context, self.pending, self.reading_header = family, None, family
 
     # ------------------------------------------------------------------ placing
     def _positions(self, family: str, row: Row, table: Table) -> dict[int, str] | None:
@@ -328,6 +333,8 @@ class TableWalker:
             column = positions.get(i)
             if column is not None:
                 self._figure(table, row_code, column, cell, match, label, header)
+        for absent in (c.code for c in table.columns if c.code not in positions.values()):  # not blank: not there
+            self.missing.setdefault(f"{table.code}.{row_code}.{absent}", "column_missing")
 
     def _unplaceable(self, table: Table, row_code: str, row: Row, cells: list[SourceCell]) -> None:
         shown = "、".join(f"“{c.text.strip()}”" for c in cells if c.text.strip())
@@ -404,6 +411,8 @@ class TableWalker:
                 row=self.row_name(key), count=len(cells), place=where_text(cells[0][1].where),
                 texts="、".join(f"“{c.text.strip()}”" for _, c in cells[:3]) + ("等" if len(cells) > 3 else "")))
         self._unread_rows()
+        for code in [c for c, why in self.missing.items() if why == "column_missing" and c in self.provenance]:
+            del self.missing[code]  # the column a header left out, named by another copy's header
         for code in self.missing:
             self.figures.pop(code, None)
             self.provenance.pop(code, None)

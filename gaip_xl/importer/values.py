@@ -6,6 +6,8 @@
 - a plain number → the number ("447228" → 447228, "96171.6" → 96171.6);
 - a number written otherwise ("0件", "１２", "3,119", "63.79 万元", "+17") → the number, with a note saying what stood
   in the cell; an amount in 元 → 万元 (÷ 10,000, exactly, as a decimal), with a note;
+- a figure with a footnote mark after it ("12①", "12*", "12¹") → the figure, with a note; a mark is never read as a
+  digit (NFKC makes "①" a "1": "12①" is 12, not 121), and a mark anywhere else ("1①2", "①" alone) leaves the text;
 - glyphs the PDF gives no character for ("(cid:17)") → no value: the cell is missing (I_UNDECODABLE, I1);
 - anything else → the text as published, for V1 to report.
 """
@@ -28,6 +30,9 @@ _PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 # A glyph a PDF's text layer gives no character for (its font lost its map to Unicode, often in a damaged file):
 # pdfminer writes it as "(cid:17)". Which digit it stands for cannot be known.
 _UNDECODABLE = re.compile(r"\(cid:\d+\)")
+# Signs set after a figure to point to a note under the table. Numbers that are not digits (Unicode category "No":
+# circled ①, parenthesised ⑴, superscript ¹, fractions) are marks too: NFKC would turn them into digits.
+_FOOTNOTE_SIGNS = frozenset("*＊※†‡")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,9 @@ def _read(text: str, kind: ValueType) -> Value:
         return Value(None, "undecodable", f"原文“{shown}”中有 PDF 字体无法还原的字符")
     if shown in NOT_APPLICABLE:
         return Value(shown, "not_applicable", f"原文为“{shown}”（不适用），未作为数字")
+    body, marks = _footnote_marks(shown)
+    if marks or any(_mark_digit(c) for c in body):
+        return _marked(shown, body, marks, kind)
     if _PLAIN.match(shown):
         return Value(_number(Decimal(shown)), "number")
     normal = unicodedata.normalize("NFKC", shown).strip()
@@ -74,6 +82,28 @@ def _read(text: str, kind: ValueType) -> Value:
     if unit == "元":
         return Value(_number(number / 10000), "number", f"原文为“{shown}”，已由元换算为万元")
     return Value(_number(number), "number", f"原文为“{shown}”，读作 {_number(number)}")
+
+
+def _mark_digit(char: str) -> bool:
+    return unicodedata.category(char) == "No"
+
+
+def _footnote_marks(shown: str) -> tuple[str, str]:
+    """The cell's text before the footnote marks at its end, and those marks ("12①" → "12", "①")."""
+    end = len(shown)
+    while end and (shown[end - 1] in _FOOTNOTE_SIGNS or _mark_digit(shown[end - 1])):
+        end -= 1
+    return shown[:end].rstrip(), shown[end:]
+
+
+def _marked(shown: str, body: str, marks: str, kind: ValueType) -> Value:
+    """A figure followed by footnote marks is the figure (said in a note); a mark elsewhere, or alone, is text."""
+    if not body or any(_mark_digit(c) for c in body):
+        return Value(shown, "text")
+    figure = _read(body, kind)
+    if figure.kind not in ("number", "not_applicable"):
+        return Value(shown, "text")
+    return Value(figure.value, figure.kind, f"原文为“{shown}”，末尾的“{marks}”是注释标记，读作 {figure.value}")
 
 
 def _number(number: Decimal) -> int | float:

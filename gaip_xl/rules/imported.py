@@ -20,6 +20,7 @@ REASONS = {
     "truncated": "表格在文档中被截断",
     "row_missing": "文档中没有这些行",
     "unplaced": "文档中这些数字无法确定所属栏目",
+    "column_missing": "文档的表头中没有这些栏目",
     "conflict": "文档中同一单元格出现了不同的数字",
 }
 
