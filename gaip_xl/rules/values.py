@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..format import ValueType
 from ..format.model import AMOUNT_DECIMALS
-from ..report.limits import MAX_DIGITS, MAX_WHOLE, NUMBER_TEXT, number_problem
+from ..report.limits import MAX_DIGITS, MAX_WHOLE, NUMBER_TEXT, number_problem, unkept_number
 
 
 class Problem:
@@ -62,7 +62,8 @@ def parse(value: object, kind: ValueType) -> Parsed:
         return _BLANK
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         text = value if isinstance(value, str) else repr(value)
-        if isinstance(value, str) and NUMBER_TEXT.fullmatch(value):  # a JSON number no float holds: kept as typed
+        if isinstance(value, str) and NUMBER_TEXT.fullmatch(value) and unkept_number(value):
+            # a JSON number no float holds, kept as typed (text of digits a float holds is text: V1 below)
             return Parsed(None, Problem.DIGITS, reason=f"超出 Excel 能保存的数（最多 {MAX_DIGITS} 位有效数字）")
         return Parsed(None, Problem.TEXT, _number_in_text(text))
     if isinstance(value, float) and not math.isfinite(value):
