@@ -7,6 +7,7 @@ import zipfile
 
 from ..errors import DocumentTooLarge, DocumentUnreadable, EncryptedDocument, LegacyXls, UnsupportedFile, ZipBomb
 from ..files import MAX_ZIP_RATIO, ZIP_ERRORS
+from ..spreadsheets import SPREADSHEET, other_spreadsheet
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a published report is 0.01–2 MB; an inline-styled page rarely passes 1 MB
 MAX_ZIP_ENTRIES = 2000
@@ -27,7 +28,8 @@ def check_size(path: str | None, data: bytes) -> None:
 
 
 def sniff(data: bytes) -> str:
-    """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps/.xls), "json" or "text"; "" when none of these."""
+    """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps/.xls), "spreadsheet" (another spreadsheet form: the workbook
+    reader says which), "json" or "text"; "" when none of these."""
     head = data[:4096]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return PDF
@@ -45,6 +47,8 @@ def sniff(data: bytes) -> str:
     stripped = text.lstrip().lower()
     if stripped.startswith((b"{", b"[")):
         return JSON
+    if other_spreadsheet(data) is not None:
+        return SPREADSHEET
     if stripped.startswith(_HTML_MARKERS) or b"<html" in stripped[:1024] or b"<table" in stripped:
         return HTML
     if b"\x00" in text.replace(b"\x00\x00", b"") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -59,8 +63,10 @@ def _zip_kind(data: bytes) -> str:
         return ""
     if "word/document.xml" in names:
         return DOCX
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    if "xl/workbook.xml" in names:
         return XLSX
+    if other_spreadsheet(data) is not None:  # .xlsb, .ods
+        return SPREADSHEET
     return ""
 
 
