@@ -6,7 +6,8 @@ each sheet), Excel's "XML 电子表格 2003" and .xlsb, under their own names an
 form with "另存为 .xlsx", by validate, import and bulk alike; figures that arithmetic left with binary noise beyond
 Excel's 15 significant digits (0.1*3*10 saved as 3.0000000000000004), read as the figure Excel shows; digits stored as
 text (a leading apostrophe, a cell formatted as text, a formula's text result, openpyxl given a str), which are text
-for V1 with what to do, never V5's "more digits than Excel keeps".
+for V1 with what to do, never V5's "more digits than Excel keeps"; a figure Excel turned into a date or a time ("3-4",
+"5/6", "1:30" typed), named as one, its year or hour never offered as the figure.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from gaip_xl.cli import run
 from gaip_xl.errors import GaipError, OutputFailed
 from gaip_xl.format import ValueType
 from gaip_xl.importer import import_report
-from gaip_xl.rules.checks import NUMBER_AS_TEXT_HINT
+from gaip_xl.rules.checks import DATE_HINT, NUMBER_AS_TEXT_HINT
 from gaip_xl.template.libreoffice import convert, soffice
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -143,6 +144,48 @@ def test_a_str_given_to_openpyxl_and_a_json_string_are_text_for_v1(tmp_path):
     document = load_case(CASE).to_dict()
     document["tables"]["s3"]["new"]["natural"] = "64"
     _only_v1_with_the_text_hint(Report.from_json(json.dumps(document)), "s3.new.natural", "64")
+
+
+# ---------------------------------------------------------------------------- figures Excel turned into dates
+def _with_date_style(data: bytes, number_format: int) -> tuple[bytes, int]:
+    """The workbook with one more cell style, showing ``number_format``, and that style's index."""
+    parts = _parts(data)
+    styles = parts["xl/styles.xml"].decode()
+    count = int(re.search(r'<cellXfs count="(\d+)"', styles).group(1))  # type: ignore[union-attr]
+    styles = styles.replace(f'<cellXfs count="{count}"', f'<cellXfs count="{count + 1}"').replace(
+        "</cellXfs>", f'<xf numFmtId="{number_format}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+        "</cellXfs>")
+    parts["xl/styles.xml"] = styles.encode()
+    return package(list(parts.items())), count
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+# what Excel stores for "3-4" or "5/6" (a date of a report year, formats 14, 22, 31, 56, 57, 58 or the template's
+# yyyy-mm-dd, 166) and for "1:30" (a time of day: 20, 21, 32, 33, 45)
+_EXCEL_DATES = st.tuples(st.integers(39448, 73050).map(str), st.sampled_from([14, 22, 31, 56, 57, 58, 166]))
+_EXCEL_TIMES = st.tuples(st.integers(1, 1439).map(lambda minutes: repr(minutes / 1440)),
+                         st.sampled_from([20, 21, 32, 33, 45]))
+
+
+@SETTINGS
+@given(st.sampled_from(COUNTS), _EXCEL_DATES | _EXCEL_TIMES)
+def test_a_figure_excel_turned_into_a_date_is_named_as_one_never_taken_for_its_year(code, stored):
+    serial, number_format = stored
+    data, style = _with_date_style(base_bytes(), number_format)
+    pos = LAYOUT.position(code)
+    parts = _parts(data)
+    name = sheet_parts()[pos.sheet]
+    cell = f'<c r="{pos.a1}" s="{style}"><v>{serial}</v></c>'
+    parts[name] = re.sub(rf'<c r="{pos.a1}"[^>]*?(/>|>.*?</c>)', lambda _: cell, parts[name].decode(), count=1).encode()
+    report = read_workbook(package(list(parts.items())))
+    shown = report.figures[code]
+    assert isinstance(shown, str) and shown[:4].isdigit()  # the date or time Excel shows, as text
+    [named] = [f for f in validate(report).findings if f.rule == "V1" and f.cells[0].code == code]
+    assert named.actual == shown and DATE_HINT in named.message and "是否应为" not in named.message
 
 
 # ---------------------------------------------------------------------------- other spreadsheet forms

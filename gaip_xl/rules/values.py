@@ -32,10 +32,17 @@ class Parsed:
 
 
 _NUMBER_IN_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?")
+# A figure cell shown as a date or a time, as the reader gives it: Excel turns "3-4", "5/6" or "1:30" typed into a
+# cell into a date or a time, and a number in a cell whose format shows dates is one ("2024-03-04T00:00:00")
+_CLOCK = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+DATE_OR_TIME = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_CLOCK})?|-?\d+:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?")
 
 
 def _number_in_text(text: str) -> int | float | None:
-    """What a clerk most likely meant by text such as "１２", " 3 " or "0件" (never used in arithmetic)."""
+    """What a clerk most likely meant by text such as "１２", " 3 " or "0件" (never used in arithmetic); nothing for
+    a date or a time, whose first digits (a year, an hour) are no count."""
+    if DATE_OR_TIME.fullmatch(text.strip()):
+        return None
     normal = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     match = _NUMBER_IN_TEXT.match(normal)
     if not match:
