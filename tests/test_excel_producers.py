@@ -28,11 +28,12 @@ from hostile import CASE, LAYOUT, SHARED, base_bytes, base_parts, package, sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaip_xl import Report, read_workbook, validate
+from gaip_xl import Report, read_workbook, validate, write_workbook
 from gaip_xl.bulk.worker import WORKBOOK_KIND, kind_of
 from gaip_xl.cli import run
-from gaip_xl.errors import GaipError, OutputFailed
+from gaip_xl.errors import GaipError, NotTemplate, OutputFailed
 from gaip_xl.format import ValueType
+from gaip_xl.format.layout import SHEET_META
 from gaip_xl.importer import import_report
 from gaip_xl.rules.checks import DATE_HINT, NUMBER_AS_TEXT_HINT
 from gaip_xl.template.libreoffice import convert, soffice
@@ -186,6 +187,25 @@ def test_a_figure_excel_turned_into_a_date_is_named_as_one_never_taken_for_its_y
     assert isinstance(shown, str) and shown[:4].isdigit()  # the date or time Excel shows, as text
     [named] = [f for f in validate(report).findings if f.rule == "V1" and f.cells[0].code == code]
     assert named.actual == shown and DATE_HINT in named.message and "是否应为" not in named.message
+
+
+# ---------------------------------------------------------------------------- tables copied into a new workbook
+@pytest.mark.parametrize("case", ["synthetic-2019", "pingtan-2021"])
+def test_tables_copied_into_another_workbook_are_refused_saying_why(case, tmp_path):
+    """A program (openpyxl) keeps the template's sheets but not its very hidden meta sheet, as Excel's "move or copy
+    to a new book" does (a very hidden sheet cannot be selected)."""
+    write_workbook(load_case(case), tmp_path / "filled.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "filled.xlsx")
+    workbook.remove(workbook[SHEET_META])
+    workbook.save(tmp_path / "copied.xlsx")
+    with pytest.raises(NotTemplate) as refused:
+        read_workbook(tmp_path / "copied.xlsx")
+    assert "复制或移动到新工作簿" in refused.value.message
+    del workbook[LAYOUT.position("s3.new.natural").sheet]  # not a template's tables: no such guess
+    workbook.save(tmp_path / "other.xlsx")
+    with pytest.raises(NotTemplate) as refused:
+        read_workbook(tmp_path / "other.xlsx")
+    assert "复制" not in refused.value.message
 
 
 # ---------------------------------------------------------------------------- other spreadsheet forms
