@@ -1,13 +1,18 @@
 """What clerks' programs make of a filled template: every figure read as the file states it, or a coded refusal that
 says what to do.
 
-Classes: the template saved by LibreOffice in every other spreadsheet form it writes (.ods, flat .fods, .xls, CSV of
-each sheet), Excel's "XML 电子表格 2003" and .xlsb, under their own names and renamed .xlsx — each refused naming its
-form with "另存为 .xlsx", by validate, import and bulk alike; figures that arithmetic left with binary noise beyond
-Excel's 15 significant digits (0.1*3*10 saved as 3.0000000000000004), read as the figure Excel shows; digits stored as
-text (a leading apostrophe, a cell formatted as text, a formula's text result, openpyxl given a str), which are text
-for V1 with what to do, never V5's "more digits than Excel keeps"; a figure Excel turned into a date or a time ("3-4",
-"5/6", "1:30" typed), named as one, its year or hour never offered as the figure.
+Classes:
+- the template in every other spreadsheet form: LibreOffice's .ods, flat .fods, .xls and .et (its Excel 97 filter),
+  each sheet as CSV, Excel's "XML 电子表格 2003" and .xlsb, under their own names and renamed .xlsx — each refused
+  naming its form with "另存为 .xlsx", by validate, import and bulk alike;
+- Strict Open XML (every part in the purl.oclc.org namespaces): read as its transitional twin;
+- fractions with binary noise beyond Excel's 15 significant digits (0.1*3*10 saved as 3.0000000000000004): read as the
+  figure Excel shows;
+- digits stored as text (a leading apostrophe, a cell formatted as text, a formula's text result, openpyxl given a
+  str): text for V1 with what to do, never V5's "more digits than Excel keeps";
+- a figure Excel turned into a date or a time ("3-4", "5/6", "1:30" typed): named as one, its year or hour never
+  offered as the figure;
+- the tables copied into a new workbook (the very hidden meta sheet lost): refused saying so.
 """
 
 from __future__ import annotations
@@ -189,6 +194,39 @@ def test_a_figure_excel_turned_into_a_date_is_named_as_one_never_taken_for_its_y
     assert named.actual == shown and DATE_HINT in named.message and "是否应为" not in named.message
 
 
+# ---------------------------------------------------------------------------- Strict Open XML
+_STRICT = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+           (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+           (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
+           (b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+            b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties")]
+
+
+def as_strict(data: bytes) -> bytes:
+    """A workbook as Excel saves it in "Strict Open XML": the Strict namespaces on every part (sheets, shared
+    strings, styles, relationships and their types), conformance="strict" on the workbook; content types unchanged."""
+    parts = _parts(data)
+    for name, part in parts.items():
+        if name != "[Content_Types].xml":
+            for transitional, strict in _STRICT:
+                part = part.replace(transitional, strict)
+        parts[name] = part.replace(b"<workbook ", b'<workbook conformance="strict" ', 1) if name == "xl/workbook.xml" \
+            else part
+    assert all(b"schemas.openxmlformats.org/spreadsheetml" not in p for p in parts.values())
+    return package(list(parts.items()))
+
+
+def test_a_workbook_saved_as_strict_open_xml_reads_as_its_transitional_twin(tmp_path):
+    """Our writer's file and LibreOffice's (shared strings, its styles and names), each converted to Strict."""
+    sources = [base_bytes()]
+    if soffice() is not None:
+        (tmp_path / "filled.xlsx").write_bytes(base_bytes())
+        sources.append(convert([tmp_path / "filled.xlsx"], "xlsx", tmp_path / "lo")[0].read_bytes())
+    for data in sources:
+        assert read_workbook(as_strict(data)).to_dict() == load_case(CASE).to_dict()
+
+
 # ---------------------------------------------------------------------------- tables copied into a new workbook
 @pytest.mark.parametrize("case", ["synthetic-2019", "pingtan-2021"])
 def test_tables_copied_into_another_workbook_are_refused_saying_why(case, tmp_path):
@@ -235,14 +273,14 @@ def other_forms(tmp_path_factory) -> list[Path]:
     folder = tmp_path_factory.mktemp("forms")
     source = folder / "filled.xlsx"
     source.write_bytes(base_bytes())
-    made = [convert([source], target, folder / target.split(":")[0])[0] for target in ("ods", "fods", "xls")]
+    made = [convert([source], target, folder / target.split(":")[0])[0] for target in ("ods", "fods", "xls", "et")]
     sheets = folder / "sheets"
     with contextlib.suppress(OutputFailed):  # one file a sheet, filled-<sheet>.csv, where convert looks for filled.csv
         convert([source], "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", sheets)
     made += sorted(sheets.glob("*.csv"))
     (folder / "filled.xml").write_text(_XML_2003, encoding="utf-8")
     made += [folder / "filled.xml", _xlsb(folder / "filled.xlsb")]
-    assert len(made) == 5 + len(LAYOUT.sheets)  # every sheet as CSV, the hidden one too
+    assert len(made) == 6 + len(LAYOUT.sheets)  # every sheet as CSV, the hidden one too
     return made
 
 

@@ -70,6 +70,8 @@ def read_document(data: bytes, path: str | None = None) -> Document:
 
         return read_legacy(data, path, kinds.ole_kind(path, data))
     exported = kind in (kinds.TEXT, "") and path is not None and path.lower().endswith(TABLE_TEXT_SUFFIXES)
+    if kind == kinds.SPREADSHEET and data.startswith(kinds.OLE2_MAGIC):
+        kinds.ole_kind(path, data)  # a legacy workbook: E_LEGACY_XLS
     if kind == kinds.SPREADSHEET or exported:  # a filled template saved in another form: refused as the reader does
         raise NotXlsx(path, detail=refusal(other_spreadsheet(data) or CSV))
     if kind == kinds.XLSX:

@@ -28,15 +28,15 @@ def check_size(path: str | None, data: bytes) -> None:
 
 
 def sniff(data: bytes) -> str:
-    """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps/.xls), "spreadsheet" (another spreadsheet form: the workbook
-    reader says which), "json" or "text"; "" when none of these."""
+    """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps), "spreadsheet" (another spreadsheet form, .xls and WPS .et
+    included: the workbook reader says which), "json" or "text"; "" when none of these."""
     head = data[:4096]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(OLE2_MAGIC):
-        return OLE
+        return SPREADSHEET if _ole_workbook(data) else OLE
     text = head
     for bom in _BOMS:
         if text.startswith(bom):
@@ -68,6 +68,15 @@ def _zip_kind(data: bytes) -> str:
     if other_spreadsheet(data) is not None:  # .xlsb, .ods
         return SPREADSHEET
     return ""
+
+
+def _ole_workbook(data: bytes) -> bool:
+    """An OLE2 file that is a legacy workbook (.xls, WPS .et): a Workbook or Book stream, no Word text, no password
+    (the streams as ``ole_kind`` tells them)."""
+    def has(stream: str) -> bool:
+        return stream.encode("utf-16-le") in data
+
+    return (has("Workbook") or has("Book")) and not has("WordDocument") and not has("EncryptedPackage")
 
 
 def ole_kind(path: str | None, data: bytes) -> str:
