@@ -20,7 +20,7 @@ from .files import ZIP_ERRORS
 
 SPREADSHEET = "spreadsheet"  # what importer.sniff calls such a file (the workbook reader refuses it, naming its form)
 SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再提交"
-CSV = "CSV 或制表符分隔的文本（只保存一个工作表的文字，没有模板的标识和公式）"
+CSV = "CSV 或制表符分隔的文本（只保存了一个工作表的文字，另存为 .xlsx 也找不回模板的其他工作表和标识）"
 ODS = "OpenDocument 电子表格（.ods）"
 FLAT_ODS = "OpenDocument 平面电子表格（.fods）"
 XML_2003 = "“XML 电子表格 2003”（.xml）"
@@ -51,9 +51,13 @@ def other_spreadsheet(data: bytes) -> str | None:
     return CSV if is_table_text(head) else None
 
 
+SEND_THE_WORKBOOK = "请提交填好的模板工作簿（.xlsx）文件本身"
+
+
 def refusal(form: str) -> str:
-    """What the reader says of a spreadsheet in ``form`` (a name above)."""
-    return f"这是{' ' if form[0].isascii() else ''}{form}，{SAVE_AS}"
+    """What the reader says of a spreadsheet in ``form`` (a name above): save it as .xlsx, or, for text exported
+    from one sheet (which saving again cannot make whole), send the workbook itself."""
+    return f"这是{' ' if form[0].isascii() else ''}{form}，{SEND_THE_WORKBOOK if form == CSV else SAVE_AS}"
 
 
 def _zip_spreadsheet(data: bytes) -> str | None:
@@ -98,5 +102,5 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-__all__ = ["CSV", "FLAT_ODS", "ODS", "SAVE_AS", "SPREADSHEET", "TABLE_TEXT_SUFFIXES", "XLSB", "XML_2003",
-           "is_table_text", "other_spreadsheet", "refusal"]
+__all__ = ["CSV", "FLAT_ODS", "ODS", "SAVE_AS", "SEND_THE_WORKBOOK", "SPREADSHEET", "TABLE_TEXT_SUFFIXES", "XLSB",
+           "XML_2003", "is_table_text", "other_spreadsheet", "refusal"]

@@ -42,7 +42,7 @@ from ..errors import (
     ZipBomb,
 )
 from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, read_regular
-from ..spreadsheets import CSV, ODS, SAVE_AS, TABLE_TEXT_SUFFIXES, XLSB, other_spreadsheet, refusal
+from ..spreadsheets import CSV, ODS, SEND_THE_WORKBOOK, TABLE_TEXT_SUFFIXES, XLSB, other_spreadsheet, refusal
 
 WorkbookSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO  # a path, bytes or a binary stream
 
@@ -199,8 +199,7 @@ def identify_non_zip(path: str | None, data: bytes) -> None:
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"mime-version")):
         raise NotXlsx(path, detail="这是网页或 XML 文件（常见于从网站导出后改名为 .xls），请用 Excel 或 WPS "
                                    "打开后另存为 Excel 工作簿（.xlsx）")
-    raise NotXlsx(path, detail=f"文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏）；"
-                               f"如是以其他格式保存的模板，{SAVE_AS}")
+    raise NotXlsx(path, detail=f"文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏），{SEND_THE_WORKBOOK}")
 
 
 def check_members(path: str | None, infos: list[zipfile.ZipInfo]) -> None:
