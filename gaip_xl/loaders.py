@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import FileMissing, UnsupportedFile
 from .files import open_regular
 from .report import Report
+from .spreadsheets import SPREADSHEET, TABLE_TEXT_SUFFIXES
 
 Loader = Callable[[Path], Report]
 LOADERS: dict[str, Loader] = {".json": Report.load}
@@ -128,8 +129,8 @@ def reader_for(suffix: str, kind: str, text_is_report: Callable[[], bool]) -> st
     workbook_name = suffix in _WORKBOOK_SUFFIXES
     if kind in ("pdf", "docx") or (kind == "ole" and not workbook_name):
         return DOCUMENT
-    if workbook_name:
-        return WORKBOOK
+    if workbook_name or kind == SPREADSHEET or (suffix in TABLE_TEXT_SUFFIXES and kind in ("text", "")):
+        return WORKBOOK  # a spreadsheet in another form: the workbook reader says which, and to save it as .xlsx
     if suffix == _WORD_SUFFIX and not kind:  # a damaged Word file: the importer's precise error, not "unsupported"
         return DOCUMENT
     if suffix == ".json" or kind == "json":

@@ -122,12 +122,21 @@ def _identify(sheets: _Sheets) -> tuple[str, str]:
     """The edition and template version the workbook declares on its meta sheet."""
     path = sheets.package.path
     if SHEET_META not in sheets.directory.sheets:
+        if _has_a_templates_tables(sheets.directory):
+            raise NotTemplate(path, detail=f"有模板的各张表，但缺少隐藏的模板标识工作表“{SHEET_META}”（把工作表"
+                                           "复制或移动到新工作簿时会丢失），请把数据填回下载的模板文件")
         raise NotTemplate(path, detail=f"缺少模板标识工作表“{SHEET_META}”")
     edition = _meta_value(sheets, META_EDITION)
     version = _meta_value(sheets, META_VERSION)
     if edition not in EDITIONS:
         raise NotTemplate(path, detail=f"模板标识的格式版本为“{edition}”，应为 {'或'.join(EDITIONS)}")
     return edition, version
+
+
+def _has_a_templates_tables(directory: Directory) -> bool:
+    """Whether the workbook has every sheet holding figures of some edition's template (its tables copied into
+    another workbook, which loses the very hidden meta sheet)."""
+    return any({pos.sheet for pos in layout_for(code).figures.values()} <= directory.sheets.keys() for code in EDITIONS)
 
 
 def layout_of_version(path: str | None, edition: str, version: str) -> Layout:

@@ -42,6 +42,7 @@ from ..errors import (
     ZipBomb,
 )
 from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, read_regular
+from ..spreadsheets import CSV, ODS, SEND_THE_WORKBOOK, TABLE_TEXT_SUFFIXES, XLSB, other_spreadsheet, refusal
 
 WorkbookSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO  # a path, bytes or a binary stream
 
@@ -190,10 +191,15 @@ def identify_non_zip(path: str | None, data: bytes) -> None:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not data:
         raise NotXlsx(path, detail="文件是空的")
+    form = other_spreadsheet(data)
+    if form is None and path is not None and path.lower().endswith(TABLE_TEXT_SUFFIXES):
+        form = CSV  # a sheet exported as text whose shape says nothing (one column, two rows)
+    if form is not None:
+        raise NotXlsx(path, detail=refusal(form))
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"mime-version")):
         raise NotXlsx(path, detail="这是网页或 XML 文件（常见于从网站导出后改名为 .xls），请用 Excel 或 WPS "
                                    "打开后另存为 Excel 工作簿（.xlsx）")
-    raise NotXlsx(path, detail="文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏）")
+    raise NotXlsx(path, detail=f"文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏），{SEND_THE_WORKBOOK}")
 
 
 def check_members(path: str | None, infos: list[zipfile.ZipInfo]) -> None:
@@ -232,9 +238,9 @@ def _identify_zip(path: str | None, names: frozenset[str]) -> None:
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
-        raise NotXlsx(path, detail="这是二进制工作簿（.xlsb），请另存为 Excel 工作簿（.xlsx）")
+        raise NotXlsx(path, detail=refusal(XLSB))
     if "content.xml" in names:
-        raise NotXlsx(path, detail="这是 OpenDocument 文件（.ods），请另存为 Excel 工作簿（.xlsx）")
+        raise NotXlsx(path, detail=refusal(ODS))
     if "word/document.xml" in names:
         raise NotXlsx(path, detail="这是 Word 文档，不是 Excel 工作簿")
     raise NotXlsx(path, detail="是 zip 压缩包，但不是 Excel 工作簿")

@@ -15,10 +15,12 @@ from ..errors import (
     EmptyDocument,
     GaipError,
     NotAReport,
+    NotXlsx,
     ScannedPdf,
     UnsupportedFile,
 )
 from ..files import MB, read_regular
+from ..spreadsheets import CSV, TABLE_TEXT_SUFFIXES, other_spreadsheet, refusal
 from . import sniff as kinds
 from .findings import CATALOG, ImportFinding
 from .interpret import ImportResult, interpret
@@ -70,6 +72,14 @@ def read_document(data: bytes, path: str | None = None) -> Document:
         from .office import read_legacy
 
         return read_legacy(data, path, kinds.ole_kind(path, data))
+    exported = kind in (kinds.TEXT, "") and path is not None and path.lower().endswith(TABLE_TEXT_SUFFIXES)
+    if kind == kinds.SPREADSHEET and data.startswith(kinds.OLE2_MAGIC):
+        kinds.ole_kind(path, data)  # a legacy workbook: E_LEGACY_XLS
+    if kind == kinds.SPREADSHEET or exported:  # a filled template saved in another form: refused as the reader does
+        raise NotXlsx(path, detail=refusal(other_spreadsheet(data) or CSV))
+    if kind == kinds.XLSX:
+        raise UnsupportedFile(path, detail="这是 Excel 工作簿，不是已发布的年报文档；"
+                                           "填好的模板请用 gaip-xl validate 或 to-json")
     if kind == kinds.TEXT:
         from .text import read_text
         from .textcodec import decode

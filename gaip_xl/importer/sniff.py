@@ -7,6 +7,7 @@ import zipfile
 
 from ..errors import DocumentTooLarge, DocumentUnreadable, EncryptedDocument, LegacyXls, UnsupportedFile, ZipBomb
 from ..files import MAX_ZIP_RATIO, ZIP_ERRORS
+from ..spreadsheets import SPREADSHEET, other_spreadsheet
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a published report is 0.01–2 MB; an inline-styled page rarely passes 1 MB
 MAX_ZIP_ENTRIES = 2000
@@ -27,14 +28,15 @@ def check_size(path: str | None, data: bytes) -> None:
 
 
 def sniff(data: bytes) -> str:
-    """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps/.xls), "json" or "text"; "" when none of these."""
+    """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps), "spreadsheet" (another spreadsheet form, .xls and WPS .et
+    included: the workbook reader says which), "json" or "text"; "" when none of these."""
     head = data[:4096]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(OLE2_MAGIC):
-        return OLE
+        return SPREADSHEET if _ole_workbook(data) else OLE
     text = head
     for bom in _BOMS:
         if text.startswith(bom):
@@ -45,6 +47,8 @@ def sniff(data: bytes) -> str:
     stripped = text.lstrip().lower()
     if stripped.startswith((b"{", b"[")):
         return JSON
+    if other_spreadsheet(data) is not None:
+        return SPREADSHEET
     if stripped.startswith(_HTML_MARKERS) or b"<html" in stripped[:1024] or b"<table" in stripped:
         return HTML
     if b"\x00" in text.replace(b"\x00\x00", b"") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -59,9 +63,20 @@ def _zip_kind(data: bytes) -> str:
         return ""
     if "word/document.xml" in names:
         return DOCX
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    if "xl/workbook.xml" in names:
         return XLSX
+    if other_spreadsheet(data) is not None:  # .xlsb, .ods
+        return SPREADSHEET
     return ""
+
+
+def _ole_workbook(data: bytes) -> bool:
+    """An OLE2 file that is a legacy workbook (.xls, WPS .et): a Workbook or Book stream, no Word text, no password
+    (the streams as ``ole_kind`` tells them)."""
+    def has(stream: str) -> bool:
+        return stream.encode("utf-16-le") in data
+
+    return (has("Workbook") or has("Book")) and not has("WordDocument") and not has("EncryptedPackage")
 
 
 def ole_kind(path: str | None, data: bytes) -> str:

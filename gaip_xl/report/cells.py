@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..format import EDITIONS, INFO_FIELDS, Edition, FieldKind
+from .limits import MAX_DIGITS
 from .model import Agency, Explanation, Report, clean_prose, clean_text
 
 # Excel stores dates as serial numbers counted from 1899-12-30 (the 1900 leap-year bug included).
@@ -67,6 +68,13 @@ def _date(value: Any) -> str | None:
     return text  # kept as typed: the schema's date pattern names it
 
 
+def excel_precision(number: float) -> float:
+    """A spreadsheet's fraction as Excel shows and keeps it, to ``MAX_DIGITS`` significant digits: arithmetic in
+    binary leaves noise beyond them (=0.1*3*10 is saved as 3.0000000000000004, =1.1+2.2 as 3.3000000000000003),
+    which no Excel or WPS view shows, so the figure the file states is 3 and 3.3."""
+    return float(f"{number:.{MAX_DIGITS}g}")
+
+
 def _figure(value: Any) -> Any:
     """Spreadsheet values as the rules expect them: blank → None, 3.0 → 3, text kept as text."""
     if value is None or (isinstance(value, str) and value == ""):
@@ -90,6 +98,8 @@ def report_from_values(edition: str | Edition, values: Mapping[str, Any]) -> Rep
         value: Any = values.get(code)
         kind = type(value)
         if kind is float:
+            if not value.is_integer() and math.isfinite(value):
+                value = excel_precision(value)
             if value.is_integer() and abs(value) < 2**53:
                 value = int(value)
             elif not math.isfinite(value):  # "INF", "NaN" or 1e400 in the sheet's XML: V1 names it, JSON stays JSON

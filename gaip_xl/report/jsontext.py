@@ -25,11 +25,10 @@ import codecs
 import json
 import re
 import sys
-from decimal import Decimal
 from typing import Any
 
 from ..errors import JsonDuplicateKey, JsonEncoding, JsonStructure, JsonSyntax, JsonTooLarge
-from .limits import MAX_DIGITS
+from .limits import unkept_number
 
 MAX_JSON_BYTES = 16 * 1024 * 1024  # a report with its findings is well under 1 MB; prose is at most 3 × 32,767 chars
 MAX_DEPTH = 64
@@ -71,13 +70,7 @@ def _integer(text: str) -> int | str:
 
 
 def _number(text: str) -> float | str:
-    decimal = Decimal(text)  # the JSON grammar is a subset of Decimal's: never fails
-    if len(decimal.normalize().as_tuple().digits) > MAX_DIGITS:
-        return text
-    number = float(text)
-    if number in (float("inf"), float("-inf")) or (number == 0 and not decimal.is_zero()):
-        return text
-    return number
+    return text if unkept_number(text) else float(text)  # the JSON grammar is a subset of Decimal's: never fails
 
 
 def _constant(text: str) -> str:

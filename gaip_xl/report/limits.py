@@ -82,6 +82,18 @@ def number_problem(number: int | float) -> str | None:
     return None
 
 
+def unkept_number(text: str) -> bool:
+    """Whether ``text``, a number as JSON writes it (``NUMBER_TEXT``), is one no float holds as typed: more than
+    ``MAX_DIGITS`` significant digits, beyond the float range (``1e400``) or rounded to zero (``1e-400``). The JSON
+    loader keeps such a number as its text, and V5 names it; any other text of digits ("64" typed with a leading
+    apostrophe, or in a cell formatted as text) is text, which V1 names."""
+    decimal = Decimal(text)
+    if len(decimal.normalize().as_tuple().digits) > MAX_DIGITS:
+        return True
+    number = float(text)
+    return math.isinf(number) or (number == 0 and not decimal.is_zero())
+
+
 def excel_date(text: str) -> dt.date | None:
     """The date an ISO text ``YYYY-MM-DD`` names when it is inside the supported range, else None (kept as text)."""
     if len(text) != 10 or not re.fullmatch(DATE_PATTERN, text):
@@ -95,4 +107,4 @@ def excel_date(text: str) -> dt.date | None:
 
 __all__ = ["DATE_PATTERN", "FIRST_DATE", "FIRST_YEAR", "LAST_DATE", "LAST_YEAR", "MAX_DIGITS", "MAX_TEXT",
            "MAX_WHOLE", "NUMBER_TEXT", "TEXT_PATTERN", "UNWRITABLE_CHARACTERS", "excel_date", "excel_text",
-           "number_problem", "significant_digits", "text_problem"]
+           "number_problem", "significant_digits", "text_problem", "unkept_number"]

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..format import ValueType
 from ..format.model import AMOUNT_DECIMALS
-from ..report.limits import MAX_DIGITS, MAX_WHOLE, NUMBER_TEXT, number_problem
+from ..report.limits import MAX_DIGITS, MAX_WHOLE, NUMBER_TEXT, number_problem, unkept_number
 
 
 class Problem:
@@ -32,10 +32,17 @@ class Parsed:
 
 
 _NUMBER_IN_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?")
+# A figure cell shown as a date or a time, as the reader gives it: Excel turns "3-4", "5/6" or "1:30" typed into a
+# cell into a date or a time, and a number in a cell whose format shows dates is one ("2024-03-04T00:00:00")
+_CLOCK = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+DATE_OR_TIME = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_CLOCK})?|-?\d+:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?")
 
 
 def _number_in_text(text: str) -> int | float | None:
-    """What a clerk most likely meant by text such as "１２", " 3 " or "0件" (never used in arithmetic)."""
+    """What a clerk most likely meant by text such as "１２", " 3 " or "0件" (never used in arithmetic); nothing for
+    a date or a time, whose first digits (a year, an hour) are no count."""
+    if DATE_OR_TIME.fullmatch(text.strip()):
+        return None
     normal = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     match = _NUMBER_IN_TEXT.match(normal)
     if not match:
@@ -62,7 +69,8 @@ def parse(value: object, kind: ValueType) -> Parsed:
         return _BLANK
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         text = value if isinstance(value, str) else repr(value)
-        if isinstance(value, str) and NUMBER_TEXT.fullmatch(value):  # a JSON number no float holds: kept as typed
+        if isinstance(value, str) and NUMBER_TEXT.fullmatch(value) and unkept_number(value):
+            # a JSON number no float holds, kept as typed (text of digits a float holds is text: V1 below)
             return Parsed(None, Problem.DIGITS, reason=f"超出 Excel 能保存的数（最多 {MAX_DIGITS} 位有效数字）")
         return Parsed(None, Problem.TEXT, _number_in_text(text))
     if isinstance(value, float) and not math.isfinite(value):
