@@ -63,6 +63,22 @@ def test_stored_rows_read_like_a_list_in_input_order_and_reruns_find_results(tmp
         assert again.add_input(f"{0:064x}") and not again.add_input(f"{99:064x}")
 
 
+@pytest.mark.parametrize("column", ["summary", "detail", "json", "status"])
+def test_a_result_whose_text_is_damaged_past_utf8_is_done_again(tmp_path, column):
+    """A store damaged in place (a disk error, a file cut short) can hold text that is no UTF-8 any more: Python's
+    sqlite3 cannot even give such a row, which stopped the rerun with a traceback. The result is not trusted: its
+    input is done again."""
+    with RunStore(tmp_path) as store:
+        _stored(store, ROWS[:2])
+    import sqlite3
+
+    with sqlite3.connect(store.path) as db:
+        db.execute(f"UPDATE result SET {column} = CAST(X'7B22FF' AS TEXT) WHERE key = ?", (f"{0:064x}",))
+    with RunStore(tmp_path) as again:
+        assert again.add_input(f"{0:064x}") is None
+        assert again.add_input(f"{1:064x}") == ("ok", None)
+
+
 def _every_error_class() -> list[type[errors.GaipError]]:
     found, pending = [], [errors.GaipError]
     while pending:

@@ -238,7 +238,13 @@ class RunStore:
         """Records the next input of this run; the status of its result and the name of its report JSON (None for
         an unreadable input) if a result is already stored."""
         self._sql("INSERT INTO input (key) VALUES (?)", (key,))
-        found = self._sql(f"SELECT {', '.join(RESULT_COLUMNS)}, checksum FROM result WHERE key = ?", (key,)).fetchone()
+        cursor = self._sql(f"SELECT {', '.join(RESULT_COLUMNS)}, checksum FROM result WHERE key = ?", (key,))
+        try:
+            found = cursor.fetchone()
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) is not None:  # SQLite's own: the disk
+                raise self._failed(exc) from None
+            found = None  # Python's: text damaged in place that is no UTF-8 any more, a result not to be trusted
         if found is None or checksum(found[:-1]) != found[-1]:  # none, or damaged: a result not to be trusted
             return None
         return str(found[1]), found[2]
