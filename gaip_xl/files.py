@@ -45,6 +45,8 @@ def bounded(text: str, max_bytes: int, keep_end: bool = False) -> str:
     >>> bounded("淮安市人民政府", 7, keep_end=True)
     '政府'
     """
+    if len(text.encode("utf-8", "surrogatepass")) <= max_bytes:  # nearly always: one encoding, no loop
+        return text
     kept: list[str] = []
     size = 0
     for char in reversed(text) if keep_end else text:
