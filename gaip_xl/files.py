@@ -81,6 +81,15 @@ def not_regular(mode: int, name: str) -> NotRegularFile | None:
     return None if kind is None else NotRegularFile(name, detail=kind)
 
 
+def is_existing_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names a regular file that is there (through links); an output about to be written over is
+    checked only then: anything else, the atomic write says what it makes of it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def regular_status(path: str | os.PathLike[str], name: str) -> os.stat_result:
     """The status of the file ``path`` names (through links), which must be a regular file."""
     try:

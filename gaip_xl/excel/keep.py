@@ -10,9 +10,9 @@ that is no report at all, is ``E_OUTPUT_HOLDS_WORK`` unless the user says ``--fo
 from __future__ import annotations
 
 import os
-import stat
 
 from ..errors import GaipError, OutputHoldsWork
+from ..files import is_existing_file
 from ..report import Report
 from .reader import read_workbook
 
@@ -20,10 +20,7 @@ from .reader import read_workbook
 def refuse_replacing_work(target: str | os.PathLike[str], writing: Report | None = None) -> None:
     """Raises ``OutputHoldsWork`` if ``target`` is a file holding something other than a blank template or the
     report ``writing``."""
-    try:
-        if not stat.S_ISREG(os.stat(target).st_mode):
-            return  # nothing there, or no file: the atomic write says what it makes of it
-    except OSError:
+    if not is_existing_file(target):
         return
     try:
         existing = read_workbook(target)

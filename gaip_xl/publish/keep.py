@@ -12,11 +12,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import stat
 import zipfile
 
 from ..errors import OutputHoldsWork
-from ..files import ZIP_ERRORS
+from ..files import ZIP_ERRORS, is_existing_file
 from ..format.editions import report_title
 from ..report import Report
 from .content import GENERATOR
@@ -28,9 +27,9 @@ _HTML_MARK = f'<meta name="generator" content="{GENERATOR}'.encode()
 
 def refuse_replacing_document(target: str | os.PathLike[str], kind: str, report: Report) -> None:
     """Raises ``OutputHoldsWork`` if ``target`` is a file gaip-xl did not make as a ``kind`` document."""
+    if not is_existing_file(target):
+        return
     try:
-        if not stat.S_ISREG(os.stat(target).st_mode):
-            return  # nothing there, or no file: the atomic write says what it makes of it
         with open(target, "rb") as stream:
             data = stream.read(_PDF_BYTES + 1)
     except OSError:
