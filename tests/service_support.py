@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from builders import CASES, load_case
 from fastapi.testclient import TestClient
 
 from gaip_xl import write_workbook
 from gaip_xl.report import Report
+from gaip_xl.service import security
 from gaip_xl.service.app import Settings, create_app
 
 POSTGRES_ENV = "GAIP_TEST_POSTGRES_URL"
@@ -61,7 +63,11 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, db_url: str | None) -> Settings:
+def settings(tmp_path: Path, db_url: str | None, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    # argon2 with a small cost in the app under test: what these tests check is the service's logic (who may log in,
+    # when logins pause), not the hash's cost, and the product's parameters (64 MiB, three passes) cost each login
+    # attempt most of a second on this VM; test_service_login pins the product's own parameters.
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return Settings(tmp_path / "data", db_url)
 
 

@@ -122,11 +122,11 @@ def made_by_libreoffice(tmp_path_factory) -> dict[str, tuple[Report, Path]]:
     for name, (_, data) in sources.items():
         paths[name] = folder / f"{name}.docx"
         paths[name].write_bytes(data)
+    paths |= _pictures(folder)
     pdf_names = [n for n in paths if not n.startswith("tables")]
     made = dict(zip(pdf_names, convert([paths[n] for n in pdf_names], "pdf", folder / "pdf"), strict=True))
     doc_names = [n for n in paths if n.startswith("tables")]
     made |= dict(zip(doc_names, convert([paths[n] for n in doc_names], "doc", folder / "doc"), strict=True))
-    made |= _pictures(folder)
     locked = json.dumps({"EncryptFile": {"type": "boolean", "value": "true"},
                          "DocumentOpenPassword": {"type": "string", "value": "gaip"}})
     (made["locked"],) = convert([paths["tables_2021"]], f"pdf:writer_pdf_Export:{locked}", folder / "locked")
@@ -140,13 +140,12 @@ def made_by_libreoffice(tmp_path_factory) -> dict[str, tuple[Report, Path]]:
 
 
 def _pictures(folder: Path) -> dict[str, Path]:
-    """PDFs of pictures as Writer prints them: a scan (a page image each, the page number in the footer as text) and
-    a report whose headings and prose are text but whose tables are pasted as pictures."""
+    """Word documents of pictures, for Writer to print (with the others, in one launch): a scan (a page image each,
+    the page number in the footer as text) and a report whose headings and prose are text but whose tables are
+    pasted as pictures."""
     import docx
     from docx.shared import Cm
     from PIL import Image, ImageDraw
-
-    from gaip_xl.template.libreoffice import convert
 
     picture = folder / "table.png"
     image = Image.new("RGB", (800, 1100), "white")
@@ -164,8 +163,7 @@ def _pictures(folder: Path) -> dict[str, Path]:
         if paragraph.text.startswith(("二、", "三、", "四、")):
             paragraph.insert_paragraph_before("").add_run().add_picture(str(picture), width=Cm(12))
     pasted.save(folder / "pasted.docx")
-    scan_pdf, pasted_pdf = convert([folder / "scan.docx", folder / "pasted.docx"], "pdf", folder / "pictures")
-    return {"scan": scan_pdf, "pasted": pasted_pdf}
+    return {"scan": folder / "scan.docx", "pasted": folder / "pasted.docx"}
 
 
 @needs_libreoffice

@@ -115,7 +115,7 @@ def _paths(errors: Any) -> list[tuple[tuple[str, ...], str]]:
     return sorted((tuple(map(str, e.absolute_path)), str(e.validator)) for e in errors)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_workbook())
 def test_j1_of_a_workbook_with_anything_in_every_input_cell_is_the_whole_schema_outside_the_tables(data):
     """The reader's tables always have the model's shape (the schema finds only figure values there, V1–V5's), so

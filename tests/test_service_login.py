@@ -77,3 +77,18 @@ def test_the_loopback_address_is_never_paused_as_an_address(client, settings, mo
         assert _login(client, f"用户{index}", "guess").status_code == 401
     response = _login(client, OFFICE_USER, OFFICE_PASSWORD)
     assert response.status_code == 200 and "收集管理" in response.text
+
+
+def test_passwords_are_stored_with_argon2id_at_its_library_defaults():
+    """The service tests run argon2 at a small cost (``service_support.settings``); the product's own hasher is
+    argon2id at argon2-cffi's defaults, and a stored hash verifies only its password."""
+    from argon2 import PasswordHasher
+
+    from gaip_xl.service.security import hash_password, verify_password
+
+    stored = hash_password(OFFICE_PASSWORD)
+    defaults = PasswordHasher()
+    cost = f"m={defaults.memory_cost},t={defaults.time_cost},p={defaults.parallelism}"
+    assert stored.startswith(f"$argon2id$v=19${cost}$")
+    assert defaults.memory_cost >= 65536 and defaults.time_cost >= 3
+    assert verify_password(stored, OFFICE_PASSWORD) and not verify_password(stored, OFFICE_PASSWORD + " ")

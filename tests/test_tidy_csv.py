@@ -30,7 +30,7 @@ def reports(draw: st.DrawFn) -> tuple[str, str | None, int | None, str, list[obj
     return source_id, draw(st.none() | TRICKY_TEXT), draw(st.none() | st.integers(0, 3000)), edition, values
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(report=reports())
 def test_tidy_lines_are_what_csv_writer_writes(report) -> None:
     source_id, agency, year, edition, values = report
