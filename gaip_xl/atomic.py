@@ -91,6 +91,13 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
             pass  # the error that brought us here is the one to report
 
 
+def temporary_pattern(target: str) -> str:
+    """A regular expression matching the names of the temporary files that ``atomic_path`` and ``write_new_text``
+    make for a target whose name matches the regular expression ``target`` (and fits ``_temporary_stem``): what a
+    killed run may leave, and all that a clean-up may take for its own."""
+    return rf"\.(?:{target})\.[a-z0-9_]+\.[A-Za-z0-9]+"
+
+
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
     with atomic_path(target) as temporary:
         temporary.write_bytes(data)

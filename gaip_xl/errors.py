@@ -415,6 +415,14 @@ class OutputOverlapsInput(GaipError):
                 "请另选输出文件夹")
 
 
+class OutputFolderNotOurs(GaipError):
+    code = "E_OUTPUT_NOT_EMPTY"
+    title = "输出文件夹里已有别的文件"
+    template = ("输出文件夹里已有别的文件（{names}），它不是空文件夹，也不是批量转换以前的结果文件夹；"
+                "批量转换会在结果文件夹里写入、替换和清理自己的文件，为免覆盖或删除这些文件，未做任何改动："
+                "请指定一个新的或空的文件夹")
+
+
 class BadRequest(GaipError):
     code = "E_BAD_REQUEST"
     title = "请求内容不对"

@@ -152,7 +152,7 @@ def test_folders_where_stale_outputs_would_be_are_left_alone(finished, tmp_path)
                                    "published/0000000-x.html"])
 def test_an_output_whose_name_is_taken_by_a_folder_or_a_file_is_e_output(finished, tmp_path, taken):
     out = tmp_path / "out"
-    out.mkdir()
+    out.mkdir()  # holding only names bulk writes: an earlier run's output folder, whose state may be gone
     if taken in ("rollup", "reports", "published"):
         (out / taken).write_text("a file where the folder goes", encoding="utf-8")
     elif taken.startswith("published/"):  # where a submission's published page goes

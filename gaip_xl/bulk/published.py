@@ -15,9 +15,10 @@ from typing import Any
 from ..atomic import failed, remove_file
 from ..publish import write_report
 from ..report import Report
+from .owned import PUBLISHED, is_own_output, is_own_temporary
 from .worker import OK
 
-FOLDER = "published"
+FOLDER = PUBLISHED
 BULK_FORMATS = ("html", "docx")
 
 
@@ -48,7 +49,8 @@ def publish_valid(out_dir: str | os.PathLike[str], summaries: Iterable[dict[str,
     try:
         with os.scandir(folder) as entries:  # submissions gone, changed or now with errors; temporaries of a killed run
             for entry in entries:
-                if entry.name not in wanted:
+                if is_own_temporary(FOLDER, entry.name) or (is_own_output(FOLDER, entry.name)
+                                                             and entry.name not in wanted):
                     remove_file(entry.path)
     except OSError as exc:
         raise failed(exc.filename or folder, exc) from None

@@ -23,6 +23,7 @@ from ..format.model import AMOUNT_DECIMALS
 from ..inert import ExcelCsvWriter
 from ..report import Report
 from ..rules import validate
+from .owned import ROLLUP
 from .stable import stabilise
 from .store import ENTRY_COLUMNS, RunStore
 from .worker import ERRORS, OK
@@ -30,7 +31,7 @@ from .worker import ERRORS, OK
 DEFAULT_OFFICE = "汇总"
 DEFAULT_LEVEL = "其他"
 ROLLUP_REPORT_TYPE = REPORT_TYPES[1]  # 汇总: the 报告类型 of a compiled report (its deadline, S3, follows from it)
-FOLDER = "rollup"
+FOLDER = ROLLUP
 LIST_COLUMNS = ("file", "agency", "level", "status", "included", "reason")
 
 

@@ -20,17 +20,18 @@ from ..errors import FileMissing, GaipError, OutputOverlapsInput
 from ..roster import Reconciliation, RosterEntry
 from .assemble import assemble
 from .discover import Discovery, Source, iter_bytes, raw, shown
+from .owned import REPORTS, claim_folder, is_own_output, is_own_temporary
 from .pool import WorkerPool, default_workers
 from .progress import Progress, identity_text
 from .rollup import FOLDER as ROLLUP_FOLDER
 from .rollup import Rollup, RollupIdentity
-from .store import STATE_DIR, RunStore, StoredRows, content_hash, input_key, json_name
+from .store import RunStore, StoredRows, content_hash, input_key, json_name
 from .worker import ERRORS, OK, UNREADABLE, Job, Record, unreadable
 
 if TYPE_CHECKING:
     import pandas
 
-REPORTS_FOLDER = "reports"
+REPORTS_FOLDER = REPORTS
 
 
 @dataclass
@@ -137,6 +138,7 @@ def _refuse_overlap(inputs: list[str], out_dir: str | os.PathLike[str]) -> None:
 
 
 def _prepare(out: Path) -> Path:
+    claim_folder(out, shown(os.fspath(out)))
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out / REPORTS_FOLDER).mkdir(exist_ok=True)
@@ -185,16 +187,18 @@ def _remove_stale(out: Path, store: RunStore, written: list[Path]) -> None:
     try:
         with os.scandir(out / REPORTS_FOLDER) as entries:  # one entry at a time (iterdir lists them all first)
             for entry in entries:
-                if entry.name.startswith(".") or (entry.name.endswith(".json") and
-                                                  not store.is_current(f"{REPORTS_FOLDER}/{entry.name}")):
+                if is_own_temporary(REPORTS_FOLDER, entry.name) or (
+                        is_own_output(REPORTS_FOLDER, entry.name)
+                        and not store.is_current(f"{REPORTS_FOLDER}/{entry.name}")):
                     remove_file(Path(entry.path))
         rollups = out / ROLLUP_FOLDER
         if rollups.is_dir():
             for path in rollups.iterdir():
-                if path.name not in names and (path.name.startswith(("rollup-", "."))):
+                if is_own_temporary(ROLLUP_FOLDER, path.name) or (
+                        is_own_output(ROLLUP_FOLDER, path.name) and path.name not in names):
                     remove_file(path)
-        for path in out.iterdir():  # temporary files of outputs written at the top (atomic_path names them ".name.")
-            if path.name.startswith(".") and path.name != STATE_DIR:
+        for path in out.iterdir():  # temporary files of outputs written at the top
+            if is_own_temporary("", path.name):
                 remove_file(path)
     except OSError as exc:
         raise failed(exc.filename or out, exc) from None
