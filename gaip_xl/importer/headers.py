@@ -11,6 +11,7 @@ added in the markup shifts the rest and changes a row's width) and each group la
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..format import Table
@@ -232,16 +233,47 @@ def header_order(labels: Labels, family: str, table: Table,
     to count cells in the notice's order)."""
     rows = [names_of(labels, family, cells) for cells in header_rows]
     paths = column_paths(family, table)
-    _, children = header_tree(paths)
-    order = reading_order(rows, children)
     against = contrary(rows, paths)
+    orders = {tuple(slots) for filled in _fillings(rows, paths)
+              if (slots := _slots_of(family, table, paths, filled)) is not None}
+    official = tuple(official_slots(family, table))
+    if len(orders) != 1:  # not readable, or readable more ways than one (a text naming nothing taken for a label)
+        return None, against or any(order != official for order in orders)
+    return list(orders.pop()), against
+
+
+MAX_UNKNOWN = 2  # texts naming nothing in a header that are each tried as every label the header lacks
+
+
+def _fillings(rows: list[list[str | None]], paths: Sequence[Path]) -> list[list[list[str | None]]]:
+    """The header's rows as read, and, when a few of its texts name nothing (a label broken over two lines, "商业"
+    and "企业"), each way of taking them for a label the header lacks, or for nothing."""
+    unknown = [(r, i) for r, names in enumerate(rows) for i, name in enumerate(names) if name is None]
+    if not unknown:
+        return [rows]
+    if len(unknown) > MAX_UNKNOWN:
+        return []
+    named = {name for names in rows for name in names}
+    lacking = list(dict.fromkeys(name for path in paths for name in path if name not in named))
+    out: list[list[list[str | None]]] = []
+    for choice in itertools.product([*lacking, ""], repeat=len(unknown)):
+        picked = [c for c in choice if c]
+        if len(picked) != len(set(picked)):
+            continue
+        filled = [list(names) for names in rows]
+        for (r, i), name in zip(unknown, choice, strict=True):
+            filled[r][i] = name
+        out.append([[n for n in names if n != ""] for names in filled])
+    return out
+
+
+def _slots_of(family: str, table: Table, paths: Sequence[Path], rows: list[list[str | None]]) -> list[Slot] | None:
+    order = reading_order(rows, header_tree(paths)[1])
     if order is None:
-        return None, against
+        return None
     slots = [_slot(family, table, path) for path in order]
     wanted = sorted(_slot(family, table, path) for path in paths)
-    if sorted(s for s in slots if s != (REMARK,)) != wanted:
-        return None, against
-    return slots, against
+    return slots if sorted(s for s in slots if s != (REMARK,)) == wanted else None
 
 
 def official_slots(family: str, table: Table) -> list[Slot]:

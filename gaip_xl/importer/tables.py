@@ -28,6 +28,7 @@ from .normalize import normalise
 from .rows import S4_WIDTH, Header, Placed, Row
 from .s4forms import ResultRows
 from .s4wide import WideRow
+from .splits import join_split_rows
 from .values import kind_of, read_value
 
 _RUN_TOGETHER = re.compile(r"^(?P<label>.*\D)(?P<figures>\d+(?:\.\d+)?)$")  # "行政许可3960181"
@@ -54,10 +55,12 @@ class TableWalker:
         self.results = ResultRows(self)
         self.wide = WideRow(self)
         self.reordered: set[str] = set()  # families a header of which named columns in another order than the notice
+        self.orders: dict[tuple[str, int, int], tuple[list[Slot] | None, bool]] = {}  # a header's order, read once
 
     # ------------------------------------------------------------------ walking
     def walk(self, grids: list[tuple[Grid, str | None]]) -> None:
-        for index, (grid, section) in enumerate(grids):
+        joined = join_split_rows([grid for grid, _ in grids], lambda row: self._match_row(row)[0])
+        for index, (grid, (_, section)) in enumerate(zip(joined, grids, strict=True)):
             if section is not None:
                 self.context = section
             for cells in grid.rows:
@@ -170,9 +173,15 @@ class TableWalker:
     def _add_header(self, family: str, row: Row, continued: bool) -> None:
         """A header row: the next row of the header being read (``continued``: the row before was one of its rows),
         else the first row of a new header. Section 二 printed as one table gives each item's header again after its
-        title and rows, with other columns in other places: those headers are never mixed into one."""
+        title and rows, with other columns in other places: those headers are never mixed into one. In copied text, a
+        header read on into the next block goes on the row it broke off from: a label's line break ("法律服务\n机构")
+        ends a block of cells mid-row."""
         header = self.headers.get(family)
-        if header is None or header.grid != row.grid or not continued:
+        if header is not None and continued and header.grid != row.grid and not (row.aligned or header.aligned):
+            last = header.rows.pop()
+            row = Row(last.cells + row.cells, row.grid, False, row.width)
+            header.grid = row.grid
+        elif header is None or header.grid != row.grid or not continued:
             header = self.headers[family] = Header(row.grid, row.width, row.aligned)
         header.rows.append(row)
         self.context, self.pending, self.reading_header = family, None, family
@@ -265,13 +274,20 @@ class TableWalker:
     def _counting_slots(self, family: str, table: Table, header: Header | None, row: Row) -> list[Slot] | None:
         """The columns a row's cells are counted into: the notice's order, or the order its header reads in (copied
         text, whose header is read as ``headers.reading_order`` does); None when the header names another order that
-        this row cannot follow (a ruled row that does not fit its header's geometry) or that cannot be read."""
+        this row cannot follow (a ruled row that does not fit its header's geometry) or that cannot be read; and when
+        a ruled header that cannot be read is not as wide as the row (a cell lost or added in it: what it said is
+        not known)."""
         official = official_slots(family, table)
         if header is None:
             return official
-        order, against = header_order(self.labels, family, table, [h.cells for h in header.rows])
+        key = (table.code, id(header), len(header.rows))
+        if key not in self.orders:  # the same header over every row: read once
+            self.orders[key] = header_order(self.labels, family, table, [h.cells for h in header.rows])
+        order, against = self.orders[key]
         if order is None:
-            return None if against or family in self.reordered else official
+            damaged = row.aligned and header.grid == row.grid and any(len(h.cells) != len(row.cells)
+                                                                      for h in header.rows)
+            return None if against or damaged or family in self.reordered else official
         if order != official and row.aligned:
             return None
         return order
@@ -292,7 +308,9 @@ class TableWalker:
         together): any placement would be a guess, so the whole row is reported instead. A cell under a gap between
         header columns (a column the header leaves unnamed, as in copied text) is reported and the rest placed."""
         written = [(i, cell) for i, cell in enumerate(row.cells) if i > last_label and cell is not None]
-        remarks = headers.remark_columns(self.headers.get(family_of(table)))
+        over = self.headers.get(family_of(table))
+        header_rows = [h.cells for h in over.rows] if over is not None else []
+        remarks = headers.remark_columns(over)
         stray = [(i, cell) for i, cell in written if positions.get(i) is None and cell.text.strip()
                  and i not in remarks]
         for _, cell in stray:
@@ -300,14 +318,15 @@ class TableWalker:
                 "I_CELL_UNPLACED", where=(cell.where,), row=self.row_name(f"{table.code}.{row_code}"),
                 text=cell.text.strip(), place=where_text(cell.where)))
         holes = [i for i in positions if i >= len(row.cells) or row.cells[i] is None]
-        if holes or not headers.fits(positions, [i for i, _ in stray]):  # a header column with no cell: one was lost
+        # a figure under a merge coming from a row above the header as read: that row's labels are not known
+        hidden = [i for i, _ in stray if header_rows and all(i >= len(h) or h[i] is None for h in header_rows)]
+        if holes or hidden or not headers.fits(positions, [i for i, _ in stray]):  # a header column with no cell
             self._unplaceable(table, row_code, row, [cell for _, cell in written])
             return
-        header = {"method": "header", "score": 100.0}
         for i, cell in written:
             column = positions.get(i)
             if column is not None:
-                self._figure(table, row_code, column, cell, match, label, header)
+                self._figure(table, row_code, column, cell, match, label, {"method": "header", "score": 100.0})
         for absent in (c.code for c in table.columns if c.code not in positions.values()):  # not blank: not there
             self.missing.setdefault(f"{table.code}.{row_code}.{absent}", "column_missing")
 
