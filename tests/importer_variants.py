@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from importer_render import Cell, figure_text, sections
+from importer_render import Cell, figure_text, s3_rows, sections
 
 from gaip_xl.format import Table
 from gaip_xl.report import Report
@@ -62,19 +62,7 @@ def s3_shaped(report: Report, table: Table, shape: S3Shape) -> list[list[Cell]]:
         rows += [second, [(shape.names[c.code], 1, 1) for c in legal]]
     else:
         rows += [[(shape.names[c.code], 2, 1) for c in columns], []]
-    seen: set[tuple[int, str]] = set()
-    for row in table.rows:
-        out: list[Cell] = []
-        for depth, group in enumerate(row.groups):
-            if (depth, group) not in seen:
-                seen.add((depth, group))
-                span = sum(1 for r in table.rows if len(r.groups) > depth and r.groups[depth] == group)
-                out.append((group, span, 1))
-        out.append((row.label, 1, 3 - len(row.groups)))
-        out.extend((figure_text(report.figures.get(f"s3.{row.code}.{c.code}")), 1, 1) for c in columns)
-        out.extend([(shape.remark_text, 1, 1)] * extra)
-        rows.append(out)
-    return rows
+    return rows + s3_rows(report, table, columns, [(shape.remark_text, 1, 1)] * extra)
 
 
 def s4_vertical(report: Report, table: Table, header: bool = True) -> list[list[Cell]]:

@@ -32,6 +32,9 @@ from importer_variants import (
 )
 
 from gaip_xl import import_report
+from gaip_xl.importer import read_document
+from gaip_xl.importer.interpret import interpret
+from gaip_xl.importer.model import Document, Grid, SourceCell
 from gaip_xl.report import Report
 
 RENDER = {"html": to_html, "docx": to_docx, "text": lambda report, parts: to_text(report, parts=parts).encode()}
@@ -247,3 +250,47 @@ def test_pdfs_of_other_layouts_give_the_documents_figures(printed, name):
     assert wrong(result.report, report) == {}
     assert table_figures(result.report, "s3") == table_figures(report, "s3")
     assert table_figures(result.report, "s4") == table_figures(report, "s4")
+
+
+# ------------------------------------------------------------------------------------------- a row over a page break
+def split_over_pages(report: Report, row_index: int, cuts: list[int]) -> Document:
+    """The report's Word tables as a PDF's pages give them: section 三's table ends a page inside its row
+    ``row_index``, each of that row's cells cut after ``cuts[i]`` characters (0: all on the next page; past its end:
+    all on this one), the rest of the row and the table at the next page's top."""
+    document = read_document(to_docx(report))
+    blocks: list = []
+    for block in document.blocks:
+        if isinstance(block, Grid) and any(c is not None and "申请人情况" in c.text for r in block.rows for c in r):
+            row = block.rows[row_index]
+            top = [None if c is None else SourceCell(c.text[:cut], c.where) for c, cut in zip(row, cuts, strict=False)]
+            rest = [None if c is None else SourceCell(c.text[cut:], c.where) for c, cut in zip(row, cuts, strict=False)]
+            blocks.append(Grid([*block.rows[:row_index], top], {"page": 1}, True))
+            blocks.append(Grid([rest, *block.rows[row_index + 1:]], {"page": 2}, True))
+        else:
+            blocks.append(block)
+    document.blocks = blocks
+    document.kind = "pdf"
+    return document
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), row_index=st.integers(3, 27), data=st.data())
+def test_a_row_broken_over_a_page_never_gives_its_halves_as_figures(seed, row_index, data):
+    """Word, WPS and LibreOffice break a tall row over two pages, its label and its wrapped figures cut anywhere
+    (before: the second half matched the row by its label and its cut figures — "25" of 2425 — were placed)."""
+    report = consistent_report("2021", random.Random(seed))
+    for cell in report.edition.table("s3").cells():
+        report.figures[cell.code] = report.figures[cell.code] * 101  # figures of three or four digits, cut inside
+    width = 10
+    cuts = data.draw(st.lists(st.integers(0, 6), min_size=width, max_size=width))
+    result = interpret(split_over_pages(report, row_index, cuts))
+    assert wrong(result.report, report) == {}
+
+
+def test_a_row_broken_inside_its_label_and_figures_is_read_whole():
+    report = consistent_report("2021", random.Random(8))
+    for cell in report.edition.table("s3").cells():
+        report.figures[cell.code] = report.figures[cell.code] * 101 + 1000
+    row_index = next(i for i, row in enumerate(report.edition.table("s3").rows) if row.code == "other_fee_unpaid") + 3
+    result = interpret(split_over_pages(report, row_index, [0, 0, 4, 2, 1, 3, 2, 2, 1, 3]))
+    assert table_figures(result.report, "s3") == table_figures(report, "s3")

@@ -6,7 +6,8 @@ rest with the figures' rest ("3"). Read apart, the second half matched the row b
 taken for the row's. Two such rows are one when the last row of a table at a page's end and the first row of the
 table at the next page's top have the same columns, neither half's label is a row's label by itself, and the cells
 joined (each cell's text, a line break between) give one; a figure cut in two is then read as a figure wrapped in a
-narrow cell. A top row with figures and no label under a data row is the rest of that row's cells too.
+narrow cell. A top row with figures and no label under a data row is the rest of that row's cells too, and figures
+with no label ending a page are the first lines of the data row that begins the next.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def _halves(first: Row, second: Row, joined: Row, match: Matching) -> bool:
     whole = match(joined)
     if not second.label_cells:  # figures alone at the top: the rest of a data row's cells
         return second.has_figures and first.has_figures and match(first) is not None
+    if not first.label_cells:  # figures alone at the foot (a short label centred lower): the next row's first lines
+        return first.has_figures and match(second) is not None
     own = [match(half) for half in (first, second)]
     return whole is not None and whole.method in ("exact", "drift") and \
         not any(m is not None and m.method in ("exact", "drift") for m in own)
