@@ -54,14 +54,10 @@ def s2_as_one_layout(report: Report, label_span: int = 1) -> list[list[Cell]]:
     return rows
 
 
-def s3_layout(report: Report, table: Table) -> list[list[Cell]]:
-    legal = [c for c in table.columns if len(c.groups) == 2]
-    natural, total = table.column("natural"), table.column("total")
-    rows: list[list[Cell]] = [
-        [(table.corner, 3, 3), (natural.groups[0], 1, len(table.columns))],
-        [(natural.label, 2, 1), (legal[0].groups[1], 1, len(legal)), (total.label, 2, 1)],
-        [(c.label, 1, 1) for c in legal],
-    ]
+def s3_rows(report: Report, table: Table, columns: list, after: list[Cell] | None = None) -> list[list[Cell]]:
+    """Section 三's rows under its header: row groups in merged cells down the side, the figures of ``columns`` in
+    that order, then the cells ``after``."""
+    rows: list[list[Cell]] = []
     seen: set[tuple[int, str]] = set()
     for row in table.rows:
         out: list[Cell] = []
@@ -71,9 +67,21 @@ def s3_layout(report: Report, table: Table) -> list[list[Cell]]:
                 span = sum(1 for r in table.rows if len(r.groups) > depth and r.groups[depth] == group)
                 out.append((group, span, 1))
         out.append((row.label, 1, 3 - len(row.groups)))
-        out.extend((figure_text(report.figures.get(f"s3.{row.code}.{c.code}")), 1, 1) for c in table.columns)
-        rows.append(out)
+        out.extend((figure_text(report.figures.get(f"s3.{row.code}.{c.code}")), 1, 1) for c in columns)
+        rows.append(out + list(after or []))
     return rows
+
+
+def s3_layout(report: Report, table: Table) -> list[list[Cell]]:
+    legal = [c for c in table.columns if len(c.groups) == 2]
+    natural, total = table.column("natural"), table.column("total")
+    rows: list[list[Cell]] = [
+        [(table.corner, 3, 3), (natural.groups[0], 1, len(table.columns))],
+        [(natural.label, 2, 1), (legal[0].groups[1], 1, len(legal)), (total.label, 2, 1)],
+        [(c.label, 1, 1) for c in legal],
+    ]
+    return rows + s3_rows(report, table, list(table.columns))
+
 
 
 def s4_layout(report: Report, table: Table, swap: bool = False) -> list[list[Cell]]:

@@ -22,6 +22,8 @@ ROW_DRIFTS: dict[str, str] = {
 
 # published text → official column or section label
 COLUMN_DRIFTS: dict[str, str] = {
+    "其他组织": "其他",  # section 三's last 法人或其他组织 column named in full
+    "合计": "总计",
     "本年收费金额": "本年收费金额（单位：万元）",
     "本年收费金额（万元）": "本年收费金额（单位：万元）",
     "采购总金额（万元）": "采购总金额",
@@ -37,3 +39,6 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|
 
 # What a published figure cell holds instead of a figure when the item does not apply to the agency.
 NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "-", "－", "--", "–", "无", "不适用", "\\"})
+
+# Header labels of a column that holds remarks, not figures (a 备注 column added to a table).
+REMARK_HEADERS = frozenset({"备注", "说明", "备注说明"})

@@ -51,8 +51,8 @@ def labels_for(edition_code: str) -> Labels:
     titles = [(t.code, t.title) for e in EDITIONS.values() for t in e.tables if t.section == "二"]
     columns = {
         "s2": Matcher([(c.label, c.label) for t in s2 for c in t.columns], COLUMN_DRIFTS),
-        "s3": Matcher([(c.code, c.label) for c in s3.columns]),
-        "s4": Matcher([(c.code, c.label) for c in s4.columns]),
+        "s3": Matcher([(c.code, c.label) for c in s3.columns], COLUMN_DRIFTS),
+        "s4": Matcher([(c.code, c.label) for c in s4.columns], COLUMN_DRIFTS),
     }
     groups = {
         "s2": Matcher([("corner", s2[0].corner)]),

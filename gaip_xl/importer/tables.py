@@ -13,89 +13,25 @@ same cells: readings that agree are one figure, readings that differ are none (`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from ..format import Edition, Table
+from . import headers
 from .conflicts import conflict_findings, reading, same_reading
 from .findings import ImportFinding, import_finding, where_text
+from .headers import REMARK, Slot, header_order, official_slots
 from .labels import Labels, family_of
 from .matcher import Match
 from .model import Grid, SourceCell
 from .normalize import normalise
+from .rows import S4_WIDTH, Header, Placed, Row
+from .s4forms import ResultRows
+from .s4wide import WideRow
+from .splits import join_split_rows
 from .values import kind_of, read_value
 
-S4_WIDTH = 15
 _RUN_TOGETHER = re.compile(r"^(?P<label>.*\D)(?P<figures>\d+(?:\.\d+)?)$")  # "行政许可3960181"
-
-
-def _fits(positions: Mapping[int, object], stray: Iterable[int]) -> bool:
-    """Whether a row whose written cells at ``stray`` fall under no header column still fits the header: only when
-    each lies strictly between header columns (a column the header leaves unnamed). A cell left or right of every
-    header column means the row is shifted (a cell lost or added in the markup, a rowspan thrown off, two rows run
-    together), and placing its figures by the header would move them."""
-    return all(min(positions) < i < max(positions) for i in stray)
-
-
-def _in_official_order(positions: Mapping[int, str], table: Table) -> bool:
-    """Whether the header's columns, left to right, come in the order the notice prints them."""
-    rank = {c.code: i for i, c in enumerate(table.columns)}
-    found = [rank.get(positions[i], -1) for i in sorted(positions)]
-    return all(a < b for a, b in zip(found, found[1:], strict=False))
-
-
-@dataclass
-class Row:
-    cells: list[SourceCell | None]
-    grid: int
-    aligned: bool
-    width: int
-    kinds: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.kinds = ["covered" if c is None else kind_of(c.text) for c in self.cells]
-
-    @property
-    def label_cells(self) -> list[int]:
-        """Indexes of the text cells before the first figure (the row's labels, outermost first)."""
-        found = []
-        for i, kind in enumerate(self.kinds):
-            if kind in ("number", "not_applicable", "undecodable"):
-                break
-            if kind == "text":
-                found.append(i)
-        return found
-
-    @property
-    def has_figures(self) -> bool:
-        last = self.label_cells[-1] if self.label_cells else -1
-        return any(k in ("number", "not_applicable", "text", "undecodable") for k in self.kinds[last + 1:])
-
-    @property
-    def label_only(self) -> bool:
-        """A label and nothing after it (its figures may be on the next line), unlike a row of blank cells."""
-        return not self.has_figures and all(c is None for c in self.cells[(self.label_cells or [-1])[-1] + 1:])
-
-    def where(self) -> dict[str, Any]:
-        first = next((c for c in self.cells if c is not None), None)
-        return dict(first.where) if first else {}
-
-
-@dataclass
-class Header:
-    grid: int
-    width: int
-    aligned: bool
-    rows: list[Row] = field(default_factory=list)
-
-
-@dataclass
-class Placed:
-    row_key: str  # "s3.new", "s4.review", "s2_item1.rules"
-    match: Match
-    label: str
-    source: Row
 
 
 class TableWalker:
@@ -116,17 +52,22 @@ class TableWalker:
         self.reading_header: str | None = None  # the family whose header rows the rows just read were
         self.context: str | None = None
         self.pending: Placed | None = None
+        self.results = ResultRows(self)
+        self.wide = WideRow(self)
+        self.reordered: set[str] = set()  # families a header of which named columns in another order than the notice
+        self.orders: dict[tuple[str, int, int], tuple[list[Slot] | None, bool]] = {}  # a header's order, read once
 
     # ------------------------------------------------------------------ walking
     def walk(self, grids: list[tuple[Grid, str | None]]) -> None:
-        for index, (grid, section) in enumerate(grids):
+        joined = join_split_rows([grid for grid, _ in grids], lambda row: self._match_row(row)[0])
+        for index, (grid, (_, section)) in enumerate(zip(joined, grids, strict=True)):
             if section is not None:
                 self.context = section
             for cells in grid.rows:
                 if any(c is not None and c.text.strip() for c in cells):
                     self._row(Row(cells, index, grid.aligned, grid.width))
                 elif self._blank_s4_row(cells):
-                    self._place_s4(Row(cells, index, grid.aligned, grid.width))
+                    self.wide.place(Row(cells, index, grid.aligned, grid.width))
 
     def _blank_s4_row(self, cells: list[SourceCell | None]) -> bool:
         """Section 四's figure row left wholly blank, under its header: blank it stays (not a missing table)."""
@@ -150,8 +91,10 @@ class TableWalker:
             foreign = self._foreign(row)
             if foreign:
                 return
-            if row.has_figures and self.context == "s4" and (not texts or self._under_s4_header(row)):
-                self._place_s4(row)
+            if row.has_figures and self.context == "s4" and self.results.is_result_row(row):
+                self.results.read(row)  # section 四 printed down the page, one result a row
+            elif row.has_figures and self.context == "s4" and (figures := self.wide.figure_row(row)) is not None:
+                self.wide.place(figures)
             elif row.has_figures and not texts and self.pending is not None:
                 self._figures_of_pending(self.pending, row)
                 self.pending = None
@@ -165,7 +108,7 @@ class TableWalker:
         if match.key in self.placed:  # a row of blanks is a reading too: blank is not the other copy's figure
             first = self.placed[match.key]
             if _reads(row, match) and _reads(first.source, first.match):
-                self._again(self.row_name(match.key), row, lambda: self.place(match.key, match, label, row, True))
+                self.again(self.row_name(match.key), row, lambda: self.place(match.key, match, label, row, True))
             elif row.has_figures:
                 self.place(match.key, match, label, row)
             elif row.label_only:  # a copy's label alone: its figures on the next line are a reading of this row
@@ -177,7 +120,7 @@ class TableWalker:
         """Figures on the line after a label alone: that row's, or a second reading of it if it was read before."""
         key = pending.row_key
         if self.placed[key].source.has_figures:
-            self._again(self.row_name(key), row, lambda: self.place(key, pending.match, pending.label, row, True))
+            self.again(self.row_name(key), row, lambda: self.place(key, pending.match, pending.label, row, True))
         else:
             self.place(key, pending.match, pending.label, row)
 
@@ -230,12 +173,20 @@ class TableWalker:
     def _add_header(self, family: str, row: Row, continued: bool) -> None:
         """A header row: the next row of the header being read (``continued``: the row before was one of its rows),
         else the first row of a new header. Section 二 printed as one table gives each item's header again after its
-        title and rows, with other columns in other places: those headers are never mixed into one."""
+        title and rows, with other columns in other places: those headers are never mixed into one. In copied text, a
+        header read on into the next block goes on the row it broke off from: a label's line break ("法律服务\n机构")
+        ends a block of cells mid-row."""
         header = self.headers.get(family)
-        if header is None or header.grid != row.grid or not continued:
+        if header is not None and continued and header.grid != row.grid and not (row.aligned or header.aligned):
+            last = header.rows.pop()
+            row = Row(last.cells + row.cells, row.grid, False, row.width)
+            header.grid = row.grid
+        elif header is None or header.grid != row.grid or not continued:
             header = self.headers[family] = Header(row.grid, row.width, row.aligned)
         header.rows.append(row)
         self.context, self.pending, self.reading_header = family, None, family
+        if family != "s2" and header_order(self.labels, family, self.edition.table(family), [row.cells])[1]:
+            self.reordered.add(family)  # a header cut short (a label's line break) must not hide the order it gave
 
     # ------------------------------------------------------------------ placing
     def _positions(self, family: str, row: Row, table: Table) -> dict[int, str] | None:
@@ -288,29 +239,67 @@ class TableWalker:
             # markup (a closing tag lost), so where the figures belong is unknown
             self._unplaceable(table, row_code, row, written)
             return
-        if positions and not _in_official_order(positions, table):
-            # the header names the columns in another order than the notice prints them: a header cell lost in the
-            # markup shifts the ones after it, so neither the header nor counting can place this row's figures
+        header = self.headers.get(family)
+        shuffled = positions is not None and not headers.in_official_order(positions, table)
+        if shuffled and not self._whole(family, table, header, row, positions):  # type: ignore[arg-type]
+            # the header names the columns in another order than the notice prints them, and its geometry does not
+            # hold (a header cell lost in the markup shifts the ones after it): neither the header nor counting can
+            # place this row's figures
             self._unplaceable(table, row_code, row, [c for i, c in enumerate(row.cells) if i > last_label and c])
             return
         if row.aligned and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
             return
-        header = self.headers.get(family)
         if family == "s2" and positions is None and header is not None and header.grid == row.grid:
             # a header over this row names none of this table's columns (the other edition's, say): the figures'
             # meaning is unknown, so they are not placed by counting
             self._unplaceable(table, row_code, row, [c for i, c in enumerate(row.cells) if i > last_label and c])
             return
         cells = [(i, c) for i, c in enumerate(row.cells) if i > last_label and c is not None]
-        cells = _trim(cells, len(table.columns))
-        if len(cells) == len(table.columns):
-            for column, (_, cell) in zip(table.columns, cells, strict=True):
-                self._figure(table, row_code, column.code, cell, match, label, {"method": "order", "score": 100.0})
+        slots = self._counting_slots(family, table, header, row)
+        if slots is None:  # the header says another order than the notice's, and this row cannot follow it
+            self._unplaceable(table, row_code, row, [c for _, c in cells])
+            return
+        cells = headers.trim(cells, len(slots))
+        if len(cells) == len(slots):
+            method = "order" if slots == official_slots(family, table) else "header"
+            for slot, (_, cell) in zip(slots, cells, strict=True):
+                if slot != (REMARK,):
+                    self._figure(table, row_code, slot[0], cell, match, label, {"method": method, "score": 100.0})
         elif len(cells) > len(table.columns) and positions and min(positions) > last_label:
             self._by_positions(table, row_code, match, label, row, positions, last_label)
         else:
             self._unplaceable(table, row_code, row, [c for _, c in cells])
+
+    def _counting_slots(self, family: str, table: Table, header: Header | None, row: Row) -> list[Slot] | None:
+        """The columns a row's cells are counted into: the notice's order, or the order its header reads in (copied
+        text, whose header is read as ``headers.reading_order`` does); None when the header names another order that
+        this row cannot follow (a ruled row that does not fit its header's geometry) or that cannot be read; and when
+        a ruled header that cannot be read is not as wide as the row (a cell lost or added in it: what it said is
+        not known)."""
+        official = official_slots(family, table)
+        if header is None:
+            return official
+        key = (table.code, id(header), len(header.rows))
+        if key not in self.orders:  # the same header over every row: read once
+            self.orders[key] = header_order(self.labels, family, table, [h.cells for h in header.rows])
+        order, against = self.orders[key]
+        if order is None:
+            damaged = row.aligned and header.grid == row.grid and any(len(h.cells) != len(row.cells)
+                                                                      for h in header.rows)
+            return None if against or damaged or family in self.reordered else official
+        if order != official and row.aligned:
+            return None
+        return order
+
+    def _whole(self, family: str, table: Table, header: Header | None, row: Row, positions: dict[int, str]) -> bool:
+        """Whether the header's geometry places columns in another order than the notice's (``headers.whole``)."""
+        if header is None:
+            return False
+        groups = self.labels.groups[family]
+        rows = [h.cells for h in header.rows]
+        spans = headers.group_spans(rows, lambda text: getattr(groups.match(text), "key", None))
+        return headers.whole(rows, len(row.cells), positions, table, spans)
 
     def _by_positions(self, table: Table, row_code: str, match: Match, label: str, row: Row,
                       positions: dict[int, str], last_label: int) -> None:
@@ -319,20 +308,25 @@ class TableWalker:
         together): any placement would be a guess, so the whole row is reported instead. A cell under a gap between
         header columns (a column the header leaves unnamed, as in copied text) is reported and the rest placed."""
         written = [(i, cell) for i, cell in enumerate(row.cells) if i > last_label and cell is not None]
-        stray = [(i, cell) for i, cell in written if positions.get(i) is None and cell.text.strip()]
+        over = self.headers.get(family_of(table))
+        header_rows = [h.cells for h in over.rows] if over is not None else []
+        remarks = headers.remark_columns(over)
+        stray = [(i, cell) for i, cell in written if positions.get(i) is None and cell.text.strip()
+                 and i not in remarks]
         for _, cell in stray:
             self.findings.append(import_finding(
                 "I_CELL_UNPLACED", where=(cell.where,), row=self.row_name(f"{table.code}.{row_code}"),
                 text=cell.text.strip(), place=where_text(cell.where)))
         holes = [i for i in positions if i >= len(row.cells) or row.cells[i] is None]
-        if holes or not _fits(positions, [i for i, _ in stray]):  # a header column with no cell: one was lost
+        # a figure under a merge coming from a row above the header as read: that row's labels are not known
+        hidden = [i for i, _ in stray if header_rows and all(i >= len(h) or h[i] is None for h in header_rows)]
+        if holes or hidden or not headers.fits(positions, [i for i, _ in stray]):  # a header column with no cell
             self._unplaceable(table, row_code, row, [cell for _, cell in written])
             return
-        header = {"method": "header", "score": 100.0}
         for i, cell in written:
             column = positions.get(i)
             if column is not None:
-                self._figure(table, row_code, column, cell, match, label, header)
+                self._figure(table, row_code, column, cell, match, label, {"method": "header", "score": 100.0})
         for absent in (c.code for c in table.columns if c.code not in positions.values()):  # not blank: not there
             self.missing.setdefault(f"{table.code}.{row_code}.{absent}", "column_missing")
 
@@ -357,6 +351,11 @@ class TableWalker:
         labels = self.labels
         return any(m.match(text, fuzzy=False) is not None for m in
                    (labels.titles, labels.rows, *labels.columns.values(), *labels.groups.values()))
+
+    def place_cell(self, table: Table, row_code: str, column_code: str, cell: SourceCell, match: Match, label: str,
+                   column_match: dict[str, Any]) -> None:
+        """One figure cell into the report, by a reader of another layout (``s4forms``)."""
+        self._figure(table, row_code, column_code, cell, match, label, column_match)
 
     def _figure(self, table: Table, row_code: str, column_code: str, cell: SourceCell, match: Match, label: str,
                 column_match: dict[str, Any]) -> None:
@@ -391,7 +390,7 @@ class TableWalker:
         self.figures.pop(code, None)
         self.missing[code] = "conflict"
 
-    def _again(self, name: str, row: Row, placing: Callable[[], None]) -> None:
+    def again(self, name: str, row: Row, placing: Callable[[], None]) -> None:
         """A row found a second time, placed again: said to be a duplicate when it changed nothing (the same figures
         read once); its differing cells are conflicts and its unreadable cells missing, said by their own findings."""
         before = ({code: len(found) for code, found in self.conflicts.items()}, set(self.missing))
@@ -411,6 +410,7 @@ class TableWalker:
                 row=self.row_name(key), count=len(cells), place=where_text(cells[0][1].where),
                 texts="、".join(f"“{c.text.strip()}”" for _, c in cells[:3]) + ("等" if len(cells) > 3 else "")))
         self._unread_rows()
+        self.results.finish()
         for code in [c for c, why in self.missing.items() if why == "column_missing" and c in self.provenance]:
             del self.missing[code]  # the column a header left out, named by another copy's header
         for code in self.missing:
@@ -435,109 +435,6 @@ class TableWalker:
                 "I_ROW_UNREAD", cells=codes, where=(source.where(),), row=self.row_name(key),
                 place=where_text(source.where()), texts="、".join(
                     f"“{c.text.strip()}”" for c in source.cells if c is not None and c.text.strip())))
-
-    # ------------------------------------------------------------------ section 四: one wide row
-    def _place_s4(self, row: Row) -> None:
-        key = "s4.figures"
-        if key in self.placed:
-            self._again("第四部分", row, lambda: self._s4_cells(row))
-            return
-        self.placed[key] = Placed(key, Match(key, "header", 100.0), "", row)
-        self._s4_cells(row)
-
-    def _s4_cells(self, row: Row) -> None:
-        table = self.edition.table("s4")
-        header = self.headers.get("s4")
-        slots = self._s4_positions(header, row) if header and row.aligned else None
-        stray = [i for i, cell in enumerate(row.cells) if cell is not None and cell.text.strip() and
-                 slots is not None and i not in slots]
-        misfit = bool(slots) and not _fits(slots, stray)  # type: ignore[arg-type]
-        if slots and not misfit:
-            for i, cell in enumerate(row.cells):
-                if cell is None:
-                    continue
-                slot = slots.get(i)
-                if slot is None:
-                    if cell.text.strip():
-                        self.findings.append(import_finding(
-                            "I_CELL_UNPLACED", where=(cell.where,), row="第四部分", text=cell.text.strip(),
-                            place=where_text(cell.where)))
-                    continue
-                self._figure(table, slot[0], slot[1], cell, Match(slot[0], "header", 100.0),
-                             table.row(slot[0]).label, {"method": "header", "score": 100.0})
-            return
-        cells = _trim([(i, c) for i, c in enumerate(row.cells) if c is not None], S4_WIDTH)
-        order = self._s4_reading_order(header)
-        if len(cells) != S4_WIDTH or misfit:  # a row its header contradicts is not placed by counting either
-            codes = tuple(c.code for c in table.cells())
-            for code in codes:
-                self.missing.setdefault(code, "unplaced")
-            self.findings.append(import_finding(
-                "I_ROW_CELLS", cells=codes, where=(row.where(),), row="第四部分", found=len(cells),
-                expected=S4_WIDTH, place=where_text(row.where()),
-                texts="、".join(f"“{c.text.strip()}”" for _, c in cells)))
-            return
-        method = "header" if order is not None else "order"
-        slots_in_order = order or [(r.code, c.code) for r in table.rows for c in table.columns]
-        for (row_code, column_code), (_, cell) in zip(slots_in_order, cells, strict=True):
-            self._figure(table, row_code, column_code, cell, Match(row_code, method, 100.0),
-                         table.row(row_code).label, {"method": method, "score": 100.0})
-
-    def _under_s4_header(self, row: Row) -> bool:
-        """Section 四's figure row whose first figures are text ("见说明"): every such text stands under a figure
-        column of the header over it (real columns only), so it is a figure, not a row label."""
-        header = self.headers.get("s4")
-        slots = self._s4_positions(header, row) if header and row.aligned else None
-        return slots is not None and bool(slots) and all(i in slots for i in row.label_cells)
-
-    def _s4_positions(self, header: Header, row: Row) -> dict[int, tuple[str, str]] | None:
-        if not (header.grid == row.grid or header.width == row.width) or len(row.cells) != len(header.rows[-1].cells):
-            return None
-        columns, groups = self.labels.columns["s4"], self.labels.groups["s4"]
-        row_codes = {r.code for r in self.edition.table("s4").rows}
-        slots: dict[int, tuple[str, str]] = {}
-        for depth, head in enumerate(header.rows):
-            for i, cell in enumerate(head.cells):
-                leaf = columns.match(cell.text) if cell is not None and cell.text.strip() else None
-                if leaf is None:
-                    continue
-                group = None
-                for above in reversed(header.rows[:depth]):
-                    text = _spanning_text(above.cells, i)
-                    found = groups.match(text) if text else None
-                    if found is not None and found.key in row_codes:
-                        group = found.key
-                        break
-                if group is not None:
-                    slots[i] = (group, leaf.key)
-        # every one of the fifteen (group, result) pairs exactly once: a header that names a group twice or not at all
-        # (a cell lost in the markup) would move a whole group's figures
-        return slots if len(slots) == S4_WIDTH and len(set(slots.values())) == S4_WIDTH else None
-
-    def _s4_reading_order(self, header: Header | None) -> list[tuple[str, str]] | None:
-        """The header's labels in reading order (copied text): five result columns under each of three groups."""
-        if header is None:
-            return None
-        columns, groups = self.labels.columns["s4"], self.labels.groups["s4"]
-        row_codes = [r.code for r in self.edition.table("s4").rows]
-        leaves, found_groups = [], []
-        for head in header.rows:
-            for cell in head.cells:
-                if cell is None or not cell.text.strip():
-                    continue
-                leaf = columns.match(cell.text)
-                if leaf is not None:
-                    leaves.append(leaf.key)
-                    continue
-                group = groups.match(cell.text)
-                if group is not None and group.key in row_codes and group.key not in found_groups:
-                    found_groups.append(group.key)
-        column_codes = {c.code for c in self.edition.table("s4").columns}
-        chunks = [leaves[i:i + 5] for i in range(0, len(leaves), 5)]
-        if len(leaves) != S4_WIDTH or any(set(chunk) != column_codes for chunk in chunks):
-            return None
-        order_of_groups = found_groups if sorted(found_groups) == sorted(row_codes) else row_codes
-        return [(g, c) for g, chunk in zip(order_of_groups, chunks, strict=True) for c in chunk]
 
     def row_name(self, key: str) -> str:
         table = self.labels.table_of_row(key)
@@ -565,32 +462,3 @@ def _last_label(row: Row, positions: dict[int, str] | None, label: str) -> int:
     if not matched or matched[-1] >= first_figure:
         return last
     return max(i for i in row.label_cells if i < first_figure)
-
-
-def _trim(cells: list[tuple[int, SourceCell]], wanted: int) -> list[tuple[int, SourceCell]]:
-    """Drops the extra empty cells at the ends of a row that has more cells than columns, when which ones are extra is
-    certain: all the extras at one end, or every empty cell at both ends. Otherwise the row is left as it is (and
-    will not be placed by counting)."""
-    extra = len(cells) - wanted
-    if extra <= 0:
-        return cells
-    lead = next((i for i, (_, c) in enumerate(cells) if c.text.strip()), len(cells))
-    trail = next((i for i, (_, c) in enumerate(reversed(cells)) if c.text.strip()), len(cells))
-    if lead == len(cells):  # nothing but empty cells
-        return cells[:wanted]
-    if lead == 0 and trail >= extra:
-        return cells[:wanted]
-    if trail == 0 and lead >= extra:
-        return cells[extra:]
-    if lead + trail == extra:
-        return cells[lead:len(cells) - trail]
-    return cells
-
-
-def _spanning_text(cells: list[SourceCell | None], index: int) -> str:
-    """The text over column ``index`` in a header row: its own cell, or the merged cell that covers it."""
-    for i in range(min(index, len(cells) - 1), -1, -1):
-        cell = cells[i]
-        if cell is not None:
-            return cell.text if (i == index or cell.text.strip()) else ""
-    return ""

@@ -4,8 +4,8 @@
 - "/", "—", "-", "无" … (``NOT_APPLICABLE``) → kept as the text published: not a figure, so the rules neither add it
   nor count it as 0; V1 names the cell, and the import block marks it ``not_applicable``;
 - a plain number → the number ("447228" → 447228, "96171.6" → 96171.6);
-- a number written otherwise ("0件", "１２", "3,119", "63.79 万元", "+17") → the number, with a note saying what stood
-  in the cell; an amount in 元 → 万元 (÷ 10,000, exactly, as a decimal), with a note;
+- a number written otherwise ("0件", "１２", "3,119", "3 119", "63.79 万元", "+17") → the number, with a note saying
+  what stood in the cell; an amount in 元 → 万元 (÷ 10,000, exactly, as a decimal), with a note;
 - a figure with a footnote mark after it ("12①", "12*", "12¹") → the figure, with a note; a mark is never read as a
   digit (NFKC makes "①" a "1": "12①" is 12, not 121), and a mark anywhere else ("1①2", "①" alone) leaves the text;
 - glyphs the PDF gives no character for ("(cid:17)") → no value: the cell is missing (I_UNDECODABLE, I1);
@@ -23,8 +23,10 @@ from ..format import ValueType
 from ..format.drifts import NOT_APPLICABLE
 from .normalize import clean_cell
 
-_NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<decimals>\.[0-9]+)?"
+_NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<digits>[0-9]{1,3}(?: ?, ?[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)"
+                     r"(?P<decimals>\.[0-9]+)?"
                      r"\s*(?P<unit>件|个|项|起|宗|次|条|万元|元)?$")
+# Thousands separated by ",", "，" (a PDF's text layer may set a space beside a full-width comma) or a space.
 _WRAPPED_DIGITS = re.compile(r"(\d)[ \t]*\n\s*(?=\d)")  # a figure wrapped in a narrow cell: "17\n8" is 178
 _PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 # A glyph a PDF's text layer gives no character for (its font lost its map to Unicode, often in a damaged file):
@@ -73,7 +75,7 @@ def _read(text: str, kind: ValueType) -> Value:
     if not match:
         return Value(shown, "text")
     try:
-        number = Decimal(match["sign"] + match["digits"].replace(",", "") + (match["decimals"] or ""))
+        number = Decimal(match["sign"] + match["digits"].replace(",", "").replace(" ", "") + (match["decimals"] or ""))
     except InvalidOperation:
         return Value(shown, "text")
     unit = match["unit"]
