@@ -7,6 +7,7 @@ engine runs them. Identity rules (R1–R8) share one evaluator over the identiti
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -38,10 +39,27 @@ def finding(rule_id: str, cells: tuple[CellRef, ...] = (), expected: Any = None,
             difference: Any = None, **params: Any) -> Finding:
     """A finding of ``rule_id``; its message is the rule's template filled with ``params`` and the three values."""
     spec = SPECS[rule_id]
-    shown = {k: _number_text(v) if isinstance(v, (int, float)) else v
+    shown = {k: _number_text(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else shown_value(v)
              for k, v in (("expected", expected), ("actual", actual), ("difference", difference))}
-    return Finding(spec.id, spec.severity, spec.message.format(**shown, **params), cells, expected, actual,
+    words = {k: v if isinstance(v, str) else shown_value(v) for k, v in params.items()}
+    return Finding(spec.id, spec.severity, spec.message.format(**shown, **words), cells, expected, actual,
                    difference, spec.title)
+
+
+BLANK_VALUE = "空白"
+
+
+def shown_value(value: Any) -> str:
+    """A value as a message shows it to a clerk: a logical value as Excel and WPS show it (TRUE, FALSE), a list or
+    an object as JSON writes it, nothing as 空白, anything else as its text; never Python's spelling of a value
+    (``True``, ``None``, ``{'a': 1}``), which no reader of the workbook or the JSON ever saw."""
+    if value is None:
+        return BLANK_VALUE
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 def _number_text(value: float) -> str:

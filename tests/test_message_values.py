@@ -1,0 +1,105 @@
+"""A value in a finding's message is shown as its reader saw it, never as Python spells it.
+
+A template whose 行政级别 or 报告年度 was left blank (the commonest omission) was told “「行政级别」的值“None”不在可选范围内”
+and “「报告年度」的值“None”类型不对”; a logical value in a figure cell (Excel and WPS show TRUE) was “True”, an object
+in a report's JSON “{'a': 1}”. Now a blank is 未填写, a logical value TRUE/FALSE, a list or object its JSON text. Drawn
+here over every basic fact and any figure, from a report's JSON and from a real filled workbook.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gaip_xl import Report, read_workbook, validate, write_workbook
+from gaip_xl.format import layout_for
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = json.loads((ROOT / "examples/huaian-2024.json").read_text(encoding="utf-8"))
+LAYOUT = layout_for("2021")
+FACTS = [("agency", "name"), ("agency", "level"), ("agency", "region_code"), ("agency", "contact"), ("year",),
+         ("published_on",), ("report_type",)]
+REQUIRED = {("agency", "name"), ("agency", "level"), ("year",)}
+PYTHON_SPELLING = re.compile(r"None|True|False|\{'|\['|'\}|'\]|': ")
+texts = st.text(alphabet="年报政府公开一二三0123456789", max_size=6)
+values = st.recursive(st.none() | st.booleans() | st.integers(-5, 5000) | texts,
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+                      max_leaves=6)
+
+
+def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _messages(report: Report) -> list[str]:
+    return [f.message for f in validate(report).findings]
+
+
+def _figure_path(code: str) -> tuple[str, ...]:
+    return ("tables", *code.split("."))
+
+
+@settings(max_examples=80, deadline=None)
+@given(path=st.sampled_from(FACTS) | st.sampled_from(sorted(LAYOUT.figures)).map(_figure_path), value=values)
+def test_no_message_spells_a_value_as_python(path: tuple[str, ...], value: Any) -> None:
+    document = copy.deepcopy(BASE)
+    _set(document, path, value)
+    messages = _messages(Report.from_json(json.dumps(document, ensure_ascii=False)))
+    assert not [m for m in messages if PYTHON_SPELLING.search(m)], messages
+    if value is None and path in REQUIRED:
+        assert any("未填写" in m or "不能为空" in m for m in messages), messages
+
+
+def _logical_cell(data: bytes, code: str, truth: bool) -> bytes:
+    """The workbook with the figure cell ``code`` holding a logical value (as Excel saves TRUE typed in it)."""
+    position = LAYOUT.position(code)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+        sheets = re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="(\w+)"', source.read("xl/workbook.xml").decode())
+        rels = source.read("xl/_rels/workbook.xml.rels").decode()
+    rel = dict(sheets)[position.sheet]
+    written = re.search(rf'Target="([^"]+)"[^>]*Id="{rel}"', rels).group(1)  # type: ignore[union-attr]
+    target = written.lstrip("/") if written.startswith("/") else "xl/" + written
+    cell = re.compile(rf'<c r="{position.a1}"( s="\d+")?[^>]*?(/>|>.*?</c>)', re.S)
+    assert target in dict(parts), target
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, part in parts:
+            if name == target:
+                text = part.decode()
+                assert cell.search(text), position.a1
+                part = cell.sub(lambda m: f'<c r="{position.a1}"{m.group(1) or ""} t="b"><v>{int(truth)}</v></c>',
+                                text, count=1).encode()
+            package.writestr(name, part)
+    return out.getvalue()
+
+
+@settings(max_examples=15, deadline=None)
+@given(blank=st.sets(st.sampled_from(sorted(REQUIRED)), min_size=1), code=st.sampled_from(sorted(LAYOUT.figures)),
+       truth=st.booleans())
+def test_a_workbook_with_blank_facts_and_a_logical_figure(blank: set[tuple[str, ...]], code: str, truth: bool,
+                                                          tmp_path_factory: Any) -> None:
+    """A real filled workbook: facts left blank are 未填写, and TRUE typed in a figure cell is shown as TRUE."""
+    document = copy.deepcopy(BASE)
+    for path in blank:
+        _set(document, path, None)
+    folder = tmp_path_factory.mktemp("values")
+    written = folder / "年报.xlsx"
+    write_workbook(Report.from_json(json.dumps(document, ensure_ascii=False)), written)
+    changed = folder / "改.xlsx"
+    changed.write_bytes(_logical_cell(written.read_bytes(), code, truth))
+    messages = _messages(read_workbook(changed))
+    assert not [m for m in messages if PYTHON_SPELLING.search(m)], messages
+    assert sum("未填写" in m or "不能为空" in m for m in messages) >= len(blank), messages
+    assert any(f"“{'TRUE' if truth else 'FALSE'}”" in m for m in messages), messages
