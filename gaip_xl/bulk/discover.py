@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge, ZipBomb
-from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, open_regular, read_regular, regular_status
+from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, open_regular, read_regular, regular_status, zip_failure
 from .store import STATE_DIR, RunStore
 
 ARCHIVE_SUFFIX = ".zip"
@@ -214,7 +214,7 @@ class Discovery:
         except GaipError as exc:
             self._add(Source(name, path, chain, exc))
         except ZIP_ERRORS as exc:
-            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=f"{type(exc).__name__}: {exc}")))
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=zip_failure(exc))))
         except Exception as exc:  # a program error: the archive is a row that says so, and the batch goes on
             self._add(Source(name, path, chain, InternalError(shown(name), detail=f"{type(exc).__name__}: {exc}")))
 
@@ -324,7 +324,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
         with archive.open(info) as stream:
             data = stream.read(limit + 1)
     except ZIP_ERRORS as exc:
-        raise ArchiveUnreadable(shown, detail=f"无法解压（{exc}）") from None
+        raise ArchiveUnreadable(shown, detail=f"无法解压：{zip_failure(exc)}") from None
     if len(data) > limit:
         raise TooLarge(shown, detail=f"解压后超过 {limit // 1024 // 1024} MB")
     return data
@@ -384,7 +384,7 @@ def iter_bytes(sources: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Source, byt
             except GaipError as exc:
                 yield source, exc
             except ZIP_ERRORS as exc:
-                yield source, ArchiveUnreadable(shown(source.id), detail=f"{type(exc).__name__}: {exc}")
+                yield source, ArchiveUnreadable(shown(source.id), detail=zip_failure(exc))
             except Exception as exc:  # a program error: this submission's row says so, and the batch goes on
                 yield source, InternalError(shown(source.id), detail=f"{type(exc).__name__}: {exc}")
     finally:
