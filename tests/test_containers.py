@@ -31,6 +31,8 @@ from gaip_xl import containers, load_report
 from gaip_xl.bulk import run_bulk
 from gaip_xl.bulk.worker import Job, process
 from gaip_xl.errors import GaipError
+from gaip_xl.importer import import_report
+from gaip_xl.service.checking import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = (ROOT / "examples/submissions/淮安市人民政府-2024.xlsx").read_bytes()
@@ -127,7 +129,8 @@ def _refused(error: GaipError, form: str) -> None:
 @given(drawn=containers_drawn())
 def test_a_container_is_named_with_what_to_do(drawn: tuple[str, str, bytes], tmp_path_factory: pytest.TempPathFactory
                                               ) -> None:
-    """validate (``load_report``) and bulk's worker both name the container; a mail is never imported."""
+    """validate (``load_report``), import, the service and bulk's worker all name the container; a mail is never
+    imported."""
     form, name, data = drawn
     folder = tmp_path_factory.mktemp("container")
     path = folder / name
@@ -136,6 +139,12 @@ def test_a_container_is_named_with_what_to_do(drawn: tuple[str, str, bytes], tmp
     with pytest.raises(GaipError) as raised:
         load_report(path)
     _refused(raised.value, form)
+    with pytest.raises(GaipError) as raised:  # gaip-xl import
+        import_report(path)
+    _refused(raised.value, form)
+    uploaded = check_file(path, name)  # the service
+    assert uploaded.error is not None and uploaded.error["code"] == "E_ARCHIVE_FORMAT", uploaded.error
+    assert form in uploaded.error["message"]
     _, summary, detail = process(Job(name, "k", path.suffix.lower(), data, str(folder / "out.json"), "out.json"))
     assert summary["status"] == "unreadable" and summary["code"] == "E_ARCHIVE_FORMAT"
     assert form in summary["message"]

@@ -91,6 +91,10 @@ def read_document(data: bytes, path: str | None = None) -> Document:
         return read_text(decode(data))
     if data.startswith(b"PK\x03\x04"):  # a zip, damaged or of another kind: say which
         kinds.open_zip(path, data)
+        suffix = Path(path).suffix.lower() if path else ""
+        form = container_form(data, suffix) if suffix != ".docx" else None  # a .docx: the Word reader's error
+        if form is not None:  # a zip of files
+            raise container_refusal(form, path)
         raise DocumentUnreadable(path, detail="是压缩包，但不是 Word 文档（.docx）")
     raise UnsupportedFile(path, detail="不是 PDF、网页、Word/WPS 文档或文本文件")
 
