@@ -1,9 +1,11 @@
 """A value in a finding's message is shown as its reader saw it, never as Python spells it.
 
-A template whose 行政级别 or 报告年度 was left blank (the commonest omission) was told “「行政级别」的值“None”不在可选范围内”
-and “「报告年度」的值“None”类型不对”; a logical value in a figure cell (Excel and WPS show TRUE) was “True”, an object
-in a report's JSON “{'a': 1}”. Now a blank is 未填写, a logical value TRUE/FALSE, a list or object its JSON text. Drawn
-here over every basic fact and any figure, from a report's JSON and from a real filled workbook.
+A template whose 行政级别 or 报告年度 was left blank (the commonest omission) was told
+“「行政级别」的值“None”不在可选范围内” and “「报告年度」的值“None”类型不对”; a logical value in a figure cell (Excel
+and WPS show TRUE) was “True”, an object in a report's JSON “{'a': 1}”, and the number 2021 given for the edition
+“应为“2021”，实为“2021””. Now a blank is 未填写, a logical value TRUE/FALSE, a list or object its JSON text, and a
+value of the wrong type says its type. Drawn here over every basic fact and any figure, from a report's JSON and from
+a real filled workbook.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaip_xl import Report, read_workbook, validate, write_workbook
+from gaip_xl.errors import GaipError
 from gaip_xl.format import layout_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,3 +106,23 @@ def test_a_workbook_with_blank_facts_and_a_logical_figure(blank: set[tuple[str, 
     assert not [m for m in messages if PYTHON_SPELLING.search(m)], messages
     assert sum("未填写" in m or "不能为空" in m for m in messages) >= len(blank), messages
     assert any(f"“{'TRUE' if truth else 'FALSE'}”" in m for m in messages), messages
+
+
+@settings(max_examples=30, deadline=None)
+@given(path=st.sampled_from([("edition",), ("year",), ("agency", "name"), ("agency", "region_code"),
+                             ("published_on",), ("report_type",)]),
+       look_alike=st.sampled_from([2021, "2024", 320800, "true", True, 0]))
+def test_a_value_of_the_wrong_type_names_its_type(path: tuple[str, ...], look_alike: Any) -> None:
+    """The text “2024” and the number 2024 look alike in a message: one of the wrong type says which it is."""
+    document = copy.deepcopy(BASE)
+    _set(document, path, look_alike)
+    try:
+        report = Report.from_json(json.dumps(document, ensure_ascii=False))
+    except GaipError as error:  # an edition that is none: E_EDITION names it
+        assert error.code == "E_EDITION" and path == ("edition",), error
+        return
+    messages = [f.message for f in validate(report).findings if f.rule == "J1"]
+    contradictions = [m for m in messages if re.search(r"应为“([^”]*)”，实为“\1”", m)]
+    assert not contradictions, contradictions
+    typed = [m for m in messages if "类型不对" in m or "实为" in m]
+    assert all(re.search(r"文字|数字|逻辑值|列表|对象", m.split("应为")[0] + m.split("实为")[-1]) for m in typed), typed
