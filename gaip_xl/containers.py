@@ -52,7 +52,7 @@ _BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
 _TAR_MAGIC_AT = 257  # "ustar" (POSIX, GNU and pax tar alike) stands here in each member's header
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")  # every property stream of an Outlook item has this name
-_HEADER_BYTES = 16 * 1024
+HEAD_BYTES = 16 * 1024  # what a reader must give ``container_form`` of a file at least (a mail's header fields)
 _HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*")  # RFC 5322 field, folded lines
 _MAIL_FIELDS = frozenset({b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"cc",
                           b"reply-to", b"x-mailer", b"delivered-to"})
@@ -74,7 +74,7 @@ def container_form(data: bytes, suffix: str = "") -> str | None:
         return OUTLOOK_MAIL if _OUTLOOK_STREAM in data else None
     if data.startswith(b"PK\x03\x04"):
         return None if not _plain_zip(data) else NAMED_ZIP if suffix.lower() == ZIP_SUFFIX else ZIP
-    return _mime_form(data[:_HEADER_BYTES])
+    return _mime_form(data[:HEAD_BYTES])
 
 
 def refusal(form: str, path: str | None = None) -> ContainerFile:
@@ -104,7 +104,7 @@ def _mime_form(head: bytes) -> str | None:
         names.add(match.group(1).lower())
         position = match.end()
     rest = head[position:]
-    ends = not rest or rest.startswith((b"\n", b"\r\n")) or len(head) == _HEADER_BYTES  # a blank line ends them
+    ends = not rest or rest.startswith((b"\n", b"\r\n")) or len(head) == HEAD_BYTES  # a blank line ends them
     if not ends or not names & {b"mime-version", b"content-type"}:
         return None
     block = head[:position].lower()
@@ -113,5 +113,5 @@ def _mime_form(head: bytes) -> str | None:
     return MAIL if names & _MAIL_FIELDS else None
 
 
-__all__ = ["ADVICE", "MAIL", "NAMED_ZIP", "OUTLOOK_MAIL", "PROGRAM", "RAR", "SEVEN_ZIP", "TAR", "WEB_ARCHIVE", "ZIP",
-           "container_form", "refusal"]
+__all__ = ["ADVICE", "HEAD_BYTES", "MAIL", "NAMED_ZIP", "OUTLOOK_MAIL", "PROGRAM", "RAR", "SEVEN_ZIP", "TAR",
+           "WEB_ARCHIVE", "ZIP", "container_form", "refusal"]

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .containers import container_form, refusal
+from .containers import HEAD_BYTES, container_form, refusal
 from .errors import FileMissing, GaipError, UnsupportedFile
 from .files import open_regular
 from .report import Report
@@ -58,7 +58,7 @@ def _head(path: Path) -> bytes:
 
     try:
         with open_regular(path, str(path)) as stream:
-            head = stream.read(_HEAD_BYTES)
+            head = stream.read(max(_HEAD_BYTES, HEAD_BYTES))  # enough for a mail's header fields
             if head.startswith((b"PK\x03\x04", OLE2_MAGIC)) and os.fstat(stream.fileno()).st_size <= MAX_DOCUMENT_BYTES:
                 head += stream.read(MAX_DOCUMENT_BYTES)
     except OSError:

@@ -207,3 +207,16 @@ def test_archives_real_programs_wrote_are_rows_that_name_them(tmp_path: Path) ->
     assert set(rows) == set(made)
     for name, form in made.items():
         assert rows[name]["code"] == "E_ARCHIVE_FORMAT" and form in rows[name]["message"], rows[name]
+
+
+@settings(max_examples=30, deadline=None)
+@given(drawn=containers_drawn().filter(lambda drawn: drawn[0] != containers.ZIP))
+def test_a_container_renamed_as_a_workbook_is_named_too(drawn: tuple[str, str, bytes],
+                                                       tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Renamed .xlsx (a form that takes only .xlsx): the workbook reader names the container, not "不是工作簿"."""
+    form, _, data = drawn
+    path = tmp_path_factory.mktemp("renamed") / "年报.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(GaipError) as raised:
+        load_report(path)
+    _refused(raised.value, form)
