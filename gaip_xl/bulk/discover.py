@@ -29,6 +29,7 @@ from typing import IO, Any
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge, ZipBomb
 from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, open_regular, read_regular, regular_status, zip_failure
 from .store import STATE_DIR, RunStore
+from .zipopen import open_archive
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -209,7 +210,7 @@ class Discovery:
                       io.BytesIO(read_member(*outer, MAX_NESTED_ARCHIVE_BYTES, shown(name))))
             if outer is None:
                 self._stamp = file_stamp(stream)
-            with stream, zipfile.ZipFile(stream) as archive:
+            with stream, open_archive(stream) as archive:
                 self._members(archive, path, chain, name)
         except GaipError as exc:
             self._add(Source(name, path, chain, exc))
@@ -350,7 +351,7 @@ class Fetcher:
             self.close(from_index=depth)  # a different branch: close it and everything below
             stream = (self._archive_file(source, name) if depth == 0 else
                       io.BytesIO(self._member(depth - 1, source.chain[depth - 1], MAX_NESTED_ARCHIVE_BYTES, name)))
-            self._open.append((key, zipfile.ZipFile(stream)))
+            self._open.append((key, open_archive(stream)))
         self.close(from_index=len(source.chain))
         return self._member(len(source.chain) - 1, source.chain[-1], MAX_FILE_BYTES, name)
 
