@@ -53,6 +53,7 @@ _TAR_MAGIC_AT = 257  # "ustar" (POSIX, GNU and pax tar alike) stands here in eac
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")  # every property stream of an Outlook item has this name
 HEAD_BYTES = 16 * 1024  # what a reader must give ``container_form`` of a file at least (a mail's header fields)
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # a Word/WPS document (one holding an Outlook item included)
 _HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*")  # RFC 5322 field, folded lines
 _MAIL_FIELDS = frozenset({b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id", b"cc",
                           b"reply-to", b"x-mailer", b"delivered-to"})
@@ -71,7 +72,7 @@ def container_form(data: bytes, suffix: str = "") -> str | None:
     if data[_TAR_MAGIC_AT:_TAR_MAGIC_AT + 5] == b"ustar":
         return TAR
     if data.startswith(_OLE2_MAGIC):
-        return OUTLOOK_MAIL if _OUTLOOK_STREAM in data else None
+        return OUTLOOK_MAIL if _OUTLOOK_STREAM in data and _WORD_STREAM not in data else None  # not a .doc
     if data.startswith(b"PK\x03\x04"):
         return None if not _plain_zip(data) else NAMED_ZIP if suffix.lower() == ZIP_SUFFIX else ZIP
     return _mime_form(data[:HEAD_BYTES])

@@ -220,3 +220,9 @@ def test_a_container_renamed_as_a_workbook_is_named_too(drawn: tuple[str, str, b
     with pytest.raises(GaipError) as raised:
         load_report(path)
     _refused(raised.value, form)
+
+
+def test_a_word_document_holding_an_outlook_item_is_no_mail() -> None:
+    """A .doc with a mail embedded has the Outlook streams too: its WordDocument stream says it is a document."""
+    document = OLE2_MAGIC + bytes(600) + "WordDocument".encode("utf-16-le") + bytes(100) + OUTLOOK_STREAM + bytes(512)
+    assert containers.container_form(document) is None
