@@ -66,6 +66,11 @@ def test_no_message_spells_a_value_as_python(path: tuple[str, ...], value: Any) 
 
 def _logical_cell(data: bytes, code: str, truth: bool) -> bytes:
     """The workbook with the figure cell ``code`` holding a logical value (as Excel saves TRUE typed in it)."""
+    return _cell_replaced(data, code, f' t="b"><v>{int(truth)}</v></c>')
+
+
+def _cell_replaced(data: bytes, code: str, rest: str) -> bytes:
+    """The workbook with the figure cell ``code`` written anew: its position and style, then ``rest``."""
     position = LAYOUT.position(code)
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = [(info.filename, source.read(info.filename)) for info in source.infolist()]
@@ -82,8 +87,7 @@ def _logical_cell(data: bytes, code: str, truth: bool) -> bytes:
             if name == target:
                 text = part.decode()
                 assert cell.search(text), position.a1
-                part = cell.sub(lambda m: f'<c r="{position.a1}"{m.group(1) or ""} t="b"><v>{int(truth)}</v></c>',
-                                text, count=1).encode()
+                part = cell.sub(lambda m: f'<c r="{position.a1}"{m.group(1) or ""}{rest}', text, count=1).encode()
             package.writestr(name, part)
     return out.getvalue()
 
@@ -126,3 +130,20 @@ def test_a_value_of_the_wrong_type_names_its_type(path: tuple[str, ...], look_al
     assert not contradictions, contradictions
     typed = [m for m in messages if "类型不对" in m or "实为" in m]
     assert all(re.search(r"文字|数字|逻辑值|列表|对象", m.split("应为")[0] + m.split("实为")[-1]) for m in typed), typed
+
+
+@settings(max_examples=10, deadline=None)
+@given(code=st.sampled_from(sorted(LAYOUT.figures)), digits=st.integers(0, 10**6).map(str))
+def test_digits_as_text_are_told_in_the_words_of_their_source(code: str, digits: str, tmp_path_factory: Any) -> None:
+    """“64” in quotes in a report's JSON: take the quotes away; in a workbook cell: the apostrophe or the text format
+    (the JSON was told to delete an apostrophe no JSON has)."""
+    document = copy.deepcopy(BASE)
+    _set(document, _figure_path(code), digits)
+    from_json = [f.message for f in validate(Report.from_json(json.dumps(document))).findings if f.rule == "V1"]
+    assert len(from_json) == 1 and f'而不是 "{digits}"' in from_json[0] and "单引号" not in from_json[0], from_json
+    written = tmp_path_factory.mktemp("text") / "年报.xlsx"
+    write_workbook(Report.from_json(json.dumps(BASE)), written)
+    changed = written.with_name("改.xlsx")
+    changed.write_bytes(_cell_replaced(written.read_bytes(), code, f' t="inlineStr"><is><t>{digits}</t></is></c>'))
+    in_cell = [f.message for f in validate(read_workbook(changed)).findings if f.rule == "V1"]
+    assert len(in_cell) == 1 and "单引号" in in_cell[0] and "JSON" not in in_cell[0], in_cell

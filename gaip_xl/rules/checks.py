@@ -14,6 +14,7 @@ from typing import Any
 
 from ..format import LEVELS_THAT_MAKE_RULES, edition_for_year
 from ..report.limits import FIRST_YEAR, LAST_YEAR, NUMBER_TEXT
+from ..report.model import FROM_JSON
 from .catalog import BLANK_NOTE, SPECS
 from .context import Context
 from .findings import CellRef, Finding
@@ -166,7 +167,7 @@ def _value_check(rule_id: str) -> Check:
                 continue
             cell = CellRef.figure(ctx.edition, code)
             value = ctx.report.figures.get(code)
-            hint = _value_hint(value, parsed.suggestion)
+            hint = _value_hint(value, parsed.suggestion, bool(ctx.report.extra.get(FROM_JSON)))
             yield finding(rule_id, (cell,), actual=value, label=cell.label, value=value, hint=hint,
                           reason=parsed.reason)
     return run
@@ -177,16 +178,17 @@ for _rule in ("V1", "V2", "V3", "V4", "V5"):
 
 
 NUMBER_AS_TEXT_HINT = "（这是存成文本的数字：请删去开头的单引号，或把单元格格式改为“常规”后重新输入）"
+NUMBER_IN_QUOTES_HINT = "（这是写在引号里的数字：JSON 中的数字不加引号，应写 {value}，而不是 \"{value}\"）"
 DATE_HINT = ("（单元格显示为日期或时间，常因输入“3-4”“5/6”“1:30”被 Excel 自动转换：请把单元格格式改为“常规”后"
              "重新输入数字）")
 
 
-def _value_hint(value: Any, suggestion: int | float | None) -> str:
+def _value_hint(value: Any, suggestion: int | float | None, from_json: bool = False) -> str:
     """What to do about a figure that is not a number: digits stored as text ("64" typed after an apostrophe or
-    into a cell formatted as text, which Excel shows as 64), a date or a time (never a year or an hour taken for the
-    figure), the number other text plainly means, or neither."""
+    into a cell formatted as text, which Excel shows as 64; in a report's JSON, a number in quotes), a date or a time
+    (never a year or an hour taken for the figure), the number other text plainly means, or neither."""
     if isinstance(value, str) and NUMBER_TEXT.fullmatch(value):
-        return NUMBER_AS_TEXT_HINT
+        return NUMBER_IN_QUOTES_HINT.format(value=value) if from_json else NUMBER_AS_TEXT_HINT
     if isinstance(value, str) and DATE_OR_TIME.fullmatch(value.strip()):
         return DATE_HINT
     return f"（是否应为 {suggestion}？）" if suggestion is not None else "；空白请留空，0请填0"
