@@ -147,3 +147,23 @@ def test_digits_as_text_are_told_in_the_words_of_their_source(code: str, digits:
     changed.write_bytes(_cell_replaced(written.read_bytes(), code, f' t="inlineStr"><is><t>{digits}</t></is></c>'))
     in_cell = [f.message for f in validate(read_workbook(changed)).findings if f.rule == "V1"]
     assert len(in_cell) == 1 and "单引号" in in_cell[0] and "JSON" not in in_cell[0], in_cell
+
+
+@settings(max_examples=40, deadline=None)
+@given(code=st.sampled_from(sorted(LAYOUT.figures)), first=st.integers(0, 999),
+       separator=st.sampled_from([" ", "_", "x", "'", ".", "/", "、", "-", "\u00a0", "万"]),
+       more=st.integers(0, 999).map(lambda n: f"{n:03d}"), unit=st.sampled_from(["件", " ", "个", "元", ""]))
+def test_a_guess_never_drops_digits_typed(code: str, first: int, separator: str, more: str, unit: str) -> None:
+    """“3 001” or “3_001” typed in a figure cell was asked “是否应为 3？”: the guess named a number that dropped the
+    digits after it. Text with more digits after its number gets no guess; a number with a unit keeps its guess."""
+    def v1(value: str) -> str:
+        document = copy.deepcopy(BASE)
+        _set(document, _figure_path(code), value)
+        [message] = [f.message for f in validate(Report.from_json(json.dumps(document))).findings if f.rule == "V1"]
+        return message
+
+    with_more = f"{first}{separator}{more}{unit}"
+    if not re.fullmatch(r"\d+\.\d+\D*", with_more):  # a decimal with its unit is one number: its guess stands
+        assert "是否应为" not in v1(with_more), with_more
+    if unit.strip():
+        assert f"是否应为 {first}？" in v1(f"{first}{unit}")
