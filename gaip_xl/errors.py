@@ -201,6 +201,12 @@ class ArchiveUnsafeName(GaipError):
     template = "压缩包内的文件名“{name}”含有“..”或绝对路径（解压时可能覆盖别处的文件），已拒绝读取：请重新打包后提交"
 
 
+class ContainerFile(GaipError):
+    code = "E_ARCHIVE_FORMAT"
+    title = "压缩包或邮件无法直接读取"
+    template = "这是{form}，{advice}"
+
+
 class InternalError(GaipError):
     code = "E_INTERNAL"
     title = "程序内部错误"

@@ -28,6 +28,27 @@ MAX_ZIP_RATIO = 200  # unpacked ÷ packed beyond which a zip entry (or bulk's ar
 ZIP_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, OSError,
                                            EOFError, ValueError, NotImplementedError, RuntimeError, KeyError,
                                            IndexError, OverflowError)
+
+
+def zip_failure(exc: BaseException) -> str:
+    """What went wrong with a zip, in Chinese, from one of ``ZIP_ERRORS``, with zipfile's own words after it: the
+    office reads the cause and what to do, the maintainer the detail."""
+    words = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        cause = "压缩包内的文件名标为 UTF-8 编码，实际却不是（压缩软件写错了标记）：请用其他压缩软件重新压缩为 zip"
+    elif isinstance(exc, NotImplementedError):
+        cause = "使用了无法读取的压缩方法（如 Deflate64 或 AES 加密）：请解压后用“标准”zip 格式重新压缩"
+    elif isinstance(exc, RuntimeError) and "password" in str(exc).lower():
+        cause = "压缩包设置了密码（已加密）：请去掉密码后重新压缩"
+    elif isinstance(exc, (zlib.error, EOFError, struct.error)) or "CRC" in str(exc):
+        cause = "压缩数据已损坏或不完整（文件被截断或传输出错）：请重新获取该文件"
+    elif isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+        cause = f"读取时出错（{exc.strerror or '磁盘读写出错'}）"
+    else:
+        cause = "压缩包的 zip 结构已损坏（不是完整的 zip 文件）：请重新获取该文件"
+    return f"{cause}（{words}）"
+
+
 _KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
           (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
 

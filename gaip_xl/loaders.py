@@ -12,7 +12,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import FileMissing, UnsupportedFile
+from .containers import HEAD_BYTES, container_form, refusal
+from .errors import FileMissing, GaipError, UnsupportedFile
 from .files import open_regular
 from .report import Report
 from .spreadsheets import SPREADSHEET, TABLE_TEXT_SUFFIXES
@@ -45,16 +46,24 @@ for _suffix in (".xlsx", ".xlsm", ".xls"):  # .xls only to say clearly that the 
 
 def document_kind(path: Path) -> str:
     """What the file's bytes are: see ``gaip_xl.importer.sniff`` ("pdf", "docx", "ole", "html", "text", "json" …)."""
-    from .importer.sniff import MAX_DOCUMENT_BYTES, sniff
+    from .importer.sniff import sniff
+
+    return sniff(_head(path))
+
+
+def _head(path: Path) -> bytes:
+    """What tells a file's kind: its first bytes; a zip or an OLE2 file whole (up to the documents' bound), as each
+    says what it holds only in its directory."""
+    from .importer.sniff import MAX_DOCUMENT_BYTES, OLE2_MAGIC
 
     try:
         with open_regular(path, str(path)) as stream:
-            head = stream.read(_HEAD_BYTES)
-            if head.startswith(b"PK\x03\x04") and os.fstat(stream.fileno()).st_size <= MAX_DOCUMENT_BYTES:
-                head += stream.read(MAX_DOCUMENT_BYTES)  # a zip says what it holds only in its directory, at the end
+            head = stream.read(max(_HEAD_BYTES, HEAD_BYTES))  # enough for a mail's header fields
+            if head.startswith((b"PK\x03\x04", OLE2_MAGIC)) and os.fstat(stream.fileno()).st_size <= MAX_DOCUMENT_BYTES:
+                head += stream.read(MAX_DOCUMENT_BYTES)
     except OSError:
         raise FileMissing(str(path)) from None
-    return sniff(head)
+    return head
 
 
 def _text_is_a_report(path: Path) -> bool:
@@ -109,7 +118,7 @@ def load_report(path: str | Path) -> Report:
         return Report.load(path)
     if reader == WORKBOOK:
         return _load_workbook(path)
-    raise unsupported(str(path), path.suffix)
+    raise unsupported(str(path), path.suffix, _head(path))
 
 
 JSON, WORKBOOK, DOCUMENT = "json", "workbook", "document"
@@ -142,6 +151,11 @@ def reader_for(suffix: str, kind: str, text_is_report: Callable[[], bool]) -> st
     return None
 
 
-def unsupported(name: str, suffix: str) -> UnsupportedFile:
+def unsupported(name: str, suffix: str, data: bytes = b"") -> GaipError:
+    """The error for a file no reader takes: an archive, a program or a mail named as what it is, with what to do
+    (``E_ARCHIVE_FORMAT``), anything else ``E_FILE_TYPE``."""
+    form = container_form(data, suffix)
+    if form is not None:
+        return refusal(form, name)
     return UnsupportedFile(name, detail=f"扩展名“{suffix or '（无）'}”，内容也不是年报 JSON、模板工作簿"
                                         f"或已发布的年报文档（PDF、网页、Word/WPS、文本）")

@@ -40,7 +40,7 @@ from gaip_xl.errors import GaipError, NotTemplate, OutputFailed
 from gaip_xl.format import ValueType
 from gaip_xl.format.layout import SHEET_META
 from gaip_xl.importer import import_report
-from gaip_xl.rules.checks import DATE_HINT, NUMBER_AS_TEXT_HINT
+from gaip_xl.rules.checks import DATE_HINT, NUMBER_AS_TEXT_HINT, NUMBER_IN_QUOTES_HINT
 from gaip_xl.template.libreoffice import convert, soffice
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,12 +124,12 @@ def _text_cell(code: str, text: str, form: str) -> bytes:
     return _with_cell(code, f'<c r="{a1}" s="12" t="str"><f>TEXT({text},"0")</f><v>{text}</v></c>')
 
 
-def _only_v1_with_the_text_hint(report: Report, code: str, text: str) -> None:
+def _only_v1_with_the_text_hint(report: Report, code: str, text: str, hint: str = NUMBER_AS_TEXT_HINT) -> None:
     findings = [f for f in validate(report).findings if any(c.code == code for c in f.cells)]
     rules = {f.rule for f in findings}
     assert "V5" not in rules, [f.message for f in findings]
     [named] = [f for f in findings if f.rule == "V1"]
-    assert named.actual == text and NUMBER_AS_TEXT_HINT in named.message
+    assert named.actual == text and hint in named.message
 
 
 @SETTINGS
@@ -149,7 +149,8 @@ def test_a_str_given_to_openpyxl_and_a_json_string_are_text_for_v1(tmp_path):
     _only_v1_with_the_text_hint(read_workbook(tmp_path / "book.xlsx"), "s3.new.natural", "64")
     document = load_case(CASE).to_dict()
     document["tables"]["s3"]["new"]["natural"] = "64"
-    _only_v1_with_the_text_hint(Report.from_json(json.dumps(document)), "s3.new.natural", "64")
+    _only_v1_with_the_text_hint(Report.from_json(json.dumps(document)), "s3.new.natural", "64",
+                                NUMBER_IN_QUOTES_HINT.format(value="64"))  # in JSON: the quotes, not an apostrophe
 
 
 # ---------------------------------------------------------------------------- figures Excel turned into dates

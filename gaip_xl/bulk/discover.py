@@ -27,8 +27,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from ..errors import ArchiveUnreadable, ArchiveUnsafeName, FileMissing, GaipError, InternalError, TooLarge, ZipBomb
-from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, open_regular, read_regular, regular_status
+from ..files import MAX_ZIP_RATIO, ZIP_ERRORS, open_regular, read_regular, regular_status, zip_failure
 from .store import STATE_DIR, RunStore
+from .zipopen import open_archive
 
 ARCHIVE_SUFFIX = ".zip"
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one submission; a filled template is about 30 KB
@@ -209,12 +210,12 @@ class Discovery:
                       io.BytesIO(read_member(*outer, MAX_NESTED_ARCHIVE_BYTES, shown(name))))
             if outer is None:
                 self._stamp = file_stamp(stream)
-            with stream, zipfile.ZipFile(stream) as archive:
+            with stream, open_archive(stream) as archive:
                 self._members(archive, path, chain, name)
         except GaipError as exc:
             self._add(Source(name, path, chain, exc))
         except ZIP_ERRORS as exc:
-            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=f"{type(exc).__name__}: {exc}")))
+            self._add(Source(name, path, chain, ArchiveUnreadable(shown(name), detail=zip_failure(exc))))
         except Exception as exc:  # a program error: the archive is a row that says so, and the batch goes on
             self._add(Source(name, path, chain, InternalError(shown(name), detail=f"{type(exc).__name__}: {exc}")))
 
@@ -324,7 +325,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sho
         with archive.open(info) as stream:
             data = stream.read(limit + 1)
     except ZIP_ERRORS as exc:
-        raise ArchiveUnreadable(shown, detail=f"无法解压（{exc}）") from None
+        raise ArchiveUnreadable(shown, detail=f"无法解压：{zip_failure(exc)}") from None
     if len(data) > limit:
         raise TooLarge(shown, detail=f"解压后超过 {limit // 1024 // 1024} MB")
     return data
@@ -350,7 +351,7 @@ class Fetcher:
             self.close(from_index=depth)  # a different branch: close it and everything below
             stream = (self._archive_file(source, name) if depth == 0 else
                       io.BytesIO(self._member(depth - 1, source.chain[depth - 1], MAX_NESTED_ARCHIVE_BYTES, name)))
-            self._open.append((key, zipfile.ZipFile(stream)))
+            self._open.append((key, open_archive(stream)))
         self.close(from_index=len(source.chain))
         return self._member(len(source.chain) - 1, source.chain[-1], MAX_FILE_BYTES, name)
 
@@ -384,7 +385,7 @@ def iter_bytes(sources: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Source, byt
             except GaipError as exc:
                 yield source, exc
             except ZIP_ERRORS as exc:
-                yield source, ArchiveUnreadable(shown(source.id), detail=f"{type(exc).__name__}: {exc}")
+                yield source, ArchiveUnreadable(shown(source.id), detail=zip_failure(exc))
             except Exception as exc:  # a program error: this submission's row says so, and the batch goes on
                 yield source, InternalError(shown(source.id), detail=f"{type(exc).__name__}: {exc}")
     finally:

@@ -137,7 +137,7 @@ def load(job: Job, reader: str | None) -> tuple[Report, dict[str, Any] | None, d
         imported = import_report(job.data)
         return imported.report, None, imported.block
     if reader != WORKBOOK:
-        raise unsupported(job.id, job.suffix)
+        raise unsupported(job.id, job.suffix, job.data)
     from ..excel import read_source  # in the worker: the parent never loads the reader
 
     report, source = read_source(job.data)

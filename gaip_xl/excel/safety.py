@@ -29,6 +29,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from ..containers import container_form
+from ..containers import refusal as container_refusal
 from ..errors import (
     DuplicatePart,
     Encrypted,
@@ -187,6 +189,7 @@ def identify_non_zip(path: str | None, data: bytes) -> None:
             raise Encrypted(path)
         if any(stream in data for stream in _XLS_STREAMS):
             raise LegacyXls(path)
+        _refuse_container(path, data)  # an Outlook mail (.msg)
         raise NotXlsx(path, detail="是旧版 Office 复合文档，但不是 Excel 工作簿")
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not data:
@@ -199,7 +202,15 @@ def identify_non_zip(path: str | None, data: bytes) -> None:
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"mime-version")):
         raise NotXlsx(path, detail="这是网页或 XML 文件（常见于从网站导出后改名为 .xls），请用 Excel 或 WPS "
                                    "打开后另存为 Excel 工作簿（.xlsx）")
+    _refuse_container(path, data)
     raise NotXlsx(path, detail=f"文件不是 zip 格式的 Excel 工作簿（可能是文本、CSV 或已损坏），{SEND_THE_WORKBOOK}")
+
+
+def _refuse_container(path: str | None, data: bytes) -> None:
+    """``E_ARCHIVE_FORMAT`` for a RAR, 7z, gzip …, a program or a mail renamed .xlsx (a form that takes only .xlsx)."""
+    container = container_form(data)
+    if container is not None:
+        raise container_refusal(container, path)
 
 
 def check_members(path: str | None, infos: list[zipfile.ZipInfo]) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..containers import container_form
+from ..containers import refusal as container_refusal
 from ..errors import (
     DocumentTooLarge,
     DocumentUnreadable,
@@ -77,6 +79,8 @@ def read_document(data: bytes, path: str | None = None) -> Document:
         kinds.ole_kind(path, data)  # a legacy workbook: E_LEGACY_XLS
     if kind == kinds.SPREADSHEET or exported:  # a filled template saved in another form: refused as the reader does
         raise NotXlsx(path, detail=refusal(other_spreadsheet(data) or CSV))
+    if kind == kinds.CONTAINER:  # an archive, a program, a mail: named, with what to do
+        raise container_refusal(container_form(data) or "", path)
     if kind == kinds.XLSX:
         raise UnsupportedFile(path, detail="这是 Excel 工作簿，不是已发布的年报文档；"
                                            "填好的模板请用 gaip-xl validate 或 to-json")
@@ -87,6 +91,10 @@ def read_document(data: bytes, path: str | None = None) -> Document:
         return read_text(decode(data))
     if data.startswith(b"PK\x03\x04"):  # a zip, damaged or of another kind: say which
         kinds.open_zip(path, data)
+        suffix = Path(path).suffix.lower() if path else ""
+        form = container_form(data, suffix) if suffix != ".docx" else None  # a .docx: the Word reader's error
+        if form is not None:  # a zip of files
+            raise container_refusal(form, path)
         raise DocumentUnreadable(path, detail="是压缩包，但不是 Word 文档（.docx）")
     raise UnsupportedFile(path, detail="不是 PDF、网页、Word/WPS 文档或文本文件")
 

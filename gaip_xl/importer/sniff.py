@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from ..containers import container_form
 from ..errors import DocumentTooLarge, DocumentUnreadable, EncryptedDocument, LegacyXls, UnsupportedFile, ZipBomb
 from ..files import MAX_ZIP_RATIO, ZIP_ERRORS
 from ..spreadsheets import SPREADSHEET, other_spreadsheet
@@ -15,6 +16,7 @@ MAX_ZIP_TOTAL = 200 * 1024 * 1024
 MAX_XML_PART = 32 * 1024 * 1024
 
 PDF, HTML, DOCX, OLE, TEXT, XLSX, JSON = "pdf", "html", "docx", "ole", "text", "xlsx", "json"
+CONTAINER = "container"  # an archive, a program or a mail gaip-xl does not open (``gaip_xl.containers``)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta", b"<div", b"<p", b"<title",
                  b"<?xml")
@@ -29,14 +31,17 @@ def check_size(path: str | None, data: bytes) -> None:
 
 def sniff(data: bytes) -> str:
     """"pdf", "html", "docx", "xlsx", "ole" (.doc/.wps), "spreadsheet" (another spreadsheet form, .xls and WPS .et
-    included: the workbook reader says which), "json" or "text"; "" when none of these."""
+    included: the workbook reader says which), "container" (RAR, 7z, tar, a program, a mail …: refused naming it),
+    "json" or "text"; "" when none of these (a zip of files among them: ``container_form`` names it)."""
     head = data[:4096]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if head.startswith(OLE2_MAGIC):
-        return SPREADSHEET if _ole_workbook(data) else OLE
+        return SPREADSHEET if _ole_workbook(data) else CONTAINER if container_form(data) else OLE
+    if container_form(data):
+        return CONTAINER
     text = head
     for bom in _BOMS:
         if text.startswith(bom):

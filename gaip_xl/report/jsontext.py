@@ -193,6 +193,25 @@ def _shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# What Python's json parser says (json.decoder, _json.c), in the words of whoever wrote the file
+_SYNTAX = {
+    "Expecting value": "此处应为一个值（数字、带双引号的文字、对象或列表）：文件是空的、被截断，或多了逗号",
+    "Expecting property name enclosed in double quotes": "此处应为带双引号的键名：键名用了单引号，或最后一项后多了逗号",
+    "Expecting ':' delimiter": "键名后应为冒号“:”",
+    "Expecting ',' delimiter": "此处应为逗号“,”：两项之间少了逗号，或文字里的双引号没有写成 \\\"",
+    "Unterminated string starting at": "从这里开始的文字没有结束的双引号（文件被截断？）",
+    "Invalid control character at": "文字里有控制字符（换行、制表符等应写成 \\n、\\t）",
+    "Invalid \\escape": "反斜杠“\\”后的字符无效（文字里的反斜杠应写成 \\\\，如 Windows 路径）",
+    "Invalid \\uXXXX escape": "“\\u”后应为4位十六进制数字",
+    "Extra data": "一个完整的 JSON 值之后还有多余的内容（两份文档连在一起？）",
+}
+
+
+def syntax_problem(message: str) -> str:
+    """The json parser's message in Chinese (one it has not used before: 格式错误, with its words)."""
+    return _SYNTAX.get(message) or f"格式错误（{message}）"
+
+
 def parse_json(data: str | bytes, path: str | None = None) -> Any:
     """The parsed JSON value of ``data`` (bytes or text), or a ``GaipError``: see the module's docstring."""
     if len(data) > MAX_JSON_BYTES:
@@ -202,7 +221,7 @@ def parse_json(data: str | bytes, path: str | None = None) -> Any:
     try:
         value = _loads(text)
     except json.JSONDecodeError as exc:
-        raise JsonSyntax(path, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
+        raise JsonSyntax(path, line=exc.lineno, column=exc.colno, detail=syntax_problem(exc.msg)) from None
     except RecursionError:
         raise JsonStructure(path, detail=f"嵌套超过 {MAX_DEPTH} 层，不是年报文档") from None
     except _DuplicateKey:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 Figure = int | float | str | bool | None  # what a figure cell may hold before validation
 
 
+FROM_JSON = "from_json"  # in ``Report.extra``: the report was read from its JSON (a figure "64" is text in quotes)
+
 @dataclass
 class Agency:
     name: str | None = None
@@ -169,7 +171,7 @@ class Report:
             report_type=data.get("report_type"),
             text={p.code: text.get(p.code) for p in edition.text_parts},
             figures=_figures_from_tables(edition, tables),
-            extra={"document": document},
+            extra={"document": document, FROM_JSON: True},
             explanations=[e for e in map(Explanation.from_json, explanations) if e is not None],
         )
 

@@ -7,12 +7,14 @@ engine runs them. Identity rules (R1–R8) share one evaluator over the identiti
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
 from ..format import LEVELS_THAT_MAKE_RULES, edition_for_year
 from ..report.limits import FIRST_YEAR, LAST_YEAR, NUMBER_TEXT
+from ..report.model import FROM_JSON
 from .catalog import BLANK_NOTE, SPECS
 from .context import Context
 from .findings import CellRef, Finding
@@ -38,10 +40,27 @@ def finding(rule_id: str, cells: tuple[CellRef, ...] = (), expected: Any = None,
             difference: Any = None, **params: Any) -> Finding:
     """A finding of ``rule_id``; its message is the rule's template filled with ``params`` and the three values."""
     spec = SPECS[rule_id]
-    shown = {k: _number_text(v) if isinstance(v, (int, float)) else v
+    shown = {k: _number_text(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else shown_value(v)
              for k, v in (("expected", expected), ("actual", actual), ("difference", difference))}
-    return Finding(spec.id, spec.severity, spec.message.format(**shown, **params), cells, expected, actual,
+    words = {k: v if isinstance(v, str) else shown_value(v) for k, v in params.items()}
+    return Finding(spec.id, spec.severity, spec.message.format(**shown, **words), cells, expected, actual,
                    difference, spec.title)
+
+
+BLANK_VALUE = "空白"
+
+
+def shown_value(value: Any) -> str:
+    """A value as a message shows it to a clerk: a logical value as Excel and WPS show it (TRUE, FALSE), a list or
+    an object as JSON writes it, nothing as 空白, anything else as its text; never Python's spelling of a value
+    (``True``, ``None``, ``{'a': 1}``), which no reader of the workbook or the JSON ever saw."""
+    if value is None:
+        return BLANK_VALUE
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 def _number_text(value: float) -> str:
@@ -148,7 +167,7 @@ def _value_check(rule_id: str) -> Check:
                 continue
             cell = CellRef.figure(ctx.edition, code)
             value = ctx.report.figures.get(code)
-            hint = _value_hint(value, parsed.suggestion)
+            hint = _value_hint(value, parsed.suggestion, bool(ctx.report.extra.get(FROM_JSON)))
             yield finding(rule_id, (cell,), actual=value, label=cell.label, value=value, hint=hint,
                           reason=parsed.reason)
     return run
@@ -159,16 +178,17 @@ for _rule in ("V1", "V2", "V3", "V4", "V5"):
 
 
 NUMBER_AS_TEXT_HINT = "（这是存成文本的数字：请删去开头的单引号，或把单元格格式改为“常规”后重新输入）"
+NUMBER_IN_QUOTES_HINT = "（这是写在引号里的数字：JSON 中的数字不加引号，应写 {value}，而不是 \"{value}\"）"
 DATE_HINT = ("（单元格显示为日期或时间，常因输入“3-4”“5/6”“1:30”被 Excel 自动转换：请把单元格格式改为“常规”后"
              "重新输入数字）")
 
 
-def _value_hint(value: Any, suggestion: int | float | None) -> str:
+def _value_hint(value: Any, suggestion: int | float | None, from_json: bool = False) -> str:
     """What to do about a figure that is not a number: digits stored as text ("64" typed after an apostrophe or
-    into a cell formatted as text, which Excel shows as 64), a date or a time (never a year or an hour taken for the
-    figure), the number other text plainly means, or neither."""
+    into a cell formatted as text, which Excel shows as 64; in a report's JSON, a number in quotes), a date or a time
+    (never a year or an hour taken for the figure), the number other text plainly means, or neither."""
     if isinstance(value, str) and NUMBER_TEXT.fullmatch(value):
-        return NUMBER_AS_TEXT_HINT
+        return NUMBER_IN_QUOTES_HINT.format(value=value) if from_json else NUMBER_AS_TEXT_HINT
     if isinstance(value, str) and DATE_OR_TIME.fullmatch(value.strip()):
         return DATE_HINT
     return f"（是否应为 {suggestion}？）" if suggestion is not None else "；空白请留空，0请填0"

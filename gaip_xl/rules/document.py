@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from ..format import EDITIONS, Edition, layout_for
 from ..report import Report, schema_for
 from ..report.limits import DATE_PATTERN, FIRST_DATE, LAST_DATE, MAX_TEXT, TEXT_PATTERN, text_problem
-from .checks import check, finding
+from .checks import check, finding, shown_value
 from .context import Context
 from .findings import CellRef, Finding
 
@@ -55,8 +55,38 @@ def _title(error: ValidationError) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = shown_value(value)
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _shown_as(error: ValidationError) -> str:
+    return f"的值“{_shown(error.instance)}”"
+
+
+def _the_value(error: ValidationError) -> str:
+    """A value of the wrong type, with the type it has (the text “2024” and the number 2024 look alike), or a blank
+    (``null``, a cell left empty) said to be one."""
+    return "未填写" if error.instance is None else f"{_shown_as(error)}（{_kind(error.instance)}）类型不对"
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's type in the words of ``_TYPE_NAMES``."""
+    kinds = ((bool, "逻辑值"), (str, "文字"), ((int, float), "数字"), (list, "列表"), (dict, "对象"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "值")
+
+
+def _not_the_constant(error: ValidationError) -> str:
+    wanted, shown = error.validator_value, _shown(error.instance)
+    if shown == str(wanted):  # alike as text: the type differs
+        return f"「{_title(error)}」应为{_kind(wanted)}“{wanted}”，实为{_kind(error.instance)}“{shown}”"
+    return f"「{_title(error)}」应为“{wanted}”，实为“{shown}”"
+
+
+def _not_a_choice(error: ValidationError) -> str:
+    choices = "、".join(str(v) for v in error.validator_value if v is not None)
+    if error.instance is None:
+        return f"「{_title(error)}」未填写，请从以下选择：{choices}"
+    return f"「{_title(error)}」{_shown_as(error)}不在可选范围内（{choices}）"
 
 
 _TYPE_NAMES = {"integer": "整数", "number": "数字", "string": "文字", "object": "对象", "null": "空", "array": "列表"}
@@ -90,10 +120,9 @@ def _required(e: ValidationError) -> str:
 _MESSAGES: dict[str, Callable[[ValidationError], str]] = {
     "required": _required,
     "type": lambda e: f"「{_title(e)}」不能为空" if e.instance is None and "minLength" in e.schema else
-                      f"「{_title(e)}」的值“{_shown(e.instance)}”类型不对，应为{_types(e.validator_value)}",
-    "enum": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”不在可选范围内（"
-                      f"{'、'.join(str(v) for v in e.validator_value if v is not None)}）",
-    "const": lambda e: f"「{_title(e)}」应为“{e.validator_value}”，实为“{_shown(e.instance)}”",
+                      f"「{_title(e)}」{_the_value(e)}，应为{_types(e.validator_value)}",
+    "enum": _not_a_choice,
+    "const": _not_the_constant,
     "pattern": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”格式不对{_hint(e)}",
     "format": lambda e: f"「{_title(e)}」的值“{_shown(e.instance)}”不是有效的日期（该日不存在）",
     "minLength": lambda e: f"「{_title(e)}」不能为空",

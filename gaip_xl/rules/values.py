@@ -40,12 +40,13 @@ DATE_OR_TIME = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_CLOCK})?|-?\d+:\d{{
 
 def _number_in_text(text: str) -> int | float | None:
     """What a clerk most likely meant by text such as "１２", " 3 " or "0件" (never used in arithmetic); nothing for
-    a date or a time, whose first digits (a year, an hour) are no count."""
+    a date or a time, whose first digits (a year, an hour) are no count, nor for text with more digits after the
+    number ("3 001", "3_001", "0x10", "3001/3002"), where naming the first number would drop digits typed."""
     if DATE_OR_TIME.fullmatch(text.strip()):
         return None
     normal = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     match = _NUMBER_IN_TEXT.match(normal)
-    if not match:
+    if not match or any(char.isdigit() for char in normal[match.end():]):
         return None
     number = float(match.group(0))
     return int(number) if number.is_integer() else number

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..containers import container_form
+from ..containers import refusal as container_refusal
 from ..errors import GaipError, InternalError, UnsupportedFile
 from ..excel.document import report_document
 from ..loaders import DOCUMENT, WORKBOOK, document_kind, reader_for, text_is_report
@@ -81,5 +83,8 @@ def _read(path: Path, suffix: str) -> tuple[Report, Any]:
         from ..importer import import_report
 
         return import_report(path).report, None
+    form = container_form(path.read_bytes(), suffix)
+    if form is not None:  # an archive, a program, a mail: named, with what to do
+        raise container_refusal(form)
     raise UnsupportedFile(detail="这里只收填好的年报模板（.xlsx、.xlsm）或已发布的年报文档（PDF、网页、Word/WPS、"
                                  "文本）；年报 JSON 请用命令行 gaip-xl validate 校验")
