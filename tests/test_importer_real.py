@@ -10,7 +10,9 @@ class and made as real programs make them (web pages, python-docx, LibreOffice W
 - a table printed with fewer columns than the notice's (法人或其他组织 as one column, a column left out): the
   columns its header does not name were left blank (counted as 0 by the rules) with nothing said;
 - a scan whose pages carry a page number as text, said not to be a report (E_NOT_A_REPORT) instead of a scan; and
-  tables published as pictures under text headings, reported missing with no word of the pictures.
+  tables published as pictures under text headings, reported missing with no word of the pictures;
+- a PDF whose printer makes text bold by drawing each glyph two to four times a fraction of a point apart: 3001 was
+  read as 3333000000001111 and 1 as 1111, and a label drawn so was not found (its row missing).
 """
 
 from __future__ import annotations
@@ -190,6 +192,48 @@ def test_tables_pasted_as_pictures_are_said_to_be_pictures(made_by_libreoffice):
 def test_libreoffice_documents_import_as_their_figures(made_by_libreoffice, name):
     report, path = made_by_libreoffice[name]
     result = import_report(path)
+    assert cells(result.report) == cells(report)
+    assert result.block["missing"] == []
+
+
+def drawn_again(data: bytes, picks: list[bool], shift: float, times: int) -> bytes:
+    """The PDF with the text objects ``picks`` selects (cycled) drawn ``times`` times, each copy ``shift`` points to
+    the right of the one before: how printers without a bold face make text bold."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream, FloatObject, NumberObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    count = 0
+    for page in writer.pages:
+        content = ContentStream(page.get_contents(), writer)
+        operations: list = []
+        start = 0
+        for operands, operator in content.operations:
+            operations.append((operands, operator))
+            if operator == b"BT":
+                start = len(operations) - 1
+            elif operator == b"ET":
+                if picks[count % len(picks)]:
+                    text_object = operations[start:]
+                    for copy_number in range(1, times):
+                        moved = [NumberObject(1), NumberObject(0), NumberObject(0), NumberObject(1),
+                                 FloatObject(round(shift * copy_number, 2)), NumberObject(0)]
+                        operations += [([], b"q"), (moved, b"cm"), *text_object, ([], b"Q")]
+                count += 1
+        content.operations = operations
+        page.replace_contents(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@needs_libreoffice
+@DRAWN
+@given(picks=st.lists(st.booleans(), min_size=1, max_size=40), shift=st.sampled_from([0.2, 0.35, 0.5, 0.8]),
+       times=st.integers(2, 4), name=st.sampled_from(["one_table_2019", "one_table_2021"]))
+def test_text_made_bold_by_drawing_it_again_is_read_once(made_by_libreoffice, picks, shift, times, name):
+    report, path = made_by_libreoffice[name]
+    result = import_report(drawn_again(path.read_bytes(), picks, shift, times))
     assert cells(result.report) == cells(report)
     assert result.block["missing"] == []
 
