@@ -1,7 +1,7 @@
 """A .docx as Word saves a filled form: content controls and custom XML around paragraphs, tables, rows, cells and
 runs; tracked changes (a figure corrected with 修订 on: the old one deleted, the new one inserted; a row deleted; text
-moved); a text box's two forms (``mc:AlternateContent``). The importer reads the document as it shows with the
-changes accepted: every figure the report holds, none other.
+moved); an old figure left as hidden text; a text box's two forms (``mc:AlternateContent``). The importer reads the
+document as it shows with the changes accepted: every figure the report holds, none other.
 
 Before: a cell inside a content control was skipped (the row's later cells moved left: 26 read as 8, and 198 figures
 missing); paragraphs inside a content control in a cell were not read (200 missing); deleted text kept as ``w:t``
@@ -28,7 +28,7 @@ _FIGURE_RUN = re.compile(r"<w:r><w:t>([0-9.]+)</w:t></w:r>")
 _ROW = re.compile(r"<w:tr>.*?</w:tr>", re.S)
 _BODY_BLOCK = re.compile(r"(?<=</w:p>)(<w:p>.*?</w:p>)|(<w:tbl>.*?</w:tbl>)", re.S)
 
-CELL_FORMS = ("plain", "cell_sdt", "cell_custom", "paragraph_sdt", "run_sdt", "revised", "moved", "text_box")
+CELL_FORMS = ("plain", "cell_sdt", "cell_custom", "paragraph_sdt", "run_sdt", "revised", "moved", "text_box", "hidden")
 
 
 def _sdt(inner: str) -> str:
@@ -52,6 +52,12 @@ def _moved(run: re.Match[str]) -> str:
     return f"<w:moveFrom w:id=\"4\" w:author=\"a\"><w:r><w:t>99</w:t></w:r></w:moveFrom>{run.group(0)}"
 
 
+def _hidden(run: re.Match[str]) -> str:
+    """An old figure left in the cell as hidden text (字体 → 隐藏), the figure shown after it."""
+    stale = int(float(run.group(1))) + 5
+    return f"<w:r><w:rPr><w:vanish/></w:rPr><w:t>{stale}</w:t></w:r>{run.group(0)}"
+
+
 def _text_box(run: re.Match[str]) -> str:
     """A figure in a text box: Word writes it twice, a drawing and its fallback picture."""
     box = f"<w:txbxContent><w:p>{run.group(0)}</w:p></w:txbxContent>"
@@ -69,7 +75,7 @@ def _cell(match: re.Match[str], form: str) -> str:
     if form == "paragraph_sdt":
         return f"<w:tc>{properties}{_sdt(paragraph)}</w:tc>"
     changed = {"run_sdt": lambda run: _sdt(run.group(0)), "revised": _revised, "moved": _moved,
-               "text_box": _text_box}.get(form)
+               "text_box": _text_box, "hidden": _hidden}.get(form)
     if changed is None:
         return match.group(0)
     return f"<w:tc>{properties}{_FIGURE_RUN.sub(changed, paragraph)}</w:tc>"

@@ -7,9 +7,10 @@ it is a cell of its own, so no figure is dropped); ``w:gridBefore`` leaves leadi
 positions empty. Covered positions are ``None``, as in every grid.
 
 The document is read as it shows with its tracked changes accepted: text deleted or moved away (``w:del``,
-``w:moveFrom``) and rows deleted are left out, inserted text is read. Wrappers Word puts around paragraphs, tables,
-rows and cells (content controls ``w:sdt``, custom XML ``w:customXml``) are looked through, so a cell inside a content
-control is read in its place; of the two forms of a text box (``mc:AlternateContent``) only the first is read.
+``w:moveFrom``), rows deleted and hidden text (``w:vanish``) are left out, inserted text is read. Wrappers Word puts
+around paragraphs, tables, rows and cells (content controls ``w:sdt``, custom XML ``w:customXml``) are looked
+through, so a cell inside a content control is read in its place; of the two forms of a text box
+(``mc:AlternateContent``) only the first is read.
 """
 
 from __future__ import annotations
@@ -110,8 +111,16 @@ def _gather(node: Any, parts: list[str]) -> None:
             first = next(iter(child), None)
             if first is not None:
                 _gather(first, parts)
+        elif tag == f"{_W}r" and _hidden(child):
+            continue
         elif tag not in _REMOVED and isinstance(tag, str):
             _gather(child, parts)
+
+
+def _hidden(run: Any) -> bool:
+    """A run formatted as hidden text (字体 → 隐藏, ``w:vanish``): not printed, not shown in the published page."""
+    vanish = run.find(f"{_W}rPr/{_W}vanish")
+    return vanish is not None and vanish.get(f"{_W}val", "true").lower() not in ("false", "0", "off")
 
 
 def _grid(table: Any, index: int) -> Grid:
