@@ -12,7 +12,9 @@ class and made as real programs make them (web pages, python-docx, LibreOffice W
 - a scan whose pages carry a page number as text, said not to be a report (E_NOT_A_REPORT) instead of a scan; and
   tables published as pictures under text headings, reported missing with no word of the pictures;
 - a PDF whose printer makes text bold by drawing each glyph two to four times a fraction of a point apart: 3001 was
-  read as 3333000000001111 and 1 as 1111, and a label drawn so was not found (its row missing).
+  read as 3333000000001111 and 1 as 1111, and a label drawn so was not found (its row missing);
+- a watermark laid over the tables ("2024" or "内部资料 2024", light grey, turned 30°–45° or large and level): its
+  letters falling into cells were read into figures (7 as 74, 103 as 4103, 26 as 4226).
 """
 
 from __future__ import annotations
@@ -236,6 +238,43 @@ def test_text_made_bold_by_drawing_it_again_is_read_once(made_by_libreoffice, pi
     result = import_report(drawn_again(path.read_bytes(), picks, shift, times))
     assert cells(result.report) == cells(report)
     assert result.block["missing"] == []
+
+
+def watermarked(data: bytes, text: str, size: int, degrees: int, places: list[tuple[int, int]]) -> bytes:
+    """The PDF with ``text`` printed in light grey Helvetica over every page at ``places``, turned by ``degrees``."""
+    import math
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    marks = "".join(f"q 0.85 g BT /GaipMark {size} Tf {cos:.3f} {sin:.3f} {-sin:.3f} {cos:.3f} {x} {y} Tm ({text}) Tj "
+                    f"ET Q\n" for x, y in places).encode("ascii")
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    for page in writer.pages:
+        resources = page["/Resources"].get_object()
+        fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+        fonts[NameObject("/GaipMark")] = writer._add_object(font)
+        content = ContentStream(None, writer)
+        content.set_data(page.get_contents().get_data() + b"\n" + marks)
+        page.replace_contents(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@needs_libreoffice
+@DRAWN
+@given(text=st.sampled_from(["2024", "2025 INTERNAL", "0123456789"]), size=st.integers(28, 72),
+       degrees=st.sampled_from([0, 30, 45, 60, -45]),
+       places=st.lists(st.tuples(st.integers(40, 400), st.integers(80, 760)), min_size=1, max_size=4),
+       name=st.sampled_from(["one_table_2019", "one_table_2021"]))
+def test_a_watermark_over_the_tables_is_no_figure(made_by_libreoffice, text, size, degrees, places, name):
+    report, path = made_by_libreoffice[name]
+    result = import_report(watermarked(path.read_bytes(), text, size, degrees, places))
+    assert cells(result.report) == cells(report)
 
 
 @needs_libreoffice

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+import statistics
 from typing import Any, NoReturn
 
 from ..errors import DocumentTooLarge, DocumentUnreadable, EmptyDocument, EncryptedDocument, GaipError, ScannedPdf
@@ -28,6 +29,9 @@ MAX_PAGES = 200
 # A bare number is a page number only in the margins: the top and bottom tenth of the page, where a body line of an
 # A4 page with ordinary margins never stands (a "3" alone in the body may be a figure and is kept).
 MARGIN_SHARE = 0.1
+# A glyph whose middle lies in a cell is not the cell's text when less than this share of it lies inside the cell, or
+# when it is this many times the size of the tables' usual glyph (table text is one size; titles stand outside tables).
+MISFIT_SHARE, OVERSIZE = 0.75, 1.8
 # pdfminer logs what it recovers from; the import reports damage by its own codes, so without a logging setup of the
 # caller's these lines are not printed (a NullHandler stops only Python's last-resort printing to stderr)
 _PDFMINER = logging.getLogger("pdfminer")
@@ -163,7 +167,12 @@ def _once(page: Any) -> Any:
 
 
 def _page_blocks(page: Any, number: int) -> list[Any]:
+    page = page.filter(_not_slanted)
     tables = [t for t in page.find_tables() if _width(t) >= 2]
+    misfits = _misfits(page, tables)
+    if misfits:
+        page = page.filter(lambda obj: _key(obj) not in misfits)
+        tables = [t for t in page.find_tables() if _width(t) >= 2]  # the same ruled grid, read without them
     placed: list[tuple[float, Any]] = [(t.bbox[1], _grid(t, number, index)) for index, t in enumerate(tables)]
     boxes = [t.bbox for t in tables]
 
@@ -182,6 +191,46 @@ def _page_blocks(page: Any, number: int) -> list[Any]:
         placed.append((line["top"], Paragraph(text, where)))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
+
+
+def _not_slanted(obj: dict[str, Any]) -> bool:
+    """False for a glyph turned by an angle other than a right angle: a watermark laid across the page ("2024",
+    "内部资料" at 30° or 45°) whose glyphs falling into a table's cells were read into its figures (7 as 74). Text
+    printed down the page (90°) and slanted italic (a skew, not a turn) are kept."""
+    if obj.get("object_type") != "char":
+        return True
+    a, b = obj["matrix"][0], obj["matrix"][1]
+    return abs(a) < 1e-3 * abs(b) or abs(b) < 1e-3 * abs(a)
+
+
+def _key(obj: dict[str, Any]) -> tuple[Any, ...]:
+    return obj.get("object_type"), obj.get("text"), obj.get("x0"), obj.get("top"), obj.get("size")
+
+
+def _misfits(page: Any, tables: list[Any]) -> set[tuple[Any, ...]]:
+    """The glyphs whose middle lies in a table's cell but which are not the cell's text: one mostly outside that cell,
+    or one far larger than the tables' text (a watermark's letters printed across the table: read into a cell, 103
+    became 4103, and a letter in a label cell was joined to a row broken over the page)."""
+    cells = [cell for table in tables for cell in table.cells]
+    placed = [(char, cell) for char in page.chars if (cell := _cell_of(char, cells)) is not None]
+    if not placed:
+        return set()
+    usual = statistics.median(char["size"] for char, _ in placed)
+    return {_key(char) for char, cell in placed
+            if _share_inside(char, cell) < MISFIT_SHARE or char["size"] > OVERSIZE * usual}
+
+
+def _cell_of(char: dict[str, Any], cells: list[tuple[float, float, float, float]]) -> Any:
+    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return next((cell for cell in cells if cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]), None)
+
+
+def _share_inside(char: dict[str, Any], cell: tuple[float, float, float, float]) -> float:
+    x0, top, x1, bottom = cell
+    area = max((char["x1"] - char["x0"]) * (char["bottom"] - char["top"]), 1e-6)
+    inside = (max(0.0, min(x1, char["x1"]) - max(x0, char["x0"]))
+              * max(0.0, min(bottom, char["bottom"]) - max(top, char["top"])))
+    return inside / area
 
 
 def _bare_page_number(text: str, line: dict[str, Any], height: float) -> bool:
