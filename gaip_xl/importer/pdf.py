@@ -32,6 +32,7 @@ MARGIN_SHARE = 0.1
 # A glyph whose middle lies in a cell is not the cell's text when less than this share of it lies inside the cell, or
 # when it is this many times the size of the tables' usual glyph (table text is one size; titles stand outside tables).
 MISFIT_SHARE, OVERSIZE = 0.75, 1.8
+SNAP = 0.01  # a rule whose ends differ by less than this (pt) in height or in place is level or plumb
 # pdfminer logs what it recovers from; the import reports damage by its own codes, so without a logging setup of the
 # caller's these lines are not printed (a NullHandler stops only Python's last-resort printing to stderr)
 _PDFMINER = logging.getLogger("pdfminer")
@@ -168,11 +169,11 @@ def _once(page: Any) -> Any:
 
 def _page_blocks(page: Any, number: int) -> list[Any]:
     page = page.filter(_not_slanted)
-    tables = [t for t in page.find_tables() if _width(t) >= 2]
+    tables = _tables(page)
     misfits = _misfits(page, tables)
     if misfits:
         page = page.filter(lambda obj: _key(obj) not in misfits)
-        tables = [t for t in page.find_tables() if _width(t) >= 2]  # the same ruled grid, read without them
+        tables = _tables(page)  # the same ruled grid, read without them
     placed: list[tuple[float, Any]] = [(t.bbox[1], _grid(t, number, index)) for index, t in enumerate(tables)]
     boxes = [t.bbox for t in tables]
 
@@ -191,6 +192,22 @@ def _page_blocks(page: Any, number: int) -> list[Any]:
         placed.append((line["top"], Paragraph(text, where)))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
+
+
+def _tables(page: Any) -> list[Any]:
+    """The page's ruled tables, rules a hair off level or plumb counted as level or plumb: pdfplumber takes a rule as
+    level only when its two ends have exactly the same height, and a page drawn turned a right angle (a landscape
+    page printed to PDF, shown upright with /Rotate) leaves its rules 1e-14 pt askew, so a table lost its row lines
+    and several rows were read as one."""
+    level, plumb = [], []
+    for edge in page.edges:
+        long_enough = max(edge["width"], edge["height"]) >= 1
+        if edge["orientation"] != "h" and edge["height"] < SNAP and long_enough:
+            level.append({**edge, "object_type": "line_edge", "orientation": "h", "bottom": edge["top"], "height": 0})
+        elif edge["orientation"] != "v" and edge["width"] < SNAP and long_enough:
+            plumb.append({**edge, "object_type": "line_edge", "orientation": "v", "x1": edge["x0"], "width": 0})
+    settings = {"explicit_horizontal_lines": level, "explicit_vertical_lines": plumb} if level or plumb else None
+    return [t for t in page.find_tables(table_settings=settings) if _width(t) >= 2]
 
 
 def _not_slanted(obj: dict[str, Any]) -> bool:
